@@ -1,0 +1,1 @@
+"""Sessions, deliberations and agreements arrive with their own issues."""

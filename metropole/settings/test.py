@@ -1,0 +1,19 @@
+"""Test settings: fast hashing, in-memory e-mail, eager Celery."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key")
+os.environ.setdefault("DJANGO_DEBUG", "False")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.pop("CELERY_BROKER_URL", None)
+
+from .base import *  # noqa: E402, F403
+from .base import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_TASK_ALWAYS_EAGER = True

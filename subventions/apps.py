@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SubventionsConfig(AppConfig):
+    name = "subventions"
+    verbose_name = "Subventions"

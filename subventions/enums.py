@@ -1,0 +1,70 @@
+"""Choices of the subsidies app: English identifiers, French labels."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """The authority's roles (DESIGN.md §1); each one is a Django group of this name."""
+
+    INSTRUCTOR = "Instructeur", "Instructeur"
+    HEAD_OF_SERVICE = "Responsable de service", "Responsable de service"
+    ASSEMBLY_SECRETARIAT = "Secrétariat des assemblées", "Secrétariat des assemblées"
+    FINANCE = "Finances", "Finances"
+    SIGNATORY = "Signataire", "Signataire"
+    READER = "Lecteur", "Lecteur"
+
+
+class LegalForm(models.TextChoices):
+    ASSOCIATION = "association", "Association loi 1901"
+    FOUNDATION = "fondation", "Fondation"
+    SCIC = "scic", "Société coopérative d'intérêt collectif (SCIC)"
+    SCOP = "scop", "Société coopérative et participative (SCOP)"
+    COMPANY = "entreprise", "Entreprise"
+    OTHER = "autre", "Autre"
+
+
+class PartnerKind(models.TextChoices):
+    STATE = "etat", "État"
+    REGION = "region", "Région"
+    DEPARTMENT = "departement", "Département"
+    LOCAL_AUTHORITY = "epci_commune", "EPCI ou commune"
+    EUROPEAN_UNION = "ue", "Union européenne"
+    OTHER = "autre", "Autre"
+
+
+class BudgetSection(models.TextChoices):
+    OPERATING = "fonctionnement", "Fonctionnement"
+    INVESTMENT = "investissement", "Investissement"
+
+
+class AidNature(models.TextChoices):
+    """Values of the SCDL « nature » column."""
+
+    CASH = "aide en numéraire", "Aide en numéraire"
+    IN_KIND = "aide en nature", "Aide en nature"
+
+
+class PaymentTerms(models.TextChoices):
+    """Values of the SCDL « conditionsVersement » column."""
+
+    SINGLE = "unique", "Versement unique"
+    STAGGERED = "échelonné", "Versement échelonné"
+
+
+class CoFundingStatus(models.TextChoices):
+    REQUESTED = "sollicite", "Sollicité"
+    OBTAINED = "obtenu", "Obtenu"
+
+
+class SubsidyStatus(models.TextChoices):
+    """Lifecycle of a subsidy file (DESIGN.md §3)."""
+
+    DRAFT = "brouillon", "Brouillon"
+    UNDER_REVIEW = "en_instruction", "En instruction"
+    PROPOSED = "proposee", "Proposée"
+    VOTED = "votee", "Votée"
+    REJECTED = "rejetee", "Rejetée"
+    AGREEMENT_SIGNED = "conventionnee", "Conventionnée"
+    PAID = "versee", "Versée"
+    CLOSED = "soldee", "Soldée"
+    WITHDRAWN = "abandonnee", "Abandonnée"

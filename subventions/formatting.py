@@ -1,0 +1,90 @@
+"""French formatting of amounts, percentages and dates (DESIGN.md §8), in one place.
+
+Every document and page formats through these functions (the template filters in
+`subventions.templatetags.fr` call them), so typography never diverges.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from num2words import num2words
+
+NBSP = "\u00a0"  # no-break space: thousands separator and before € and %
+NNBSP = "\u202f"  # narrow no-break space, which Babel's fr locale uses for thousands
+
+
+def _number(value: Decimal, decimals: int) -> str:
+    pattern = "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
+    text = format_decimal(value, format=pattern, locale="fr_FR", decimal_quantization=True)
+    return text.replace(NNBSP, NBSP)
+
+
+def amount(value: Decimal | int | None) -> str:
+    """35 000 or 1 234,50: cents only when there are some."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    decimals = 0 if value == value.to_integral_value() else 2
+    return _number(value, decimals)
+
+
+def euros(value: Decimal | int | None) -> str:
+    """« 35 000 € » with no-break spaces."""
+    if value is None:
+        return ""
+    return f"{amount(value)}{NBSP}€"
+
+
+def euros_long(value: Decimal | int | None) -> str:
+    """« 35 000 euros », as the deliberation writes amounts in sentences."""
+    if value is None:
+        return ""
+    return f"{amount(value)}{NBSP}euros"
+
+
+def percent(value: Decimal | None, decimals: int = 1) -> str:
+    """« 4,6 % »: rounded half up, decimal comma, no-break space."""
+    if value is None:
+        return ""
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{_number(rounded, decimals)}{NBSP}%"
+
+
+def amount_in_words(value: Decimal | int) -> str:
+    """« trente-cinq mille euros », « mille deux cents euros et cinquante centimes ».
+
+    num2words' currency mode reads an int as cents, so euros and cents are spelt
+    separately from the Decimal.
+    """
+    value = Decimal(value).quantize(Decimal("0.01"))
+    units = int(value)
+    cents = int((value - units) * 100)
+    words = f"{num2words(units, lang='fr')} euro{'s' if units > 1 else ''}"
+    if cents:
+        words += f" et {num2words(cents, lang='fr')} centime{'s' if cents > 1 else ''}"
+    return words
+
+
+def long_date(value: datetime.date | None) -> str:
+    """« vendredi 2 avril 2021 »."""
+    if value is None:
+        return ""
+    return f"{format_date(value, format='EEEE', locale='fr_FR')} {date_text(value)}"
+
+
+def date_text(value: datetime.date | None) -> str:
+    """« 2 avril 2021 », « 1er avril 2021 »."""
+    if value is None:
+        return ""
+    text = format_date(value, format="d MMMM y", locale="fr_FR")
+    return "1er" + text[1:] if value.day == 1 else text
+
+
+def short_date(value: datetime.date | None) -> str:
+    """« 02/04/2021 »."""
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")

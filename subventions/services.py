@@ -1,0 +1,298 @@
+"""Writes of the subsidies app. Every change a user makes goes through here.
+
+Each function validates (`full_clean()`) before saving, runs in one transaction and
+stamps the history with the user who acted; a refusal raises ValidationError with a
+French message and leaves the database as it was.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model, Sum
+
+from .enums import SubsidyStatus
+from .models import (
+    ActionAxis,
+    Authority,
+    Beneficiary,
+    BudgetLine,
+    CoFunding,
+    CoFundingPartner,
+    FundingPartner,
+    PolicyArea,
+    Subsidy,
+    SubsidyTransition,
+    funding_plan_error,
+)
+
+TRANSITION_UNKNOWN = "Action inconnue : « {action} »."
+TRANSITION_WRONG_STATE = "Action « {label} » impossible : le dossier est au statut « {status} »."
+TRANSITION_WRONG_ROLE = "Action « {label} » réservée au rôle : {roles}."
+COFUNDING_WITHOUT_PARTNER = "Une ligne de cofinancement nomme au moins un financeur."
+TRANSITION_NOT_LOGGED_IN = "Vous devez être connecté pour agir sur un dossier."
+
+TRANSITIONS = (
+    "submit",
+    "send_back",
+    "propose",
+    "unschedule",
+    "vote",
+    "reject",
+    "sign_agreement",
+    "mark_paid",
+    "close",
+    "withdraw",
+)
+
+
+class TransitionRefused(ValidationError):
+    """A lifecycle action refused, with the reason to show the user."""
+
+
+def _save(instance: Model, user=None) -> Model:
+    instance.full_clean()
+    if user is not None and user.is_authenticated:
+        instance._history_user = user
+    instance.save()
+    return instance
+
+
+def _assign(instance: Model, fields: dict) -> None:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+# Reference data
+
+
+@transaction.atomic
+def authority_save(*, user=None, **fields) -> Authority:
+    authority = Authority.current() or Authority()
+    _assign(authority, fields)
+    return _save(authority, user)
+
+
+@transaction.atomic
+def policy_area_create(*, label: str, user=None) -> PolicyArea:
+    return _save(PolicyArea(label=label), user)
+
+
+@transaction.atomic
+def budget_line_create(*, user=None, **fields) -> BudgetLine:
+    return _save(BudgetLine(**fields), user)
+
+
+@transaction.atomic
+def funding_partner_create(*, name_with_article: str, kind: str, siret: str = "", user=None):
+    return _save(FundingPartner(name_with_article=name_with_article, kind=kind, siret=siret), user)
+
+
+# Beneficiaries
+
+
+@transaction.atomic
+def beneficiary_create(*, user=None, **fields) -> Beneficiary:
+    return _save(Beneficiary(**fields), user)
+
+
+@transaction.atomic
+def beneficiary_update(*, beneficiary: Beneficiary, user=None, **fields) -> Beneficiary:
+    _assign(beneficiary, fields)
+    return _save(beneficiary, user)
+
+
+# Subsidy files
+
+
+@dataclass(frozen=True)
+class AxisData:
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CoFundingData:
+    partners: Sequence[FundingPartner]
+    amount: Decimal
+    group_label: str = ""
+    status: str = ""
+
+
+@transaction.atomic
+def subsidy_create(
+    *,
+    user,
+    axes: Iterable[AxisData] = (),
+    cofundings: Iterable[CoFundingData] = (),
+    **fields,
+) -> Subsidy:
+    """A new file in draft, with its action axes and co-funding plan."""
+    fields.setdefault("instructor", user if user is not None and user.is_authenticated else None)
+    subsidy = _save(Subsidy(**fields), user)
+    for position, axis in enumerate(axes, start=1):
+        action_axis_create(subsidy=subsidy, position=position, user=user, **vars(axis))
+    for position, line in enumerate(cofundings, start=1):
+        cofunding_create(subsidy=subsidy, position=position, user=user, **vars(line))
+    return subsidy
+
+
+def check_funding_plan(subsidy: Subsidy, *, field: str) -> None:
+    """Refuse, on `field`, a plan where co-funding plus our amount exceed the budget."""
+    total = subsidy.cofundings.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    message = funding_plan_error(subsidy.projected_budget, subsidy.amount, total)
+    if message:
+        raise ValidationError({field: message})
+
+
+@transaction.atomic
+def subsidy_update(*, subsidy: Subsidy, user=None, **fields) -> Subsidy:
+    _assign(subsidy, fields)
+    _save(subsidy, user)
+    check_funding_plan(subsidy, field="projected_budget")
+    return subsidy
+
+
+@transaction.atomic
+def action_axis_create(
+    *, subsidy: Subsidy, position: int, title: str, description: str = "", user=None
+) -> ActionAxis:
+    axis = ActionAxis(subsidy=subsidy, position=position, title=title, description=description)
+    return _save(axis, user)
+
+
+@transaction.atomic
+def cofunding_create(
+    *,
+    subsidy: Subsidy,
+    partners: Sequence[FundingPartner],
+    amount: Decimal,
+    group_label: str = "",
+    status: str = "",
+    position: int = 1,
+    user=None,
+) -> CoFunding:
+    if not partners:
+        raise ValidationError(
+            {"partners": "Une ligne de cofinancement nomme au moins un financeur."}
+        )
+    line = CoFunding(subsidy=subsidy, amount=amount, group_label=group_label, position=position)
+    if status:
+        line.status = status
+    _save(line, user)
+    cofunding_set_partners(cofunding=line, partners=partners, user=user)
+    check_funding_plan(subsidy, field="amount")
+    return line
+
+
+@transaction.atomic
+def cofunding_set_partners(*, cofunding: CoFunding, partners: Sequence[FundingPartner], user=None):
+    """Replace the partners of a line, keeping the order given."""
+    wanted = [partner.pk for partner in partners]
+    for link in cofunding.partner_links.exclude(partner_id__in=wanted):
+        if user is not None:
+            link._history_user = user
+        link.delete()
+    existing = {link.partner_id: link for link in cofunding.partner_links.all()}
+    for position, partner in enumerate(partners, start=1):
+        link = existing.get(partner.pk) or CoFundingPartner(cofunding=cofunding, partner=partner)
+        if link.position != position or link.pk is None:
+            link.position = position
+            _save(link, user)
+
+
+# Lifecycle
+
+
+def transition_label(action: str) -> str:
+    method = getattr(Subsidy, action)
+    return next(iter(method._django_fsm.transitions.values())).custom["label"]
+
+
+def transition_refusal(subsidy: Subsidy, action: str, user) -> str | None:
+    """Why `user` may not run `action` on `subsidy` now, or None when allowed."""
+    if action not in TRANSITIONS:
+        return TRANSITION_UNKNOWN.format(action=action)
+    if user is None or not user.is_authenticated:
+        return TRANSITION_NOT_LOGGED_IN
+    meta = getattr(subsidy, action)._django_fsm
+    label = transition_label(action)
+    transition = meta.get_transition(subsidy.status)
+    if transition is None:
+        return TRANSITION_WRONG_STATE.format(label=label, status=subsidy.get_status_display())
+    if not transition.has_perm(subsidy, user):
+        roles = ", ".join(f"« {role} »" for role in transition.permission.roles)
+        return TRANSITION_WRONG_ROLE.format(label=label, roles=roles)
+    unmet = [condition.message for condition in transition.conditions if not condition(subsidy)]
+    if unmet:
+        return f"Action « {label} » impossible : " + " ".join(unmet)
+    return None
+
+
+def available_transitions(subsidy: Subsidy, user) -> list[tuple[str, str, str | None]]:
+    """The actions leaving the current status: (name, label, reason it is refused or None)."""
+    offered = []
+    for action in TRANSITIONS:
+        meta = getattr(subsidy, action)._django_fsm
+        if meta.get_transition(subsidy.status) is not None:
+            offered.append(
+                (action, transition_label(action), transition_refusal(subsidy, action, user))
+            )
+    return offered
+
+
+@transaction.atomic
+def subsidy_transition(*, subsidy: Subsidy, action: str, user, comment: str = "") -> Subsidy:
+    """Run one lifecycle action: role and conditions checked, change logged.
+
+    Raises TransitionRefused with the French reason; nothing is changed then.
+    """
+    # Lock the row so that two clerks cannot move the same file at once.
+    locked = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
+    reason = transition_refusal(locked, action, user)
+    if reason:
+        raise TransitionRefused(reason, code="transition")
+    from_status = locked.status
+    getattr(locked, action)()
+    _save(locked, user)
+    SubsidyTransition.objects.create(
+        subsidy=locked,
+        action=action,
+        from_status=from_status,
+        to_status=locked.status,
+        user=user,
+        comment=comment,
+    )
+    subsidy.refresh_from_db()
+    return subsidy
+
+
+def subsidy_submit(*, subsidy, user, comment=""):
+    return subsidy_transition(subsidy=subsidy, action="submit", user=user, comment=comment)
+
+
+def subsidy_propose(*, subsidy, user, comment=""):
+    return subsidy_transition(subsidy=subsidy, action="propose", user=user, comment=comment)
+
+
+def subsidy_vote(*, subsidy, user, comment=""):
+    return subsidy_transition(subsidy=subsidy, action="vote", user=user, comment=comment)
+
+
+def subsidy_reject(*, subsidy, user, comment=""):
+    return subsidy_transition(subsidy=subsidy, action="reject", user=user, comment=comment)
+
+
+def subsidy_withdraw(*, subsidy, user, comment=""):
+    return subsidy_transition(subsidy=subsidy, action="withdraw", user=user, comment=comment)
+
+
+def is_editable(subsidy: Subsidy) -> bool:
+    """Amounts and texts are edited freely until the vote; afterwards only by amendment."""
+    return subsidy.status in (
+        SubsidyStatus.DRAFT,
+        SubsidyStatus.UNDER_REVIEW,
+        SubsidyStatus.PROPOSED,
+    )
