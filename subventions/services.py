@@ -147,8 +147,24 @@ def check_funding_plan(subsidy: Subsidy, *, field: str) -> None:
         raise ValidationError({field: message})
 
 
+FROZEN_FIELDS = ("amount_requested", "amount_proposed", "amount_awarded", "year", "beneficiary")
+SUBSIDY_FROZEN = (
+    "Le dossier est au statut « {status} » : ses montants ne changent plus que par avenant."
+)
+
+
 @transaction.atomic
 def subsidy_update(*, subsidy: Subsidy, user=None, **fields) -> Subsidy:
+    """Edit a file; once voted, its amounts, year and beneficiary are frozen."""
+    if not is_editable(subsidy):
+        stored = Subsidy.objects.get(pk=subsidy.pk)
+        changed = {
+            name: SUBSIDY_FROZEN.format(status=subsidy.get_status_display())
+            for name in FROZEN_FIELDS
+            if name in fields and fields[name] != getattr(stored, name)
+        }
+        if changed:
+            raise ValidationError(changed)
     _assign(subsidy, fields)
     _save(subsidy, user)
     check_funding_plan(subsidy, field="projected_budget")
