@@ -1,0 +1,82 @@
+"""load_demo: the reference case, idempotent, refused without DEBUG."""
+
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from subventions.enums import SubsidyStatus
+from subventions.management.commands.load_demo import DEMO_REFUSED_WITHOUT_DEBUG
+from subventions.models import Beneficiary, Subsidy
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for app in ("subventions", "conventions", "auth")
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+
+
+@pytest.mark.django_db
+def test_demo_holds_the_reference_case(demo):
+    apes = Beneficiary.objects.get(short_name="APES")
+    subsidy = Subsidy.objects.get(beneficiary=apes, year=2021)
+    assert subsidy.axes.count() == 5
+    assert subsidy.cofundings.count() == 4
+    assert subsidy.amount_awarded == Decimal("35000")
+    assert subsidy.projected_budget == Decimal("753091")
+    assert subsidy.budget_share == Decimal("4.6")
+    assert subsidy.requires_agreement
+    assert subsidy.previous_subsidy.year == 2020
+    assert subsidy.previous_subsidy.amount_awarded == Decimal("35000")
+    titles = list(subsidy.axes.values_list("title", flat=True))
+    assert titles[0] == "Appui aux porteurs métropolitains et soutien aux actions territoriales"
+    assert titles[4] == "Dynamique autour de la production locale"
+    grouped = subsidy.cofundings.get(group_label="d'autres collectivités locales")
+    assert grouped.partner_names == (
+        "Valenciennes Métropole, Communauté urbaine d'Arras, les 7 vallées Montreuillois Ternois"
+    )
+    assert sum(line.amount for line in subsidy.cofundings.all()) == Decimal("589325")
+
+
+@pytest.mark.django_db
+def test_demo_files_went_through_the_lifecycle(demo):
+    subsidy = Subsidy.objects.get(year=2020)
+    assert subsidy.status == SubsidyStatus.VOTED
+    actions = list(subsidy.transitions.values_list("action", "user__username"))
+    assert actions[:2] == [("submit", "instructeur"), ("propose", "responsable")]
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_leaves_the_same_row_counts(demo, settings):
+    before = row_counts()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_load_demo_prints_the_logins(settings, capsys):
+    settings.DEBUG = True
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    for username in ("instructeur", "responsable", "secretariat", "finances", "signataire"):
+        assert username in out
+    assert "mot de passe" in out
+
+
+@pytest.mark.django_db
+def test_load_demo_refused_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError) as refused:
+        call_command("load_demo")
+    assert str(refused.value) == DEMO_REFUSED_WITHOUT_DEBUG
+    assert not Subsidy.objects.exists()
+    assert not Beneficiary.objects.exists()
