@@ -1,5 +1,6 @@
 """load_demo: the reference case, idempotent, refused without DEBUG."""
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -22,7 +23,7 @@ def row_counts() -> dict[str, int]:
 @pytest.fixture
 def demo(settings):
     settings.DEBUG = True
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
 
 
 @pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_demo_files_went_through_the_lifecycle(demo):
 @pytest.mark.django_db
 def test_load_demo_twice_leaves_the_same_row_counts(demo, settings):
     before = row_counts()
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     assert row_counts() == before
 
 
