@@ -15,3 +15,6 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,472 @@
+"""The clerks' admin: every model, history everywhere, lifecycle actions through the services."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .formatting import euros, percent
+from .models import (
+    ActionAxis,
+    Authority,
+    Beneficiary,
+    BudgetLine,
+    CoFunding,
+    CoFundingPartner,
+    FundingPartner,
+    PolicyArea,
+    Sequence,
+    Subsidy,
+    SubsidyTransition,
+    funding_plan_error,
+)
+
+
+@admin.register(Authority)
+class AuthorityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "siret", "seat_city", "president_name"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Authority.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PolicyArea)
+class PolicyAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["label"]
+    search_fields = ["label"]
+
+
+@admin.register(FundingPartner)
+class FundingPartnerAdmin(SimpleHistoryAdmin):
+    list_display = ["name_with_article", "kind", "siret"]
+    list_filter = ["kind"]
+    search_fields = ["name_with_article", "siret"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "chapter", "article", "label", "section", "voted", "committed_display"]
+    list_filter = ["year", "section"]
+    search_fields = ["label", "chapter", "article"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_committed()
+
+    @admin.display(description="crédits votés", ordering="amount_voted")
+    def voted(self, line):
+        return euros(line.amount_voted)
+
+    @admin.display(description="engagé (attribué)", ordering="committed")
+    def committed_display(self, line):
+        return euros(line.committed)
+
+
+@admin.register(Beneficiary)
+class BeneficiaryAdmin(SimpleHistoryAdmin):
+    list_display = ["legal_name", "short_name", "legal_form", "siret", "rna", "city"]
+    list_filter = ["legal_form"]
+    search_fields = ["legal_name", "short_name", "siret", "rna"]
+    readonly_fields = ["subsidies_by_year"]
+    fieldsets = [
+        (
+            "Identité",
+            {
+                "fields": [
+                    "legal_name",
+                    "short_name",
+                    "name_with_article",
+                    "legal_form",
+                    "siret",
+                    "rna",
+                    "republican_commitment_date",
+                ]
+            },
+        ),
+        ("Siège", {"fields": ["address", "postal_code", "city"]}),
+        (
+            "Contacts",
+            {"fields": ["representative_name", "representative_title", "email", "phone"]},
+        ),
+        ("Coordonnées bancaires", {"fields": ["iban", "bic"]}),
+        ("Notes", {"fields": ["notes"]}),
+        ("Subventions par exercice", {"fields": ["subsidies_by_year"]}),
+    ]
+
+    @admin.display(description="subventions")
+    def subsidies_by_year(self, beneficiary):
+        if not beneficiary.pk:
+            return "—"
+        subsidies = beneficiary.subsidies.select_related("policy_area").order_by("-year", "pk")
+        by_year = defaultdict(list)
+        for subsidy in subsidies:
+            by_year[subsidy.year].append(subsidy)
+        if not by_year:
+            return "Aucune subvention."
+        rows = []
+        for year, items in by_year.items():
+            for subsidy in items:
+                url = reverse("admin:subventions_subsidy_change", args=[subsidy.pk])
+                rows.append(
+                    (
+                        year,
+                        url,
+                        subsidy.reference,
+                        subsidy.policy_area.label,
+                        subsidy.get_status_display(),
+                        euros(subsidy.amount_requested),
+                        euros(subsidy.amount_awarded) or "—",
+                    )
+                )
+            requested = sum((s.amount_requested for s in items), Decimal("0"))
+            awarded = sum((s.amount_awarded or Decimal("0") for s in items), Decimal("0"))
+            rows.append((year, "", "", "", "Total de l'exercice", euros(requested), euros(awarded)))
+        body = format_html_join(
+            "",
+            "{}",
+            [
+                (
+                    format_html(
+                        "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                        '<td style="text-align:right">{}</td>'
+                        '<td style="text-align:right">{}</td></tr>',
+                        mark_safe(' style="font-weight:bold"') if not reference else "",
+                        year,
+                        format_html('<a href="{}">{}</a>', url, reference) if url else "",
+                        area,
+                        status,
+                        requested,
+                        awarded,
+                    ),
+                )
+                for year, url, reference, area, status, requested, awarded in rows
+            ],
+        )
+        return format_html(
+            "<table><thead><tr><th>Exercice</th><th>Référence</th><th>Politique</th>"
+            "<th>Statut</th><th>Demandé</th><th>Attribué</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            body,
+        )
+
+
+class ActionAxisInline(admin.StackedInline):
+    model = ActionAxis
+    extra = 0
+    fields = ["position", "title", "description"]
+
+
+class CoFundingFormSet(forms.BaseInlineFormSet):
+    """Checks the whole co-funding plan against the projected budget, as typed."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        live = [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        total = sum(
+            (form.cleaned_data.get("amount") or Decimal("0") for form in live), Decimal("0")
+        )
+        message = funding_plan_error(self.instance.projected_budget, self.instance.amount, total)
+        if message and live:
+            live[-1].add_error("amount", message)
+            raise ValidationError(message)
+
+
+class CoFundingForm(forms.ModelForm):
+    """A co-funding line with its partners chosen in the line itself."""
+
+    partner_choice = forms.ModelMultipleChoiceField(
+        label="financeurs",
+        queryset=FundingPartner.objects.all(),
+        required=True,
+        help_text="L'ordre d'affichage se règle sur la fiche du cofinancement.",
+    )
+
+    class Meta:
+        model = CoFunding
+        fields = ["position", "partner_choice", "group_label", "amount", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["partner_choice"] = [
+                link.partner_id for link in self.instance.partner_links.all()
+            ]
+
+    def save(self, commit=True):
+        line = super().save(commit=commit)
+        chosen = list(self.cleaned_data["partner_choice"])
+        kept = [link.partner for link in line.partner_links.all() if link.partner in chosen]
+        added = [partner for partner in chosen if partner not in kept]
+        services.cofunding_set_partners(cofunding=line, partners=kept + added)
+        return line
+
+
+class CoFundingInline(admin.TabularInline):
+    model = CoFunding
+    form = CoFundingForm
+    formset = CoFundingFormSet
+    extra = 0
+    show_change_link = True
+
+
+class TransitionInline(admin.TabularInline):
+    model = SubsidyTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "user", "from_status", "to_status", "comment"]
+    readonly_fields = fields
+    verbose_name_plural = "historique des statuts"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _transition_action(action: str):
+    """An admin action running one lifecycle transition on each selected file."""
+
+    def run(modeladmin, request, queryset):
+        done = 0
+        for subsidy in queryset:
+            try:
+                services.subsidy_transition(subsidy=subsidy, action=action, user=request.user)
+                done += 1
+            except ValidationError as refusal:
+                modeladmin.message_user(
+                    request, f"{subsidy.reference} : {' '.join(refusal.messages)}", messages.ERROR
+                )
+        if done:
+            modeladmin.message_user(
+                request,
+                f"{services.transition_label(action)} : {done} dossier(s).",
+                messages.SUCCESS,
+            )
+
+    run.__name__ = f"transition_{action}"
+    run.short_description = services.transition_label(action)
+    return run
+
+
+@admin.register(Subsidy)
+class SubsidyAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "beneficiary",
+        "year",
+        "policy_area",
+        "requested",
+        "awarded",
+        "status",
+    ]
+    list_select_related = ["beneficiary", "policy_area"]
+    list_filter = ["year", "status", "policy_area"]
+    search_fields = [
+        "reference",
+        "beneficiary__legal_name",
+        "beneficiary__short_name",
+        "beneficiary__siret",
+        "title",
+    ]
+    autocomplete_fields = ["beneficiary", "budget_line", "instructor"]
+    date_hierarchy = "received_on"
+    inlines = [ActionAxisInline, CoFundingInline, TransitionInline]
+    actions = [_transition_action(action) for action in services.TRANSITIONS]
+    readonly_fields = [
+        "reference",
+        "status",
+        "derived_figures",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["reference", "status"]}),
+        (
+            "Dossier",
+            {
+                "fields": [
+                    "beneficiary",
+                    "year",
+                    "policy_area",
+                    "received_on",
+                    "title",
+                    "object",
+                    "section",
+                    "nature",
+                    "instructor",
+                ]
+            },
+        ),
+        (
+            "Montants",
+            {
+                "fields": [
+                    "amount_requested",
+                    "amount_proposed",
+                    "amount_awarded",
+                    "projected_budget",
+                    "budget_line",
+                    "payment_terms",
+                    "eu_notification",
+                    "derived_figures",
+                ]
+            },
+        ),
+        (
+            "Textes de la délibération",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "preamble",
+                    "context",
+                    "partnership_description",
+                    "previous_year_activity",
+                    "axes_introduction",
+                ],
+            },
+        ),
+        ("Suivi", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description="demandé", ordering="amount_requested")
+    def requested(self, subsidy):
+        return euros(subsidy.amount_requested)
+
+    @admin.display(description="attribué", ordering="amount_awarded")
+    def awarded(self, subsidy):
+        return euros(subsidy.amount_awarded) or "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not services.is_editable(obj):
+            fields += list(services.FROZEN_FIELDS)
+        return fields
+
+    @admin.display(description="chiffres calculés")
+    def derived_figures(self, subsidy):
+        if not subsidy.pk:
+            return "—"
+        previous = subsidy.previous_subsidy
+        return format_html(
+            "Convention obligatoire : <strong>{}</strong><br>"
+            "Part du budget prévisionnel : <strong>{}</strong><br>"
+            "Subvention de l'exercice précédent : <strong>{}</strong>",
+            "oui" if subsidy.requires_agreement else "non",
+            percent(subsidy.budget_share) or "—",
+            f"{previous.reference} — {euros(previous.amount_awarded)}" if previous else "aucune",
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        subsidy = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "transitions": services.available_transitions(subsidy, request.user) if subsidy else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/transition/<str:action>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="subventions_subsidy_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, pk, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        subsidy = get_object_or_404(Subsidy, pk=pk)
+        if not self.has_view_permission(request, subsidy):
+            raise PermissionDenied
+        try:
+            services.subsidy_transition(
+                subsidy=subsidy,
+                action=action,
+                user=request.user,
+                comment=request.POST.get("comment", ""),
+            )
+            self.message_user(
+                request, f"{services.transition_label(action)} : fait.", messages.SUCCESS
+            )
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:subventions_subsidy_change", args=[pk]))
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        if not change and obj.instructor_id is None:
+            obj.instructor = request.user
+        super().save_model(request, obj, form, change)
+
+
+class CoFundingPartnerInline(admin.TabularInline):
+    model = CoFundingPartner
+    extra = 0
+    autocomplete_fields = ["partner"]
+
+
+@admin.register(CoFunding)
+class CoFundingAdmin(SimpleHistoryAdmin):
+    list_display = ["subsidy", "position", "group_label", "amount", "status"]
+    list_select_related = ["subsidy__beneficiary"]
+    list_filter = ["status"]
+    search_fields = ["subsidy__reference", "group_label"]
+    autocomplete_fields = ["subsidy"]
+    inlines = [CoFundingPartnerInline]
+
+
+@admin.register(ActionAxis)
+class ActionAxisAdmin(SimpleHistoryAdmin):
+    list_display = ["subsidy", "position", "title"]
+    list_select_related = ["subsidy__beneficiary"]
+    search_fields = ["subsidy__reference", "title"]
+    autocomplete_fields = ["subsidy"]
+
+
+@admin.register(SubsidyTransition)
+class SubsidyTransitionAdmin(admin.ModelAdmin):
+    list_display = ["at", "subsidy", "action", "from_status", "to_status", "user"]
+    list_select_related = ["subsidy__beneficiary", "user"]
+    list_filter = ["to_status"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Sequence)
+class SequenceAdmin(admin.ModelAdmin):
+    list_display = ["key", "value"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
