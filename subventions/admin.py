@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -31,8 +32,22 @@ from .models import (
 )
 
 
+class FrenchAmountsMixin:
+    """Amounts typed and shown the French way: « 753 091,00 »."""
+
+    formfield_overrides = {models.DecimalField: {"localize": True}}
+
+
+class ModelAdmin(FrenchAmountsMixin, SimpleHistoryAdmin):
+    pass
+
+
+class TabularInline(FrenchAmountsMixin, admin.TabularInline):
+    pass
+
+
 @admin.register(Authority)
-class AuthorityAdmin(SimpleHistoryAdmin):
+class AuthorityAdmin(ModelAdmin):
     list_display = ["name", "siret", "seat_city", "president_name"]
 
     def has_add_permission(self, request):
@@ -43,20 +58,20 @@ class AuthorityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PolicyArea)
-class PolicyAreaAdmin(SimpleHistoryAdmin):
+class PolicyAreaAdmin(ModelAdmin):
     list_display = ["label"]
     search_fields = ["label"]
 
 
 @admin.register(FundingPartner)
-class FundingPartnerAdmin(SimpleHistoryAdmin):
+class FundingPartnerAdmin(ModelAdmin):
     list_display = ["name_with_article", "kind", "siret"]
     list_filter = ["kind"]
     search_fields = ["name_with_article", "siret"]
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(ModelAdmin):
     list_display = ["year", "chapter", "article", "label", "section", "voted", "committed_display"]
     list_filter = ["year", "section"]
     search_fields = ["label", "chapter", "article"]
@@ -74,7 +89,7 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(SimpleHistoryAdmin):
+class BeneficiaryAdmin(ModelAdmin):
     list_display = ["legal_name", "short_name", "legal_form", "siret", "rna", "city"]
     list_filter = ["legal_form"]
     search_fields = ["legal_name", "short_name", "siret", "rna"]
@@ -216,7 +231,7 @@ class CoFundingForm(forms.ModelForm):
         return line
 
 
-class CoFundingInline(admin.TabularInline):
+class CoFundingInline(TabularInline):
     model = CoFunding
     form = CoFundingForm
     formset = CoFundingFormSet
@@ -265,7 +280,7 @@ def _transition_action(action: str):
 
 
 @admin.register(Subsidy)
-class SubsidyAdmin(SimpleHistoryAdmin):
+class SubsidyAdmin(ModelAdmin):
     list_display = [
         "reference",
         "beneficiary",
@@ -343,6 +358,10 @@ class SubsidyAdmin(SimpleHistoryAdmin):
         ),
         ("Suivi", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    @admin.display(description="bénéficiaire", ordering="beneficiary__legal_name")
+    def beneficiary_name(self, subsidy):
+        return subsidy.beneficiary.short_name or subsidy.beneficiary.legal_name
 
     @admin.display(description="demandé", ordering="amount_requested")
     def requested(self, subsidy):
@@ -424,7 +443,7 @@ class CoFundingPartnerInline(admin.TabularInline):
 
 
 @admin.register(CoFunding)
-class CoFundingAdmin(SimpleHistoryAdmin):
+class CoFundingAdmin(ModelAdmin):
     list_display = ["subsidy", "position", "group_label", "amount", "status"]
     list_select_related = ["subsidy__beneficiary"]
     list_filter = ["status"]
@@ -434,7 +453,7 @@ class CoFundingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActionAxis)
-class ActionAxisAdmin(SimpleHistoryAdmin):
+class ActionAxisAdmin(ModelAdmin):
     list_display = ["subsidy", "position", "title"]
     list_select_related = ["subsidy__beneficiary"]
     search_fields = ["subsidy__reference", "title"]

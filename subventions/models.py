@@ -711,6 +711,10 @@ class CoFunding(models.Model):
         "« d'autres collectivités locales ».",
     )
     amount = money_field("montant")
+    # The deliberation writes « pour un montant total de » for a partner summed from several
+    # lines; this flag says the same of one line that already sums several schemes (the
+    # Région's 240 400 € in deliberation 21 B 0110).
+    is_total = models.BooleanField("montant total (plusieurs dispositifs)", default=False)
     status = models.CharField(
         "statut",
         max_length=20,
@@ -727,7 +731,9 @@ class CoFunding(models.Model):
         constraints = [non_negative("amount", "cofunding")]
 
     def __str__(self):
-        return f"{self.group_label or self.partner_names} : {self.amount} €"
+        from .formatting import euros
+
+        return f"{self.group_label or self.partner_names} : {euros(self.amount)}"
 
     @property
     def partner_names(self) -> str:
