@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from conventions import demo as conventions_demo
+
 from . import services
 from .enums import BudgetSection, CoFundingStatus, LegalForm, PartnerKind, PaymentTerms, Role
 from .models import Authority, Beneficiary, BudgetLine, FundingPartner, PolicyArea, Subsidy
@@ -208,11 +210,14 @@ OBJECT_2020 = (
     "d'actions 2020 du réseau APES"
 )
 
-# Lifecycle steps each demo file goes through, with the role that acts.
-STEPS_TO_VOTE = [
+# The reference writes « pour un montant total de » for this partner's single line.
+COFUNDING_TOTAL_2021 = "la Région Hauts-de-France"
+
+# Lifecycle steps each demo file goes through, with the role that acts. The vote is not
+# one of them: adopting the deliberation (conventions.demo) votes the files.
+STEPS_TO_PROPOSE = [
     ("submit", "instructeur"),
     ("propose", "responsable"),
-    ("vote", "secretariat"),
 ]
 
 
@@ -264,6 +269,14 @@ def _budget_line(year: int, user) -> BudgetLine:
     return existing or services.budget_line_create(year=year, user=user, **BUDGET_LINE)
 
 
+def _mark_total(subsidy: Subsidy, partner_name: str, user) -> None:
+    line = subsidy.cofundings.get(partners__name_with_article=partner_name)
+    line.is_total = True
+    line.full_clean()
+    line._history_user = user
+    line.save()
+
+
 @transaction.atomic
 def load() -> dict[str, object]:
     """Create (or find) the whole demo case; returns the main objects by name."""
@@ -293,7 +306,7 @@ def load() -> dict[str, object]:
             payment_terms=PaymentTerms.SINGLE,
             **common,
         )
-    subsidy_2020 = _advance(subsidy_2020, STEPS_TO_VOTE, users)
+    subsidy_2020 = _advance(subsidy_2020, STEPS_TO_PROPOSE, users)
 
     subsidy_2021 = Subsidy.objects.filter(beneficiary=apes, year=2021).first()
     if subsidy_2021 is None:
@@ -324,9 +337,17 @@ def load() -> dict[str, object]:
             ],
             **common,
         )
-    subsidy_2021 = _advance(subsidy_2021, STEPS_TO_VOTE, users)
+        _mark_total(subsidy_2021, COFUNDING_TOTAL_2021, instructor)
+    subsidy_2021 = _advance(subsidy_2021, STEPS_TO_PROPOSE, users)
+
+    deliberations = conventions_demo.load(
+        users=users, subsidy_2020=subsidy_2020, subsidy_2021=subsidy_2021
+    )
+    subsidy_2020.refresh_from_db()
+    subsidy_2021.refresh_from_db()
 
     return {
+        **deliberations,
         "users": users,
         "authority": authority,
         "policy_area": policy_area,

@@ -1,0 +1,160 @@
+"""Database triggers that keep a voted deliberation frozen, even against QuerySet.update().
+
+The services and the models' clean() refuse these changes with a French reason first;
+the triggers are the last line, for code that bypasses both. SQL differs between SQLite
+and PostgreSQL, so it is chosen by the connection's vendor.
+
+Deletion is refused by a pre_delete signal (conventions.signals), not by a trigger:
+SQLite's `flush` deletes rows one table at a time and would trip a DELETE trigger.
+
+Caveat (SQLite): a later migration that rebuilds subventions_subsidy or one of these
+tables drops their triggers; tests/conventions/test_freezing.py then fails, and this
+migration's SQL must be run again from the new migration.
+"""
+
+from django.db import migrations
+
+FROZEN = "('adoptee', 'rejetee')"
+# Every column of the deliberation except the executory date and the PDF certified with it.
+DELIBERATION_COLUMNS = [
+    "id", "number", "session_id", "policy_area_id", "title", "preamble", "context",
+    "partnership_description", "previous_year_activity", "axes_introduction", "status",
+    "unanimous", "votes_for", "votes_against", "abstentions", "non_participants",
+    "voted_at", "voted_by_id", "text", "html", "note", "created_at",
+]
+EXECUTORY_COLUMNS = ["executory_date", "pdf", "pdf_sha256"]
+# Mirrors subventions.services.FROZEN_FIELDS.
+SUBSIDY_COLUMNS = ["amount_requested", "amount_proposed", "amount_awarded", "year", "beneficiary_id"]
+
+DELIBERATION_FROZEN = "Délibération votée : elle ne peut plus être modifiée."
+LINKS_FROZEN = "Délibération votée : ses subventions ne peuvent plus changer."
+SUBSIDY_FROZEN = "Subvention accordée par une délibération adoptée : ses montants sont figés."
+
+TRIGGERS = [
+    "conventions_deliberation_frozen",
+    "conventions_deliberationsubsidy_frozen_insert",
+    "conventions_deliberationsubsidy_frozen_update",
+    "subventions_subsidy_frozen",
+]
+
+
+def changed(columns, distinct):
+    return " OR ".join(f"NEW.{column} {distinct} OLD.{column}" for column in columns)
+
+
+def deliberation_changed(distinct):
+    return (
+        f"({changed(DELIBERATION_COLUMNS, distinct)} OR (OLD.executory_date IS NOT NULL AND "
+        f"({changed(EXECUTORY_COLUMNS, distinct)})))"
+    )
+
+
+ADOPTED_SUBSIDY = (
+    "EXISTS (SELECT 1 FROM conventions_deliberationsubsidy link "
+    "JOIN conventions_deliberation deliberation ON deliberation.id = link.deliberation_id "
+    "WHERE link.subsidy_id = OLD.id AND deliberation.status = 'adoptee')"
+)
+
+
+def status_of(ref):
+    return f"(SELECT status FROM conventions_deliberation WHERE id = {ref}.deliberation_id)"
+
+
+def sqlite_statements():
+    def trigger(name, event, table, when, message):
+        return (
+            f"CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW WHEN {when} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+        )
+
+    return [
+        trigger(
+            TRIGGERS[0], "UPDATE", "conventions_deliberation",
+            f"OLD.status IN {FROZEN} AND {deliberation_changed('IS NOT')}", DELIBERATION_FROZEN,
+        ),
+        trigger(
+            TRIGGERS[1], "INSERT", "conventions_deliberationsubsidy",
+            f"{status_of('NEW')} IN {FROZEN}", LINKS_FROZEN,
+        ),
+        trigger(
+            TRIGGERS[2], "UPDATE", "conventions_deliberationsubsidy",
+            f"{status_of('NEW')} IN {FROZEN} OR {status_of('OLD')} IN {FROZEN}", LINKS_FROZEN,
+        ),
+        trigger(
+            TRIGGERS[3], "UPDATE", "subventions_subsidy",
+            f"({changed(SUBSIDY_COLUMNS, 'IS NOT')}) AND {ADOPTED_SUBSIDY}", SUBSIDY_FROZEN,
+        ),
+    ]
+
+
+def postgresql_statements():
+    def trigger(name, event, table, condition, message):
+        returned = "NEW"
+        return [
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN IF {condition} THEN "
+            f"RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation'; "
+            f"END IF; RETURN {returned}; END $$;",
+            f"CREATE TRIGGER {name} BEFORE {event} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {name}();",
+        ]
+
+    return [
+        *trigger(
+            TRIGGERS[0], "UPDATE", "conventions_deliberation",
+            f"OLD.status IN {FROZEN} AND {deliberation_changed('IS DISTINCT FROM')}",
+            DELIBERATION_FROZEN,
+        ),
+        *trigger(
+            TRIGGERS[1], "INSERT", "conventions_deliberationsubsidy",
+            f"{status_of('NEW')} IN {FROZEN}", LINKS_FROZEN,
+        ),
+        *trigger(
+            TRIGGERS[2], "UPDATE", "conventions_deliberationsubsidy",
+            f"{status_of('NEW')} IN {FROZEN} OR {status_of('OLD')} IN {FROZEN}", LINKS_FROZEN,
+        ),
+        *trigger(
+            TRIGGERS[3], "UPDATE", "subventions_subsidy",
+            f"({changed(SUBSIDY_COLUMNS, 'IS DISTINCT FROM')}) AND {ADOPTED_SUBSIDY}",
+            SUBSIDY_FROZEN,
+        ),
+    ]
+
+
+TABLES = [
+    "conventions_deliberation",
+    "conventions_deliberationsubsidy",
+    "conventions_deliberationsubsidy",
+    "subventions_subsidy",
+]
+
+
+def create_triggers(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        statements = sqlite_statements()
+    elif vendor == "postgresql":
+        statements = postgresql_statements()
+    else:
+        raise NotImplementedError(f"Triggers de gel non écrits pour la base « {vendor} ».")
+    for statement in statements:
+        schema_editor.execute(statement)
+
+
+def drop_triggers(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for name, table in zip(TRIGGERS, TABLES):
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table};")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}();")
+        else:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name};")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("conventions", "0002_roles"),
+        ("subventions", "0003_cofunding_is_total"),
+    ]
+
+    operations = [migrations.RunPython(create_triggers, drop_triggers)]
