@@ -62,7 +62,10 @@ def amount_in_words(value: Decimal | int) -> str:
     value = Decimal(value).quantize(Decimal("0.01"))
     units = int(value)
     cents = int((value - units) * 100)
-    words = f"{num2words(units, lang='fr')} euro{'s' if units > 1 else ''}"
+    number = num2words(units, lang="fr")
+    # « un million d'euros », « deux milliards d'euros », but « un million cinq cents euros ».
+    linking = "d'" if number.endswith(("million", "millions", "milliard", "milliards")) else ""
+    words = f"{number} {linking}euro{'s' if units > 1 else ''}"
     if cents:
         words += f" et {num2words(cents, lang='fr')} centime{'s' if cents > 1 else ''}"
     return words

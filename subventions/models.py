@@ -40,11 +40,34 @@ FUNDING_PLAN_EXCEEDED = (
 BUDGET_LINE_WRONG_YEAR = "La ligne de crédits doit appartenir à l'exercice {year}."
 BUDGET_LINE_WRONG_SECTION = "La ligne de crédits doit relever de la section {section}."
 AUTHORITY_SINGLETON = "Une seule collectivité attribuante peut être enregistrée."
+DUPLICATE_SIRET = "Un bénéficiaire porte déjà ce SIRET."
+DUPLICATE_AXIS_POSITION = "Un axe porte déjà ce numéro pour cette subvention."
 
 
 def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
-    """A Decimal amount in euros, at most 9 999 999 999,99 €."""
-    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)
+    """A Decimal amount in euros, at most 9 999 999 999,99 €, never negative."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"), message=AMOUNT_NEGATIVE)],
+        **kwargs,
+    )
+
+
+class NormalizedIdentifiersMixin:
+    """Identifiers are compacted before the field checks (max_length, format) see them.
+
+    Django runs `clean_fields()` before `clean()`, so « 200 093 201 00016 » would be
+    refused as too long if it were compacted in `clean()`.
+    """
+
+    def normalize_identifiers(self) -> None:
+        raise NotImplementedError
+
+    def clean_fields(self, exclude=None):
+        self.normalize_identifiers()
+        super().clean_fields(exclude=exclude)
 
 
 def non_negative(field: str, model: str) -> models.CheckConstraint:
@@ -81,7 +104,7 @@ class Sequence(models.Model):
             return counter.value
 
 
-class Authority(models.Model):
+class Authority(NormalizedIdentifiersMixin, models.Model):
     """The granting authority (collectivité attribuante): a single row."""
 
     name = models.CharField("nom", max_length=200)
@@ -120,7 +143,7 @@ class Authority(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def normalize_identifiers(self):
         self.siret = validators.compact_siret(self.siret)
 
     @classmethod
@@ -144,7 +167,7 @@ class PolicyArea(models.Model):
         return self.label
 
 
-class Beneficiary(models.Model):
+class Beneficiary(NormalizedIdentifiersMixin, models.Model):
     """A body receiving subsidies: association, foundation, cooperative…"""
 
     legal_name = models.CharField("raison sociale", max_length=250)
@@ -198,7 +221,7 @@ class Beneficiary(models.Model):
                 fields=["siret"],
                 condition=~Q(siret=""),
                 name="beneficiary_siret_unique",
-                violation_error_message="Un bénéficiaire porte déjà ce SIRET.",
+                violation_error_message=DUPLICATE_SIRET,
             ),
             models.CheckConstraint(
                 condition=Q(rna="") | Q(rna__regex=validators.RNA_PATTERN),
@@ -212,15 +235,21 @@ class Beneficiary(models.Model):
             return f"{self.legal_name} ({self.short_name})"
         return self.legal_name
 
-    def clean(self):
+    def normalize_identifiers(self):
         # Stored compact, so that uniqueness and exports see one spelling.
         self.siret = validators.compact_siret(self.siret)
         self.iban = validators.compact_iban(self.iban)
         self.bic = validators.compact_bic(self.bic)
         self.rna = (self.rna or "").strip().upper()
 
+    def clean(self):
+        # Said here, on the field, rather than by the constraint (reported on no field).
+        duplicate = Beneficiary.objects.filter(siret=self.siret).exclude(pk=self.pk)
+        if self.siret and duplicate.exists():
+            raise ValidationError({"siret": DUPLICATE_SIRET})
 
-class FundingPartner(models.Model):
+
+class FundingPartner(NormalizedIdentifiersMixin, models.Model):
     """Another funder of a beneficiary (co-financeur)."""
 
     name_with_article = models.CharField(
@@ -244,7 +273,7 @@ class FundingPartner(models.Model):
     def __str__(self):
         return self.name_with_article
 
-    def clean(self):
+    def normalize_identifiers(self):
         self.siret = validators.compact_siret(self.siret)
 
 
@@ -682,12 +711,18 @@ class ActionAxis(models.Model):
             models.UniqueConstraint(
                 fields=["subsidy", "position"],
                 name="actionaxis_unique_position",
-                violation_error_message="Un axe porte déjà ce numéro pour cette subvention.",
+                violation_error_message=DUPLICATE_AXIS_POSITION,
             ),
         ]
 
     def __str__(self):
         return f"Axe {self.position} : {self.title}"
+
+    def clean(self):
+        # Said on the field, rather than by the constraint (reported on no field).
+        siblings = ActionAxis.objects.filter(subsidy_id=self.subsidy_id, position=self.position)
+        if self.subsidy_id and siblings.exclude(pk=self.pk).exists():
+            raise ValidationError({"position": DUPLICATE_AXIS_POSITION})
 
 
 class CoFunding(models.Model):

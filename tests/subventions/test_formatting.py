@@ -96,11 +96,6 @@ def test_amount_in_words(value, expected):
     assert amount_in_words(value) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: amount_in_words writes « un million euros »; French requires « d'euros » "
-    "after a round million (« un million d'euros », « deux millions d'euros »).",
-)
 @pytest.mark.parametrize(
     ("value", "expected"),
     [(Decimal("1000000"), "un million d'euros"), (Decimal("2000000"), "deux millions d'euros")],

@@ -125,11 +125,6 @@ def test_beneficiary_create_refuses_duplicate_siret(instructor):
     assert all_messages(errors) == [DUPLICATE_SIRET]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: the conditional UniqueConstraint beneficiary_siret_unique has no "
-    "violation_error_code='unique', so Django files its error under __all__, not 'siret'.",
-)
 def test_beneficiary_create_refuses_duplicate_siret_on_siret_field(instructor):
     BeneficiaryFactory(siret=MEL_SIRET)
     errors = refusal(
@@ -151,12 +146,6 @@ def test_subsidy_create_refuses_negative_amount(instructor, field):
     assert all_messages(errors) == [models.AMOUNT_NEGATIVE]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: negative amounts are caught only by the CheckConstraints of non_negative() "
-    "(models.py), which Django reports under __all__; money_field() has no "
-    "MinValueValidator(0), so the error is not on the amount's field.",
-)
 @pytest.mark.parametrize("field", AMOUNT_FIELDS)
 def test_subsidy_create_refuses_negative_amount_on_its_field(instructor, field):
     errors = refusal(
@@ -370,11 +359,6 @@ def test_action_axis_create_refuses_duplicate_position(instructor):
     assert list(axis.subsidy.axes.values_list("title", flat=True)) == ["Premier axe"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: the two-field UniqueConstraint actionaxis_unique_position is reported by "
-    "Django under __all__; neither ActionAxis nor action_axis_create files it on 'position'.",
-)
 def test_action_axis_create_refuses_duplicate_position_on_position_field(instructor):
     axis = ActionAxisFactory(position=1)
     errors = refusal(

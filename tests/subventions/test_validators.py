@@ -110,11 +110,6 @@ def test_clean_stores_iban_compact_and_upper_case():
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: Beneficiary.clean() compacts SIRET/BIC after clean_fields() has already "
-    "applied max_length (14 / 11) to the spaced value, so a SIRET typed with spaces is refused.",
-)
 def test_clean_stores_spaced_siret_and_bic_compact():
     candidate = beneficiary(siret="200 093 201 00016", bic="CCOP FRPP XXX")
     candidate.full_clean()
@@ -122,11 +117,6 @@ def test_clean_stores_spaced_siret_and_bic_compact():
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: Beneficiary.clean() upper-cases the RNA after validate_rna() has already "
-    "refused the lower-case value.",
-)
 def test_clean_accepts_lower_case_rna_and_stores_it_upper_case():
     candidate = beneficiary(rna=" w595012345 ")
     candidate.full_clean()
