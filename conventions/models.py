@@ -217,7 +217,7 @@ class Deliberation(models.Model):
         return self.status in FROZEN_STATUSES
 
     # What may still change on a voted deliberation: the executory date, set once, and
-    # the PDF then certified with it.
+    # the PDF certified with it in the same save.
     EXECUTORY_FIELDS = ("executory_date", "pdf", "pdf_sha256")
 
     def frozen_changes(self) -> list[str]:
@@ -227,7 +227,8 @@ class Deliberation(models.Model):
         stored = type(self).objects.filter(pk=self.pk).first()
         if stored is None or not stored.is_frozen:
             return []
-        allowed = self.EXECUTORY_FIELDS if stored.executory_date is None else ()
+        setting_executory = stored.executory_date is None and self.executory_date is not None
+        allowed = self.EXECUTORY_FIELDS if setting_executory else ()
         return [
             field.name
             for field in self._meta.concrete_fields

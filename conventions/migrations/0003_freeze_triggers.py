@@ -43,8 +43,10 @@ def changed(columns, distinct):
 
 
 def deliberation_changed(distinct):
+    # The executory columns change once, together: the date set and the PDF certified.
+    setting_executory = "(OLD.executory_date IS NULL AND NEW.executory_date IS NOT NULL)"
     return (
-        f"({changed(DELIBERATION_COLUMNS, distinct)} OR (OLD.executory_date IS NOT NULL AND "
+        f"({changed(DELIBERATION_COLUMNS, distinct)} OR (NOT {setting_executory} AND "
         f"({changed(EXECUTORY_COLUMNS, distinct)})))"
     )
 
