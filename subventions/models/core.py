@@ -1,4 +1,4 @@
-"""Domain model of the subsidies app (DESIGN.md §2).
+"""Subsidy files and their reference data (DESIGN.md §2).
 
 Every model keeps its history (django-simple-history); money is Decimal with database
 constraints mirroring the validation, so that even `QuerySet.update()` cannot store an
@@ -17,8 +17,8 @@ from django.urls import reverse
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from . import validators
-from .enums import (
+from .. import validators
+from ..enums import (
     AidNature,
     BudgetSection,
     CoFundingStatus,
@@ -28,7 +28,7 @@ from .enums import (
     Role,
     SubsidyStatus,
 )
-from .workflow import Condition, only_roles
+from ..workflow import Condition, only_roles
 
 AMOUNT_NEGATIVE = "Le montant ne peut pas être négatif."
 AWARDED_ABOVE_REQUESTED = "Le montant attribué ne peut dépasser le montant demandé."
@@ -651,7 +651,7 @@ def funding_plan_error(
     The plan spans a subsidy and its co-funding lines, so it is checked where both are
     known together: the services and the forms' formsets (DESIGN.md §4.6).
     """
-    from .formatting import euros
+    from ..formatting import euros
 
     if projected_budget is None:
         return None
@@ -766,7 +766,7 @@ class CoFunding(models.Model):
         constraints = [non_negative("amount", "cofunding")]
 
     def __str__(self):
-        from .formatting import euros
+        from ..formatting import euros
 
         return f"{self.group_label or self.partner_names} : {euros(self.amount)}"
 
