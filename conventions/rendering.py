@@ -195,7 +195,8 @@ def _page_context(deliberation: Deliberation, body_html: str) -> dict:
     }
 
 
-def _body_html(deliberation: Deliberation) -> str:
+def render_html_body(deliberation: Deliberation) -> str:
+    """The HTML body (no header): frozen once voted, else generated now (admin preview)."""
     if deliberation.is_frozen and deliberation.html:
         return deliberation.html
     return build_html(deliberation_context(deliberation))
@@ -203,7 +204,8 @@ def _body_html(deliberation: Deliberation) -> str:
 
 def render_html(deliberation: Deliberation) -> str:
     """A standalone HTML page of the deliberation."""
-    return render_to_string(PAGE_TEMPLATE, _page_context(deliberation, _body_html(deliberation)))
+    context = _page_context(deliberation, render_html_body(deliberation))
+    return render_to_string(PAGE_TEMPLATE, context)
 
 
 def build_pdf(deliberation: Deliberation, body_html: str) -> bytes:
@@ -215,4 +217,4 @@ def render_pdf(deliberation: Deliberation) -> bytes:
     """The PDF: the stored one, byte for byte, once voted; otherwise built now."""
     if deliberation.is_frozen and deliberation.pdf:
         return deliberation.frozen_pdf_bytes()
-    return build_pdf(deliberation, _body_html(deliberation))
+    return build_pdf(deliberation, render_html_body(deliberation))

@@ -1,0 +1,106 @@
+"""The deliberation admin: preview, free sections of a draft, vote page, frozen once voted."""
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from conventions import services
+from conventions.enums import DeliberationStatus
+from tests.conventions.conftest import FAKE_PDF
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(deliberation):
+    return reverse("admin:conventions_deliberation_change", args=[deliberation.pk])
+
+
+def form_data(deliberation, **changes):
+    data = {
+        "title": deliberation.title,
+        "subsidy_choice": [s.pk for s in deliberation.subsidies.all()],
+        "preamble": deliberation.preamble,
+        "context": deliberation.context,
+        "partnership_description": deliberation.partnership_description,
+        "previous_year_activity": deliberation.previous_year_activity,
+        "axes_introduction": deliberation.axes_introduction,
+        "note": deliberation.note,
+    }
+    return {**data, **changes}
+
+
+def test_change_page_previews_the_generated_text(
+    client, make_subsidy, make_deliberation, head_of_service
+):
+    deliberation = make_deliberation([make_subsidy()])
+    client.force_login(head_of_service)
+    page = client.get(change_url(deliberation)).content.decode()
+    assert "Aperçu du texte généré" in page
+    assert "Par conséquent, le Bureau de la Métropole décide :" in page
+
+
+def test_head_of_service_edits_the_free_sections(
+    client, make_subsidy, make_deliberation, head_of_service
+):
+    deliberation = make_deliberation([make_subsidy()])
+    client.force_login(head_of_service)
+    response = client.post(change_url(deliberation), form_data(deliberation, context="Revu."))
+    assert response.status_code == 302
+    deliberation.refresh_from_db()
+    assert deliberation.context == "Revu."
+
+
+def test_secretariat_records_the_vote_from_the_admin(
+    client, make_subsidy, make_deliberation, secretariat
+):
+    deliberation = make_deliberation([make_subsidy()])
+    client.force_login(secretariat)
+    url = reverse("admin:conventions_deliberation_vote", args=[deliberation.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"result": "adopt", "votes_against": "2"})
+    assert response.status_code == 200  # refused: no vote for
+    assert escape(services.VOTE_REQUIRED) in response.content.decode()
+    response = client.post(url, {"result": "adopt", "unanimous": "on"})
+    assert response.status_code == 302
+    deliberation.refresh_from_db()
+    assert deliberation.status == DeliberationStatus.ADOPTED
+
+
+def test_an_adopted_deliberation_is_read_only_in_the_admin(
+    client, make_subsidy, make_deliberation, secretariat, make_user
+):
+    deliberation = make_deliberation([make_subsidy()])
+    services.deliberation_adopt(deliberation=deliberation, user=secretariat, unanimous=True)
+    deliberation.refresh_from_db()
+    admin_user = make_user(is_superuser=True)
+    client.force_login(admin_user)
+    client.post(change_url(deliberation), form_data(deliberation, title="Autre", context="X"))
+    deliberation.refresh_from_db()
+    assert deliberation.title != "Autre" and deliberation.context != "X"
+    page = client.get(change_url(deliberation)).content.decode()
+    assert 'name="title"' not in page
+    delete = reverse("admin:conventions_deliberation_delete", args=[deliberation.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    pdf = client.get(reverse("admin:conventions_deliberation_pdf", args=[deliberation.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf) == FAKE_PDF
+
+
+def test_deliberation_created_in_the_admin(client, make_subsidy, secretariat):
+    subsidy = make_subsidy()
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:conventions_deliberation_add"),
+        {"subsidy_choice": [subsidy.pk], "title": "", "note": ""},
+    )
+    assert response.status_code == 302
+    deliberation = subsidy.deliberations.get()
+    assert deliberation.title == subsidy.title
+    assert deliberation.status == DeliberationStatus.DRAFT
+
+
+def test_lists_render(client, make_subsidy, make_deliberation, make_user):
+    make_deliberation([make_subsidy()])
+    client.force_login(make_user("Lecteur"))
+    assert client.get(reverse("admin:conventions_deliberation_changelist")).status_code == 200
+    assert client.get(reverse("admin:conventions_session_changelist")).status_code == 200
