@@ -19,3 +19,28 @@ class DeliberationStatus(models.TextChoices):
 
 # Once voted, a deliberation is an act: nothing of it changes any more.
 FROZEN_STATUSES = (DeliberationStatus.ADOPTED, DeliberationStatus.REJECTED)
+
+
+class AgreementStatus(models.TextChoices):
+    """Where an agreement (convention) or an amendment (avenant) stands.
+
+    The authority signs last in the usual order, but may sign first: the document is in
+    force and frozen from the authority's signature; the beneficiary's may follow.
+    """
+
+    DRAFT = "brouillon", "Brouillon"
+    READY = "prete", "Prête pour signature"
+    SENT = "envoyee", "Envoyée pour signature"
+    SIGNED_BY_BENEFICIARY = "signee_beneficiaire", "Signée par le bénéficiaire"
+    IN_FORCE = "en_vigueur", "Signée par la collectivité (en vigueur)"
+    CLOSED = "close", "Close"
+    TERMINATED = "resiliee", "Résiliée"
+
+
+# Signed by the authority: the document and its SHA-256 no longer change.
+SIGNED_STATUSES = (AgreementStatus.IN_FORCE, AgreementStatus.CLOSED, AgreementStatus.TERMINATED)
+
+
+class SignatureMethod(models.TextChoices):
+    PAPER = "papier", "Signature manuscrite (original numérisé)"
+    ELECTRONIC = "electronique", "Signature électronique (PAdES)"

@@ -23,7 +23,7 @@ from subventions.enums import Role
 from subventions.models import PolicyArea, Subsidy
 from subventions.workflow import only_roles
 
-from .enums import FROZEN_STATUSES, Body, DeliberationStatus
+from ..enums import FROZEN_STATUSES, Body, DeliberationStatus
 
 NUMBER_PATTERN = r"^[0-9]{2} [BC] [0-9]{4}$"
 NUMBER_INVALID = "Le numéro doit avoir la forme « 21 B 0110 » : année sur deux chiffres, B ou C, "

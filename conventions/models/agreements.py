@@ -1,0 +1,419 @@
+"""Agreements (conventions), their versioned templates and their amendments (DESIGN.md §6).
+
+A template is data the legal department edits: a name, a version, visas, a preamble and
+ordered articles in the Django template language. Editing creates a new version; a
+version, once saved, never changes (migration 0005 refuses it in the database), so an
+agreement always shows the text it was generated from.
+
+An agreement (and each of its amendments) is signed by both parties. From the authority's
+signature it is in force and frozen: the generated PDF, the signed PDF and their SHA-256
+are kept and never regenerated (services, `clean()` and database triggers).
+"""
+
+import datetime
+import hashlib
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.deconstruct import deconstructible
+from simple_history.models import HistoricalRecords
+
+from subventions.models import Subsidy
+
+from ..enums import SIGNED_STATUSES, AgreementStatus, SignatureMethod
+
+DEFAULT_TEMPLATE_NAME = "Convention annuelle d'objectifs"
+TEMPLATE_VERSION_TAKEN = "La version {version} du modèle « {name} » existe déjà."
+TEMPLATE_ONE_ACTIVE = "Une seule version d'un modèle est en vigueur à la fois."
+ARTICLE_POSITION_TAKEN = "Un article porte déjà ce numéro dans ce modèle."
+PERIOD_INVALID = "La fin de la période de validité ne peut précéder son début."
+SIGNED_WITHOUT_PDF = "Un document signé par la collectivité garde son PDF et son empreinte."
+DOCUMENT_FROZEN = (
+    "Le document est signé par la collectivité : il ne peut plus être modifié ({fields})."
+)
+SIGNED_PDF_TAMPERED = "Le PDF enregistré ne correspond plus à son empreinte SHA-256."
+AMENDMENT_NUMBER_TAKEN = "Cette convention a déjà un avenant n° {number}."
+AMENDMENT_CHANGES_NOTHING = "Un avenant modifie le montant ou la période de validité."
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """settings.PRIVATE_MEDIA_ROOT, read at each use (tests move it); no public URL.
+
+    Signed agreements, scans and generated agreements (which show an IBAN) are served only
+    by the permission-checked views of conventions.agreement_views.
+    """
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Pièce privée : servie seulement par une vue contrôlant les droits.")
+
+
+private_storage = PrivateStorage()
+
+
+def get_private_storage() -> PrivateStorage:
+    """A callable, so that migrations name it rather than freeze a path."""
+    return private_storage
+
+
+class AgreementTemplate(models.Model):
+    """One version of an agreement template (modèle de convention)."""
+
+    name = models.CharField("nom", max_length=200, default=DEFAULT_TEMPLATE_NAME)
+    version = models.PositiveIntegerField("version", default=1, editable=False)
+    is_active = models.BooleanField(
+        "version en vigueur",
+        default=True,
+        help_text="La version utilisée pour les nouvelles conventions.",
+    )
+    title = models.CharField(
+        "titre du document",
+        max_length=300,
+        default="Convention d'objectifs et de moyens",
+        help_text="Langage de gabarit Django, comme les articles.",
+    )
+    visas = models.TextField("visas", help_text="Un visa par ligne : « Vu la loi … ».")
+    preamble = models.TextField("préambule", blank=True)
+    change_note = models.TextField("motif de la modification", blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "modèle de convention"
+        verbose_name_plural = "modèles de convention"
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "version"],
+                name="agreementtemplate_unique_version",
+                violation_error_message="Cette version du modèle existe déjà.",
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(is_active=True),
+                name="agreementtemplate_one_active",
+                violation_error_message=TEMPLATE_ONE_ACTIVE,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} — version {self.version}"
+
+    def get_absolute_url(self):
+        return reverse("admin:conventions_agreementtemplate_change", args=[self.pk])
+
+    def clean(self):
+        from ..templating import check_template
+
+        check_template(
+            title=self.title,
+            visas=self.visas,
+            preamble=self.preamble,
+            articles=[],
+        )
+
+    @classmethod
+    def active(cls, name: str = DEFAULT_TEMPLATE_NAME) -> "AgreementTemplate | None":
+        return cls.objects.filter(name=name, is_active=True).first()
+
+
+class AgreementArticle(models.Model):
+    """An article of a template version: its number, heading and text."""
+
+    template = models.ForeignKey(
+        AgreementTemplate,
+        verbose_name="modèle",
+        on_delete=models.CASCADE,
+        related_name="articles",
+    )
+    position = models.PositiveSmallIntegerField("numéro")
+    heading = models.CharField("intitulé", max_length=200, help_text="Par exemple « Objet ».")
+    body = models.TextField("texte", help_text="Langage de gabarit Django, sans {% load %}.")
+
+    class Meta:
+        verbose_name = "article"
+        verbose_name_plural = "articles"
+        ordering = ["template", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "position"],
+                name="agreementarticle_unique_position",
+                violation_error_message=ARTICLE_POSITION_TAKEN,
+            ),
+        ]
+
+    def __str__(self):
+        return f"Article {self.position} — {self.heading}"
+
+
+class SignedDocumentQuerySet(models.QuerySet):
+    def signed_by_authority(self):
+        return self.filter(authority_signed_on__isnull=False)
+
+    def signed_by_both(self):
+        """Signed by the authority and by the beneficiary: the agreement binds both."""
+        return self.filter(authority_signed_on__isnull=False, beneficiary_signed_on__isnull=False)
+
+    def in_force(self):
+        return self.filter(status=AgreementStatus.IN_FORCE)
+
+
+class SignedDocument(models.Model):
+    """What an agreement and an amendment share: status, signatories, signatures, PDFs."""
+
+    status = models.CharField(
+        "statut", max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    authority_signatory_name = models.CharField(
+        "signataire pour la collectivité", max_length=150, blank=True
+    )
+    authority_signatory_title = models.CharField(
+        "qualité du signataire de la collectivité", max_length=150, blank=True
+    )
+    beneficiary_signatory_name = models.CharField(
+        "signataire pour le bénéficiaire", max_length=150, blank=True
+    )
+    beneficiary_signatory_title = models.CharField(
+        "qualité du signataire du bénéficiaire", max_length=150, blank=True
+    )
+    sent_on = models.DateField("envoyée pour signature le", null=True, blank=True)
+    beneficiary_signed_on = models.DateField("signée par le bénéficiaire le", null=True, blank=True)
+    authority_signed_on = models.DateField("signée par la collectivité le", null=True, blank=True)
+    authority_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="signature de la collectivité enregistrée par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signature_method = models.CharField(
+        "mode de signature", max_length=20, choices=SignatureMethod.choices, blank=True
+    )
+    generated_pdf = models.FileField(
+        "PDF généré (figé)",
+        storage=get_private_storage,
+        upload_to="conventions/generees/",
+        blank=True,
+        editable=False,
+    )
+    generated_pdf_sha256 = models.CharField(
+        "empreinte SHA-256 du PDF généré", max_length=64, blank=True, editable=False
+    )
+    signed_pdf = models.FileField(
+        "PDF signé",
+        storage=get_private_storage,
+        upload_to="conventions/signees/",
+        blank=True,
+        editable=False,
+    )
+    signed_pdf_sha256 = models.CharField(
+        "empreinte SHA-256 du PDF signé", max_length=64, blank=True, editable=False
+    )
+    beneficiary_scan = models.FileField(
+        "exemplaire signé par le bénéficiaire (numérisé)",
+        storage=get_private_storage,
+        upload_to="conventions/beneficiaires/",
+        blank=True,
+        editable=False,
+    )
+    note = models.TextField("note interne", blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    # What may still change once the authority has signed: the beneficiary's signature
+    # (which may come second), the end of the agreement's life and the internal note.
+    MUTABLE_WHEN_SIGNED = (
+        "status",
+        "beneficiary_signed_on",
+        "beneficiary_signatory_name",
+        "beneficiary_signatory_title",
+        "beneficiary_scan",
+        "note",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_signed_by_authority(self) -> bool:
+        return self.authority_signed_on is not None
+
+    @property
+    def is_signed_by_both(self) -> bool:
+        return self.authority_signed_on is not None and self.beneficiary_signed_on is not None
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in SIGNED_STATUSES
+
+    def frozen_changes(self) -> list[str]:
+        """The fields changed against the stored row that a signed document forbids."""
+        if self.pk is None:
+            return []
+        stored = type(self).objects.filter(pk=self.pk).first()
+        if stored is None or not stored.is_frozen:
+            return []
+        return [
+            field.name
+            for field in self._meta.concrete_fields
+            if field.name not in self.MUTABLE_WHEN_SIGNED
+            and field.value_from_object(self) != field.value_from_object(stored)
+        ]
+
+    def clean(self):
+        changed = self.frozen_changes()
+        if changed:
+            names = ", ".join(str(self._meta.get_field(name).verbose_name) for name in changed)
+            raise ValidationError(DOCUMENT_FROZEN.format(fields=names), code="frozen")
+
+    def frozen_pdf_bytes(self) -> bytes:
+        """The signed PDF exactly as kept; refuses a file that no longer matches its hash."""
+        with self.signed_pdf.open("rb") as handle:
+            content = handle.read()
+        if hashlib.sha256(content).hexdigest() != self.signed_pdf_sha256:
+            raise ValidationError(SIGNED_PDF_TAMPERED, code="tampered")
+        return content
+
+
+def signed_constraints(model: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=~Q(status__in=SIGNED_STATUSES)
+            | (Q(authority_signed_on__isnull=False) & ~Q(signed_pdf_sha256="")),
+            name=f"{model}_signed_keeps_pdf",
+            violation_error_message=SIGNED_WITHOUT_PDF,
+        ),
+    ]
+
+
+class Agreement(SignedDocument):
+    """The agreement (convention) between the authority and a subsidy's beneficiary."""
+
+    number = models.CharField(
+        "numéro", max_length=20, unique=True, editable=False, help_text="CONV-2021-0001."
+    )
+    subsidy = models.OneToOneField(
+        Subsidy, verbose_name="subvention", on_delete=models.RESTRICT, related_name="agreement"
+    )
+    template = models.ForeignKey(
+        AgreementTemplate,
+        verbose_name="modèle (version)",
+        on_delete=models.RESTRICT,
+        related_name="agreements",
+    )
+    start_date = models.DateField("début de validité")
+    end_date = models.DateField("fin de validité")
+
+    history = HistoricalRecords()
+
+    objects = SignedDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "convention"
+        verbose_name_plural = "conventions"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            *signed_constraints("agreement"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="agreement_period_valid",
+                violation_error_message=PERIOD_INVALID,
+            ),
+        ]
+
+    def __str__(self):
+        return f"Convention {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("admin:conventions_agreement_change", args=[self.pk])
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": PERIOD_INVALID})
+        super().clean()
+
+    @property
+    def current_end_date(self) -> datetime.date:
+        """The end of validity, as extended or shortened by the last signed amendment."""
+        changed = (
+            self.amendments.signed_by_authority()
+            .exclude(new_end_date=None)
+            .order_by("-number")
+            .values_list("new_end_date", flat=True)
+            .first()
+        )
+        return changed or self.end_date
+
+
+class Amendment(SignedDocument):
+    """An amendment (avenant): a change after signature is never an edit (DESIGN.md §4.7)."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name="convention",
+        on_delete=models.RESTRICT,
+        related_name="amendments",
+    )
+    number = models.PositiveSmallIntegerField("numéro d'avenant", editable=False)
+    reason = models.TextField("objet de l'avenant")
+    amount_change = models.DecimalField(
+        "variation du montant",
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text="Positive pour un complément, négative pour une réduction ; 0 sinon.",
+    )
+    new_end_date = models.DateField("nouvelle fin de validité", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    objects = SignedDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "avenant"
+        verbose_name_plural = "avenants"
+        ordering = ["agreement", "number"]
+        constraints = [
+            *signed_constraints("amendment"),
+            models.UniqueConstraint(
+                fields=["agreement", "number"],
+                name="amendment_unique_number",
+                violation_error_message="Cette convention a déjà un avenant de ce numéro.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Avenant n° {self.number} à la convention {self.agreement.number}"
+
+    def get_absolute_url(self):
+        return reverse("admin:conventions_amendment_change", args=[self.pk])
+
+    def clean(self):
+        if not self.amount_change and self.new_end_date is None:
+            raise ValidationError(AMENDMENT_CHANGES_NOTHING, code="empty")
+        super().clean()
+
+    @property
+    def reference(self) -> str:
+        """« CONV-2021-0001-A1 »: how commands and file names designate it."""
+        return f"{self.agreement.number}-A{self.number}"
