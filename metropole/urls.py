@@ -1,8 +1,9 @@
 """Root URLs."""
 
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
+
+from subventions.views import dashboard
 
 admin.site.site_header = "Subventions — administration"
 admin.site.site_title = "Subventions"
@@ -10,5 +11,9 @@ admin.site.index_title = "Gestion des subventions"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    # login, logout, password change and reset (French templates in templates/registration/)
+    path("compte/", include("django.contrib.auth.urls")),
+    path("", dashboard, name="dashboard"),
+    path("", include("subventions.urls")),
+    path("", include("conventions.urls")),
 ]

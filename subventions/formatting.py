@@ -91,3 +91,10 @@ def short_date(value: datetime.date | None) -> str:
     if value is None:
         return ""
     return value.strftime("%d/%m/%Y")
+
+
+def decimal_comma(value: Decimal | int | None) -> str:
+    """« 35000,00 »: no thousands separator, so that a spreadsheet reads it as a number."""
+    if value is None:
+        return ""
+    return f"{Decimal(value):.2f}".replace(".", ",")

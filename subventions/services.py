@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, Sum
+from django.db.models import F, Model, Sum
 
 from .enums import SubsidyStatus
 from .models import (
@@ -119,6 +119,7 @@ class CoFundingData:
     amount: Decimal
     group_label: str = ""
     status: str = ""
+    is_total: bool = False
 
 
 @transaction.atomic
@@ -188,13 +189,20 @@ def cofunding_create(
     group_label: str = "",
     status: str = "",
     position: int = 1,
+    is_total: bool = False,
     user=None,
 ) -> CoFunding:
     if not partners:
         raise ValidationError(
             {"partners": "Une ligne de cofinancement nomme au moins un financeur."}
         )
-    line = CoFunding(subsidy=subsidy, amount=amount, group_label=group_label, position=position)
+    line = CoFunding(
+        subsidy=subsidy,
+        amount=amount,
+        group_label=group_label,
+        position=position,
+        is_total=is_total,
+    )
     if status:
         line.status = status
     _save(line, user)
@@ -217,6 +225,65 @@ def cofunding_set_partners(*, cofunding: CoFunding, partners: Sequence[FundingPa
         if link.position != position or link.pk is None:
             link.position = position
             _save(link, user)
+
+
+def _delete(instance: Model, user=None) -> None:
+    if user is not None and user.is_authenticated:
+        instance._history_user = user
+    instance.delete()
+
+
+@transaction.atomic
+def subsidy_edit(
+    *,
+    subsidy: Subsidy,
+    user,
+    fields: dict,
+    axes: Sequence[tuple[ActionAxis | None, AxisData]],
+    cofundings: Sequence[tuple[CoFunding | None, CoFundingData]],
+) -> Subsidy:
+    """Edit a file with its whole programme of axes and co-funding plan, as one change.
+
+    `axes` and `cofundings` are the wanted lines in order, each with the stored row it
+    updates (None for a new line); stored lines not named are deleted. Axes are numbered
+    1, 2, 3… in that order. The funding plan is checked once every amount is in place, so
+    lowering one line while raising another is never refused half-way.
+    """
+    kept_axes = [axis.pk for axis, _ in axes if axis is not None]
+    for axis in subsidy.axes.exclude(pk__in=kept_axes):
+        _delete(axis, user)
+    # Out of the way first, so that renumbering never meets the (subsidy, position) constraint.
+    subsidy.axes.filter(pk__in=kept_axes).update(position=F("position") + 1000)
+    for position, (axis, data) in enumerate(axes, start=1):
+        if axis is None:
+            action_axis_create(subsidy=subsidy, position=position, user=user, **vars(data))
+        else:
+            _assign(axis, {"position": position, **vars(data)})
+            _save(axis, user)
+
+    kept_lines = [line.pk for line, _ in cofundings if line is not None]
+    for line in subsidy.cofundings.exclude(pk__in=kept_lines):
+        _delete(line, user)
+    new_lines = []
+    for position, (line, data) in enumerate(cofundings, start=1):
+        if line is None:
+            new_lines.append((position, data))
+            continue
+        if not data.partners:
+            raise ValidationError({"partners": COFUNDING_WITHOUT_PARTNER})
+        values = {"position": position, "amount": data.amount, "group_label": data.group_label}
+        values["is_total"] = data.is_total
+        if data.status:
+            values["status"] = data.status
+        _assign(line, values)
+        _save(line, user)
+        cofunding_set_partners(cofunding=line, partners=data.partners, user=user)
+
+    # Checks the plan with the lines kept; each new line checks it again with itself added.
+    subsidy_update(subsidy=subsidy, user=user, **fields)
+    for position, data in new_lines:
+        cofunding_create(subsidy=subsidy, position=position, user=user, **vars(data))
+    return subsidy
 
 
 # Lifecycle

@@ -1,0 +1,188 @@
+"""Filters, search and sorting of the staff lists (django-filter).
+
+Search is `icontains` over the main text fields, the same on SQLite and PostgreSQL.
+Sorting is limited to the columns each `OrderingFilter` names (parameter `tri`).
+"""
+
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from .enums import LegalForm, SubsidyStatus
+from .forms import AmountField
+from .models import Beneficiary, BudgetLine, PolicyArea, Subsidy
+
+
+def search(queryset, fields: list[str], value: str):
+    """Rows where every word typed appears in one of `fields` (case-insensitive)."""
+    for word in value.split():
+        queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": word}) for f in fields)))
+    return queryset
+
+
+class AmountFilter(django_filters.NumberFilter):
+    field_class = AmountField
+
+
+def year_choices():
+    years = Subsidy.objects.order_by("-year").values_list("year", flat=True).distinct()
+    return [(year, str(year)) for year in years]
+
+
+class YearChoicesMixin:
+    """The years offered are those of the data, read when the list is shown."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["year"].extra["choices"] = self.year_choices()
+
+    def year_choices(self):
+        return year_choices()
+
+
+class SubsidyFilter(YearChoicesMixin, django_filters.FilterSet):
+    SEARCH_FIELDS = [
+        "reference",
+        "title",
+        "object",
+        "beneficiary__legal_name",
+        "beneficiary__short_name",
+        "beneficiary__siret",
+        "beneficiary__rna",
+    ]
+
+    q = django_filters.CharFilter(
+        label="Recherche",
+        method="filter_search",
+        help_text="Référence, intitulé, objet, bénéficiaire, SIRET ou RNA.",
+    )
+    year = django_filters.ChoiceFilter(label="Exercice", choices=[], empty_label="Tous")
+    status = django_filters.MultipleChoiceFilter(
+        label="Statut", choices=SubsidyStatus.choices, widget=forms.SelectMultiple
+    )
+    policy_area = django_filters.ModelChoiceFilter(
+        label="Politique publique", queryset=PolicyArea.objects.all(), empty_label="Toutes"
+    )
+    beneficiary = django_filters.ModelChoiceFilter(
+        label="Bénéficiaire", queryset=Beneficiary.objects.all(), empty_label="Tous"
+    )
+    budget_line = django_filters.ModelChoiceFilter(
+        label="Ligne de crédits",
+        queryset=BudgetLine.objects.all(),
+        empty_label="Toutes",
+        null_label="Sans ligne de crédits",
+    )
+    amount_min = AmountFilter(
+        label="Montant minimum (€)", field_name="stage_amount", lookup_expr="gte"
+    )
+    amount_max = AmountFilter(
+        label="Montant maximum (€)", field_name="stage_amount", lookup_expr="lte"
+    )
+    tri = django_filters.OrderingFilter(
+        label="Trier par",
+        fields=(
+            ("reference", "reference"),
+            ("beneficiary__legal_name", "beneficiaire"),
+            ("year", "exercice"),
+            ("policy_area__label", "politique"),
+            ("stage_amount", "montant"),
+            ("status", "statut"),
+            ("received_on", "reception"),
+        ),
+        field_labels={
+            "reference": "Référence",
+            "beneficiary__legal_name": "Bénéficiaire",
+            "year": "Exercice",
+            "policy_area__label": "Politique publique",
+            "stage_amount": "Montant",
+            "status": "Statut",
+            "received_on": "Date de réception",
+        },
+    )
+
+    class Meta:
+        model = Subsidy
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return search(queryset, self.SEARCH_FIELDS, value)
+
+
+class BeneficiaryFilter(YearChoicesMixin, django_filters.FilterSet):
+    SEARCH_FIELDS = ["legal_name", "short_name", "siret", "rna", "city", "representative_name"]
+
+    q = django_filters.CharFilter(
+        label="Recherche",
+        method="filter_search",
+        help_text="Raison sociale, sigle, SIRET, RNA, commune ou représentant.",
+    )
+    legal_form = django_filters.ChoiceFilter(
+        label="Forme juridique", choices=LegalForm.choices, empty_label="Toutes"
+    )
+    year = django_filters.ChoiceFilter(
+        label="Exercice d'un dossier",
+        choices=[],
+        empty_label="Tous",
+        method="filter_subsidies",
+    )
+    policy_area = django_filters.ModelChoiceFilter(
+        label="Politique publique d'un dossier",
+        queryset=PolicyArea.objects.all(),
+        empty_label="Toutes",
+        method="filter_subsidies",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Statut d'un dossier",
+        choices=SubsidyStatus.choices,
+        empty_label="Tous",
+        method="filter_subsidies",
+    )
+    amount_min = AmountFilter(
+        label="Total attribué minimum (€)", field_name="total_awarded", lookup_expr="gte"
+    )
+    amount_max = AmountFilter(
+        label="Total attribué maximum (€)", field_name="total_awarded", lookup_expr="lte"
+    )
+    tri = django_filters.OrderingFilter(
+        label="Trier par",
+        fields=(
+            ("legal_name", "nom"),
+            ("city", "commune"),
+            ("subsidy_count", "dossiers"),
+            ("total_awarded", "attribue"),
+        ),
+        field_labels={
+            "legal_name": "Raison sociale",
+            "city": "Commune",
+            "subsidy_count": "Nombre de dossiers",
+            "total_awarded": "Total attribué",
+        },
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return search(queryset, self.SEARCH_FIELDS, value)
+
+    def filter_subsidies(self, queryset, name, value):
+        # Applied together in filter_queryset: "a file of 2021 that is voted", not
+        # "a file of 2021 and a voted file".
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        criteria = {
+            name: self.form.cleaned_data[name]
+            for name in ("year", "policy_area", "status")
+            if self.form.cleaned_data.get(name) not in (None, "")
+        }
+        if criteria:
+            # Through a subquery, so that the annotated totals still count every file.
+            matching = Subsidy.objects.filter(**criteria).values("beneficiary_id")
+            queryset = queryset.filter(pk__in=matching)
+        return queryset

@@ -1,0 +1,273 @@
+"""Forms of the staff pages: beneficiaries, subsidy files with their axes and co-funding.
+
+Forms validate and show errors on their fields; they never save. The views pass the
+cleaned data to the services, which write in one transaction.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import (
+    ActionAxis,
+    Beneficiary,
+    CoFunding,
+    FundingPartner,
+    Subsidy,
+    funding_plan_error,
+)
+from .services import FROZEN_FIELDS, is_editable
+
+SPACES = (" ", "\u00a0", "\u202f")
+FROZEN_HELP = "Figé depuis le vote : ne change plus que par avenant."
+CONCURRENT_EDIT = (
+    "{what} a été modifié par {who} le {when}, pendant que vous le modifiiez : vos "
+    "changements n'ont pas été enregistrés, pour ne pas effacer les siens. La page montre "
+    "maintenant la version enregistrée ; reportez-y vos changements puis enregistrez."
+)
+
+
+class AmountField(forms.DecimalField):
+    """An amount typed the French way: « 35 000 », « 1 234,50 »."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            for space in SPACES:
+                value = value.replace(space, "")
+            value = value.replace("€", "")
+        return super().to_python(value)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _amount_formfield(db_field, **kwargs):
+    """Model DecimalFields become AmountFields; everything else as Django does."""
+    from django.db import models
+
+    if isinstance(db_field, models.DecimalField):
+        return db_field.formfield(form_class=AmountField, **kwargs)
+    if isinstance(db_field, models.DateField):
+        return db_field.formfield(widget=DateInput, **kwargs)
+    return db_field.formfield(**kwargs)
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version of the row being edited, to refuse a lost update."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, version: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version
+
+    def model_data(self) -> dict:
+        """The cleaned values of the model's fields, for the services."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in self._meta.fields and name not in self.disabled_names()
+        }
+
+    def disabled_names(self) -> set[str]:
+        return {name for name, field in self.fields.items() if field.disabled}
+
+
+class BeneficiaryForm(VersionedForm):
+    class Meta:
+        model = Beneficiary
+        fields = [
+            "legal_name",
+            "short_name",
+            "name_with_article",
+            "legal_form",
+            "siret",
+            "rna",
+            "republican_commitment_date",
+            "address",
+            "postal_code",
+            "city",
+            "representative_name",
+            "representative_title",
+            "email",
+            "phone",
+            "iban",
+            "bic",
+            "notes",
+        ]
+        formfield_callback = _amount_formfield
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+SUBSIDY_FIELDS = [
+    "beneficiary",
+    "year",
+    "policy_area",
+    "received_on",
+    "title",
+    "object",
+    "section",
+    "nature",
+    "amount_requested",
+    "amount_proposed",
+    "projected_budget",
+    "budget_line",
+    "payment_terms",
+    "eu_notification",
+    "preamble",
+    "context",
+    "partnership_description",
+    "previous_year_activity",
+    "axes_introduction",
+]
+
+
+class SubsidyForm(VersionedForm):
+    """A subsidy file; once voted, its frozen fields are shown but not editable."""
+
+    class Meta:
+        model = Subsidy
+        fields = SUBSIDY_FIELDS
+        formfield_callback = _amount_formfield
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "object": forms.Textarea(attrs={"rows": 2}),
+            "preamble": forms.Textarea(attrs={"rows": 4}),
+            "context": forms.Textarea(attrs={"rows": 4}),
+            "partnership_description": forms.Textarea(attrs={"rows": 4}),
+            "previous_year_activity": forms.Textarea(attrs={"rows": 4}),
+            "axes_introduction": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget_line"].queryset = self.fields["budget_line"].queryset.order_by(
+            "-year", "chapter", "article"
+        )
+        if self.instance.pk and not is_editable(self.instance):
+            for name in FROZEN_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = FROZEN_HELP
+
+
+class AxisForm(forms.ModelForm):
+    """An action axis; axes are numbered in the order of their « numéro »."""
+
+    position = forms.IntegerField(
+        label="Numéro",
+        min_value=1,
+        required=False,
+        help_text="Les axes sont renumérotés 1, 2, 3… dans cet ordre.",
+    )
+
+    class Meta:
+        model = ActionAxis
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].initial = self.instance.position
+        self.order_fields(["position", "title", "description"])
+
+
+class CoFundingLineForm(forms.ModelForm):
+    """A co-funding line with its partners, chosen in the line itself."""
+
+    partners = forms.ModelMultipleChoiceField(
+        label="Financeurs",
+        queryset=FundingPartner.objects.all(),
+        help_text="Les financeurs déjà sur la ligne gardent leur ordre ; les autres suivent.",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    class Meta:
+        model = CoFunding
+        fields = ["partners", "group_label", "amount", "is_total", "status"]
+        formfield_callback = _amount_formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["partners"] = [
+                link.partner_id for link in self.instance.partner_links.all()
+            ]
+
+    def ordered_partners(self) -> list[FundingPartner]:
+        """The partners chosen: those already on the line in their order, then the others."""
+        chosen = list(self.cleaned_data["partners"])
+        kept = []
+        if self.instance.pk:
+            kept = [link.partner for link in self.instance.partner_links.all()]
+            kept = [partner for partner in kept if partner in chosen]
+        return kept + [partner for partner in chosen if partner not in kept]
+
+
+class CoFundingPlanFormSet(forms.BaseInlineFormSet):
+    """Checks the whole co-funding plan, as typed, against the projected budget.
+
+    `self.instance` is the subsidy with the values typed in the main form (a ModelForm
+    copies them onto its instance when validated), so validate the main form first.
+    """
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        live = [
+            form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        total = sum(
+            (form.cleaned_data.get("amount") or Decimal("0") for form in live), Decimal("0")
+        )
+        message = funding_plan_error(self.instance.projected_budget, self.instance.amount, total)
+        if message and live:
+            live[-1].add_error("amount", message)
+            raise ValidationError(message)
+
+
+AxisFormSet = forms.inlineformset_factory(
+    Subsidy, ActionAxis, form=AxisForm, extra=1, can_delete=True
+)
+CoFundingFormSet = forms.inlineformset_factory(
+    Subsidy,
+    CoFunding,
+    form=CoFundingLineForm,
+    formset=CoFundingPlanFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+def live_forms(formset) -> list[forms.Form]:
+    """The formset's filled forms not marked for deletion, in the order typed."""
+    return [
+        form
+        for form in formset.forms
+        if form.cleaned_data and not formset._should_delete_form(form)
+    ]
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label="Commentaire",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Facultatif ; il figure dans l'historique du dossier.",
+    )

@@ -1,0 +1,101 @@
+"""Who may do what in the staff pages (DESIGN.md §1), one function per action.
+
+Each `can_<action>(user, obj=None)` answers `(allowed, reason)`; views refuse with the
+reason (403) and templates hide or disable what is not allowed. Lifecycle actions keep
+their own rules in the model's transitions; `can_transition` only asks them.
+"""
+
+from collections.abc import Callable
+
+from .enums import Role, SubsidyStatus
+from .workflow import has_role
+
+Answer = tuple[bool, str]
+
+NOT_LOGGED_IN = "Vous devez être connecté."
+NO_ROLE = (
+    "Votre compte n'a aucun rôle dans l'application : demandez à un administrateur de vous "
+    "en attribuer un."
+)
+EDITORS_ONLY = "Réservé aux rôles « Instructeur » et « Responsable de service »."
+SUBSIDY_CLOSED = "Le dossier est au statut « {status} » : il ne se modifie plus."
+
+ALL_ROLES = tuple(Role)
+# DESIGN.md §1: the instructors and their heads of service record beneficiaries and files.
+FILE_EDITORS = (Role.INSTRUCTOR, Role.HEAD_OF_SERVICE)
+# Terminal states: nothing of the file changes any more.
+CLOSED_STATUSES = (SubsidyStatus.REJECTED, SubsidyStatus.WITHDRAWN, SubsidyStatus.CLOSED)
+
+ALLOWED: Answer = (True, "")
+
+
+def _roles(user, roles, refusal: str) -> Answer:
+    if user is None or not user.is_authenticated:
+        return False, NOT_LOGGED_IN
+    if not has_role(user, *roles):
+        return False, refusal
+    return ALLOWED
+
+
+def can_view(user, obj=None) -> Answer:
+    """Every role reads everything (the Lecteur does nothing else)."""
+    return _roles(user, ALL_ROLES, NO_ROLE)
+
+
+def can_export(user, obj=None) -> Answer:
+    return can_view(user, obj)
+
+
+def can_create_beneficiary(user, obj=None) -> Answer:
+    return _roles(user, FILE_EDITORS, EDITORS_ONLY)
+
+
+def can_edit_beneficiary(user, obj=None) -> Answer:
+    return _roles(user, FILE_EDITORS, EDITORS_ONLY)
+
+
+def can_create_subsidy(user, obj=None) -> Answer:
+    return _roles(user, FILE_EDITORS, EDITORS_ONLY)
+
+
+def can_edit_subsidy(user, obj=None) -> Answer:
+    """Editors change a file until it ends; once voted, its amounts are frozen by the form."""
+    allowed, reason = _roles(user, FILE_EDITORS, EDITORS_ONLY)
+    if allowed and obj is not None and obj.status in CLOSED_STATUSES:
+        return False, SUBSIDY_CLOSED.format(status=obj.get_status_display())
+    return allowed, reason
+
+
+def can_transition(user, obj, action: str) -> Answer:
+    """Whether `user` may run the lifecycle `action` on the subsidy `obj` now."""
+    from .services import transition_refusal
+
+    reason = transition_refusal(obj, action, user)
+    return (reason is None, reason or "")
+
+
+def holds_transition_role(user, action: str) -> bool:
+    """Whether the user's role may ever run `action` (whatever the file's state)."""
+    from .models import Subsidy
+
+    transitions = getattr(Subsidy, action)._django_fsm.transitions.values()
+    return any(t.has_perm(None, user) for t in transitions)
+
+
+PERMISSIONS: dict[str, Callable[..., Answer]] = {
+    "view": can_view,
+    "export": can_export,
+    "create_beneficiary": can_create_beneficiary,
+    "edit_beneficiary": can_edit_beneficiary,
+    "create_subsidy": can_create_subsidy,
+    "edit_subsidy": can_edit_subsidy,
+}
+
+
+def check(action: str, user, obj=None) -> Answer:
+    """Dispatch to `can_<action>`; an unknown action is refused, never silently allowed."""
+    try:
+        rule = PERMISSIONS[action]
+    except KeyError:
+        return False, f"Action inconnue : « {action} »."
+    return rule(user, obj)

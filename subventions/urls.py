@@ -1,0 +1,25 @@
+"""Staff pages of the subsidies app."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "subventions"
+
+urlpatterns = [
+    path("dossiers/", views.subsidy_list, name="subsidy_list"),
+    path("dossiers/export/<str:fmt>/", views.subsidy_export, name="subsidy_export"),
+    path("dossiers/nouveau/", views.subsidy_create, name="subsidy_create"),
+    path("dossiers/<int:pk>/", views.subsidy_detail, name="subsidy_detail"),
+    path("dossiers/<int:pk>/modifier/", views.subsidy_update, name="subsidy_update"),
+    path(
+        "dossiers/<int:pk>/actions/<str:action>/",
+        views.subsidy_transition,
+        name="subsidy_transition",
+    ),
+    path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
+    path("beneficiaires/export/<str:fmt>/", views.beneficiary_export, name="beneficiary_export"),
+    path("beneficiaires/nouveau/", views.beneficiary_create, name="beneficiary_create"),
+    path("beneficiaires/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
+    path("beneficiaires/<int:pk>/modifier/", views.beneficiary_update, name="beneficiary_update"),
+]

@@ -1,0 +1,444 @@
+"""Staff pages of the subsidies app: dashboard, lists, files, beneficiaries, actions.
+
+Views stay thin: they check the permission (subventions.permissions), read through the
+selectors, validate with the forms and write through the services.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from . import exports, locking, permissions, selectors, services
+from .filters import BeneficiaryFilter, SubsidyFilter
+from .forms import (
+    CONCURRENT_EDIT,
+    AxisFormSet,
+    BeneficiaryForm,
+    CoFundingFormSet,
+    SubsidyForm,
+    TransitionForm,
+    live_forms,
+)
+from .models import Authority, Beneficiary, Subsidy
+from .services import AxisData, CoFundingData
+
+PAGE_SIZE = 25
+SAVED = "{what} est enregistré."
+TRANSITION_DONE = "{label} : fait. Le dossier est maintenant au statut « {status} »."
+
+
+def require(action: str):
+    """Login, then the permission `can_<action>` (without object); 403 with its reason."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            allowed, reason = permissions.check(action, request.user)
+            if not allowed:
+                raise PermissionDenied(reason)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def refuse_unless(answer: permissions.Answer) -> None:
+    allowed, reason = answer
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def apply_service_error(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def filtered_list(request, *, filterset, template: str, context: dict):
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": page.object_list,
+            "filtered": any(
+                value for name, value in request.GET.items() if name not in ("page", "tri")
+            ),
+            **context,
+        },
+    )
+
+
+# Dashboard
+
+
+@require("view")
+def dashboard(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("exercice", today.year))
+    except ValueError:
+        year = today.year
+    figures = selectors.dashboard_figures(year, today)
+    return render(
+        request,
+        "subventions/dashboard.html",
+        {
+            "figures": figures,
+            "sessions": selectors.next_sessions(today),
+            "today": today,
+            "active_statuses": selectors.ACTIVE_STATUSES,
+            "voted_statuses": selectors.VOTED_STATUSES,
+        },
+    )
+
+
+# Subsidies
+
+
+SUBSIDY_COLUMNS = [
+    exports.Column("Référence", lambda s: s.reference),
+    exports.Column("Exercice", lambda s: s.year),
+    exports.Column("Bénéficiaire", lambda s: s.beneficiary.legal_name),
+    exports.Column("SIRET", lambda s: s.beneficiary.siret),
+    exports.Column("RNA", lambda s: s.beneficiary.rna),
+    exports.Column("Politique publique", lambda s: s.policy_area.label),
+    exports.Column("Intitulé", lambda s: s.title),
+    exports.Column("Objet", lambda s: s.object),
+    exports.Column("Statut", lambda s: s.get_status_display()),
+    exports.Column("Demande reçue le", lambda s: s.received_on),
+    exports.Column("Montant demandé", lambda s: s.amount_requested),
+    exports.Column("Montant proposé", lambda s: s.amount_proposed),
+    exports.Column("Montant attribué", lambda s: s.amount_awarded),
+    exports.Column("Budget prévisionnel", lambda s: s.projected_budget),
+    exports.Column("Ligne de crédits", lambda s: str(s.budget_line or "")),
+]
+
+
+@require("view")
+def subsidy_list(request):
+    filterset = SubsidyFilter(request.GET, queryset=selectors.subsidy_list())
+    return filtered_list(
+        request,
+        filterset=filterset,
+        template="subventions/subsidy_list.html",
+        context={"export_url": "subventions:subsidy_export"},
+    )
+
+
+@require("export")
+def subsidy_export(request, fmt: str):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    filterset = SubsidyFilter(request.GET, queryset=selectors.subsidy_list())
+    return exports.export_response(
+        fmt, "subventions", "Subventions", SUBSIDY_COLUMNS, filterset.qs.iterator()
+    )
+
+
+def offered_actions(subsidy: Subsidy, user) -> list[tuple[str, str, str | None]]:
+    """The lifecycle actions shown on the file: those the user's role may run, with the
+    reason when the file's state does not allow them yet. Actions of other roles are
+    not shown at all."""
+    return [
+        (action, label, reason)
+        for action, label, reason in services.available_transitions(subsidy, user)
+        if permissions.holds_transition_role(user, action)
+    ]
+
+
+@require("view")
+def subsidy_detail(request, pk: int):
+    try:
+        subsidy = selectors.subsidy_page(pk)
+    except Subsidy.DoesNotExist as missing:
+        raise Http404 from missing
+    authority = Authority.current()
+    return render(
+        request,
+        "subventions/subsidy_detail.html",
+        {
+            "subsidy": subsidy,
+            "funding_plan": selectors.funding_plan(
+                subsidy, authority.name_with_article if authority else "la collectivité"
+            ),
+            "cofunding_total": sum(line.amount for line in subsidy.cofundings.all()),
+            "other_years": selectors.other_years(subsidy),
+            "actions": offered_actions(subsidy, request.user),
+            "can_edit": permissions.can_edit_subsidy(request.user, subsidy)[0],
+            "editable": services.is_editable(subsidy),
+        },
+    )
+
+
+@require("view")
+@require_http_methods(["GET", "POST"])
+def subsidy_transition(request, pk: int, action: str):
+    """Confirm (GET) then run (POST) a lifecycle action; works without JavaScript."""
+    subsidy = get_object_or_404(Subsidy.objects.for_list(), pk=pk)
+    if action not in services.TRANSITIONS:
+        raise Http404
+    label = services.transition_label(action)
+    if not permissions.holds_transition_role(request.user, action):
+        raise PermissionDenied(services.transition_refusal(subsidy, action, request.user))
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subsidy_transition(
+                subsidy=subsidy,
+                action=action,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(
+                request, TRANSITION_DONE.format(label=label, status=subsidy.get_status_display())
+            )
+        return redirect("subventions:subsidy_detail", pk=subsidy.pk)
+    return render(
+        request,
+        "subventions/subsidy_transition.html",
+        {
+            "subsidy": subsidy,
+            "action": action,
+            "label": label,
+            "refusal": services.transition_refusal(subsidy, action, request.user),
+            "form": form,
+        },
+    )
+
+
+def _axes_data(formset):
+    forms = sorted(
+        enumerate(live_forms(formset)),
+        key=lambda item: (item[1].cleaned_data.get("position") or 10_000, item[0]),
+    )
+    return [
+        (
+            form.instance if form.instance.pk else None,
+            AxisData(
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data.get("description", ""),
+            ),
+        )
+        for _index, form in forms
+    ]
+
+
+def _cofundings_data(formset):
+    return [
+        (
+            form.instance if form.instance.pk else None,
+            CoFundingData(
+                partners=form.ordered_partners(),
+                amount=form.cleaned_data["amount"],
+                group_label=form.cleaned_data.get("group_label", ""),
+                status=form.cleaned_data.get("status", ""),
+                is_total=form.cleaned_data.get("is_total", False),
+            ),
+        )
+        for form in live_forms(formset)
+    ]
+
+
+def _subsidy_form(request, subsidy: Subsidy | None):
+    """Create (subsidy None) or edit a file with its axes and co-funding plan."""
+    instance = subsidy or Subsidy()
+    version = locking.version_of(subsidy) if subsidy else ""
+    initial = {}
+    if subsidy is None:
+        initial = {"year": timezone.localdate().year}
+        if request.GET.get("beneficiaire", "").isdigit():
+            initial["beneficiary"] = request.GET["beneficiaire"]
+    data = request.POST if request.method == "POST" else None
+    form = SubsidyForm(data, instance=instance, version=version, initial=initial)
+    # The main form first: validating it copies the typed amounts onto `instance`, which
+    # the co-funding formset checks the plan against.
+    form_valid = form.is_valid() if data is not None else False
+    axes = AxisFormSet(data, instance=instance, prefix="axes")
+    cofundings = CoFundingFormSet(data, instance=instance, prefix="cofinancements")
+    if data is not None and form_valid & axes.is_valid() & cofundings.is_valid():
+        try:
+            if subsidy is None:
+                subsidy = services.subsidy_create(
+                    user=request.user,
+                    axes=[axis for _row, axis in _axes_data(axes)],
+                    cofundings=[line for _row, line in _cofundings_data(cofundings)],
+                    **form.model_data(),
+                )
+            else:
+                locking.lock(subsidy)
+                change = locking.changed_since(subsidy, form.cleaned_data["version"])
+                if change:
+                    return _concurrent_edit(request, "subsidy", subsidy, change)
+                services.subsidy_edit(
+                    subsidy=subsidy,
+                    user=request.user,
+                    fields=form.model_data(),
+                    axes=_axes_data(axes),
+                    cofundings=_cofundings_data(cofundings),
+                )
+        except ValidationError as error:
+            # The services refused: nothing they wrote stays (their transaction is undone).
+            apply_service_error(form, error)
+        else:
+            messages.success(request, SAVED.format(what=f"Le dossier {subsidy.reference}"))
+            return redirect("subventions:subsidy_detail", pk=subsidy.pk)
+    return render(
+        request,
+        "subventions/subsidy_form.html",
+        {"form": form, "axes": axes, "cofundings": cofundings, "subsidy": subsidy},
+    )
+
+
+def _concurrent_edit(request, kind: str, instance, change: dict):
+    """Refuse a lost update: say who saved in between and show the stored version."""
+    what = f"Le dossier {instance.reference}" if kind == "subsidy" else f"La fiche {instance}"
+    messages.error(request, CONCURRENT_EDIT.format(what=what, **change))
+    instance.refresh_from_db()
+    if kind == "subsidy":
+        form = SubsidyForm(instance=instance, version=locking.version_of(instance))
+        context = {
+            "form": form,
+            "axes": AxisFormSet(instance=instance, prefix="axes"),
+            "cofundings": CoFundingFormSet(instance=instance, prefix="cofinancements"),
+            "subsidy": instance,
+        }
+        return render(request, "subventions/subsidy_form.html", context, status=409)
+    form = BeneficiaryForm(instance=instance, version=locking.version_of(instance))
+    context = {"form": form, "beneficiary": instance}
+    return render(request, "subventions/beneficiary_form.html", context, status=409)
+
+
+@require("create_subsidy")
+@require_http_methods(["GET", "POST"])
+def subsidy_create(request):
+    return _subsidy_form(request, None)
+
+
+@require("view")
+@require_http_methods(["GET", "POST"])
+def subsidy_update(request, pk: int):
+    subsidy = get_object_or_404(Subsidy.objects.for_list(), pk=pk)
+    refuse_unless(permissions.can_edit_subsidy(request.user, subsidy))
+    return _subsidy_form(request, subsidy)
+
+
+# Beneficiaries
+
+
+BENEFICIARY_COLUMNS = [
+    exports.Column("Raison sociale", lambda b: b.legal_name),
+    exports.Column("Sigle", lambda b: b.short_name),
+    exports.Column("Forme juridique", lambda b: b.get_legal_form_display()),
+    exports.Column("SIRET", lambda b: b.siret),
+    exports.Column("RNA", lambda b: b.rna),
+    exports.Column("Adresse", lambda b: " ".join(b.address.split())),
+    exports.Column("Code postal", lambda b: b.postal_code),
+    exports.Column("Commune", lambda b: b.city),
+    exports.Column("Représentant légal", lambda b: b.representative_name),
+    exports.Column("Courriel", lambda b: b.email),
+    exports.Column("Téléphone", lambda b: b.phone),
+    exports.Column("Contrat d'engagement républicain", lambda b: b.republican_commitment_date),
+    exports.Column("Nombre de dossiers", lambda b: b.subsidy_count),
+    exports.Column("Total demandé", lambda b: b.total_requested),
+    exports.Column("Total attribué", lambda b: b.total_awarded),
+]
+
+
+@require("view")
+def beneficiary_list(request):
+    filterset = BeneficiaryFilter(request.GET, queryset=selectors.beneficiary_list())
+    return filtered_list(
+        request,
+        filterset=filterset,
+        template="subventions/beneficiary_list.html",
+        context={"export_url": "subventions:beneficiary_export"},
+    )
+
+
+@require("export")
+def beneficiary_export(request, fmt: str):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    filterset = BeneficiaryFilter(request.GET, queryset=selectors.beneficiary_list())
+    return exports.export_response(
+        fmt, "beneficiaires", "Bénéficiaires", BENEFICIARY_COLUMNS, filterset.qs.iterator()
+    )
+
+
+@require("view")
+def beneficiary_detail(request, pk: int):
+    beneficiary = get_object_or_404(Beneficiary, pk=pk)
+    years = selectors.beneficiary_subsidies_by_year(beneficiary)
+    return render(
+        request,
+        "subventions/beneficiary_detail.html",
+        {
+            "beneficiary": beneficiary,
+            "years": years,
+            "can_edit": permissions.can_edit_beneficiary(request.user, beneficiary)[0],
+            "can_create_subsidy": permissions.can_create_subsidy(request.user)[0],
+        },
+    )
+
+
+def _beneficiary_form(request, beneficiary: Beneficiary | None):
+    data = request.POST if request.method == "POST" else None
+    version = locking.version_of(beneficiary) if beneficiary else ""
+    form = BeneficiaryForm(data, instance=beneficiary or Beneficiary(), version=version)
+    if data is not None and form.is_valid():
+        try:
+            if beneficiary is None:
+                beneficiary = services.beneficiary_create(user=request.user, **form.model_data())
+            else:
+                locking.lock(beneficiary)
+                change = locking.changed_since(beneficiary, form.cleaned_data["version"])
+                if change:
+                    return _concurrent_edit(request, "beneficiary", beneficiary, change)
+                services.beneficiary_update(
+                    beneficiary=beneficiary, user=request.user, **form.model_data()
+                )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, SAVED.format(what=f"La fiche de {beneficiary}"))
+            return redirect("subventions:beneficiary_detail", pk=beneficiary.pk)
+    return render(
+        request,
+        "subventions/beneficiary_form.html",
+        {"form": form, "beneficiary": beneficiary},
+    )
+
+
+@require("create_beneficiary")
+@require_http_methods(["GET", "POST"])
+def beneficiary_create(request):
+    return _beneficiary_form(request, None)
+
+
+@require("edit_beneficiary")
+@require_http_methods(["GET", "POST"])
+def beneficiary_update(request, pk: int):
+    beneficiary = get_object_or_404(Beneficiary, pk=pk)
+    return _beneficiary_form(request, beneficiary)

@@ -1,0 +1,210 @@
+"""Every URL of the project, walked as an anonymous visitor and as each role.
+
+The table below says, for each URL name, who may open it (200) — everyone else gets 403,
+and an anonymous visitor is sent to the login page. A URL missing from the table fails
+the walk: whoever adds a page adds its line here.
+"""
+
+import html
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conventions.models import Deliberation
+from subventions import permissions
+from subventions.enums import Role
+from subventions.models import Subsidy
+
+pytestmark = pytest.mark.django_db
+
+ALL = frozenset(Role)
+EDITORS = frozenset({Role.INSTRUCTOR, Role.HEAD_OF_SERVICE})
+PUBLIC = "public"  # reachable without logging in (the login and password-reset pages)
+
+# URL name → the roles that get 200 (the others get 403), or PUBLIC.
+TABLE = {
+    "login": PUBLIC,
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,
+    "password_reset_complete": PUBLIC,
+    # Any logged-in account may change its own password, role or not.
+    "password_change": ALL,
+    "password_change_done": ALL,
+    "dashboard": ALL,
+    "subventions:subsidy_list": ALL,
+    "subventions:subsidy_export": ALL,
+    "subventions:subsidy_detail": ALL,
+    "subventions:subsidy_create": EDITORS,
+    "subventions:subsidy_update": EDITORS,
+    # The demo file is voted: signing its agreement is the Signataire's action.
+    "subventions:subsidy_transition": frozenset({Role.SIGNATORY}),
+    "subventions:beneficiary_list": ALL,
+    "subventions:beneficiary_export": ALL,
+    "subventions:beneficiary_detail": ALL,
+    "subventions:beneficiary_create": EDITORS,
+    "subventions:beneficiary_update": EDITORS,
+    "conventions:deliberation_list": ALL,
+    "conventions:deliberation_export": ALL,
+}
+# Logout is POST only (Django 5): checked on its own below.
+POST_ONLY = {"logout"}
+
+
+def url_names(resolver=None, namespace: str = ""):
+    """(name, pattern) of every URL of the project, the admin's excepted."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            # The admin has its own permission system (is_staff, model permissions).
+            if pattern.namespace == "admin":
+                continue
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"URL sans nom : {pattern.pattern}"
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    subsidy = Subsidy.objects.get(year=2021, beneficiary__short_name="APES")
+    return {
+        # `pk` of the object the URL name speaks of (first word found in the name).
+        "pk": {
+            "beneficiary": subsidy.beneficiary_id,
+            "deliberation": Deliberation.objects.get(number="21 B 0110").pk,
+            "session": Deliberation.objects.get(number="21 B 0110").session_id,
+            "subsidy": subsidy.pk,
+        },
+        "fmt": "csv",
+        "action": "sign_agreement",
+        "uidb64": "MQ",
+        "token": "lien-perime",
+    }
+
+
+def kwargs_for(name: str, pattern: URLPattern, demo: dict) -> dict:
+    """Real objects of the demo data for the URL's parameters."""
+    kwargs = {}
+    for key in pattern.pattern.regex.groupindex:
+        if key == "pk":
+            kind = next((kind for kind in demo["pk"] if kind in name), None)
+            value = demo["pk"].get(kind)
+        else:
+            value = demo.get(key)
+        assert value is not None, (
+            f"{name} : aucune valeur de démonstration pour le paramètre « {key} » ; "
+            f"complétez la fixture `demo` de {__file__}."
+        )
+        kwargs[key] = value
+    return kwargs
+
+
+def walk(demo):
+    names = list(url_names())
+    missing = sorted({name for name, _ in names} - set(TABLE) - POST_ONLY)
+    assert not missing, (
+        f"URL absentes de la table des permissions de {__file__} : {missing}. "
+        "Ajoutez-les avec les rôles qui peuvent les ouvrir."
+    )
+    for name, pattern in names:
+        if name in POST_ONLY:
+            continue
+        yield name, reverse(name, kwargs=kwargs_for(name, pattern, demo))
+
+
+def test_table_names_only_existing_urls():
+    existing = {name for name, _ in url_names()}
+    assert set(TABLE) <= existing, sorted(set(TABLE) - existing)
+
+
+def test_anonymous_visitor_reaches_only_the_public_pages(client, demo):
+    for name, url in walk(demo):
+        response = client.get(url)
+        if TABLE[name] == PUBLIC:
+            assert response.status_code == 200, (name, url, response.status_code)
+        else:
+            assert response.status_code == 302, (name, url, response.status_code)
+            assert response["Location"].startswith(reverse("login") + "?next="), name
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.name for role in Role])
+def test_each_role_gets_200_or_403_as_the_table_says(client, demo, role):
+    user = get_user_model().objects.get(groups__name=role)
+    client.force_login(user)
+    for name, url in walk(demo):
+        allowed = TABLE[name]
+        expected = 200 if allowed == PUBLIC or role in allowed else 403
+        response = client.get(url)
+        assert response.status_code == expected, (role, name, url, response.status_code)
+
+
+def test_an_account_without_role_is_refused_with_the_reason(client, demo):
+    client.force_login(get_user_model().objects.create_user("sans-role", password="x"))
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 403
+    assert permissions.NO_ROLE in html.unescape(response.content.decode())
+
+
+def test_logout_is_a_post_and_leads_to_the_login_page(client, demo):
+    client.force_login(get_user_model().objects.get(username="lecteur"))
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_lecteur_sees_no_button_that_changes_anything(client, demo):
+    client.force_login(get_user_model().objects.get(username="lecteur"))
+    subsidy = Subsidy.objects.get(year=2021)
+    pages = [
+        reverse("subventions:subsidy_list"),
+        reverse("subventions:subsidy_detail", args=[subsidy.pk]),
+        reverse("subventions:beneficiary_list"),
+        reverse("subventions:beneficiary_detail", args=[subsidy.beneficiary_id]),
+    ]
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "Modifier" not in page
+        assert "Nouveau" not in page
+        assert "/actions/" not in page
+
+
+@pytest.mark.parametrize(
+    ("rule", "role", "allowed"),
+    [
+        (permissions.can_view, Role.READER, True),
+        (permissions.can_create_beneficiary, Role.READER, False),
+        (permissions.can_create_beneficiary, Role.INSTRUCTOR, True),
+        (permissions.can_create_subsidy, Role.FINANCE, False),
+        (permissions.can_edit_subsidy, Role.HEAD_OF_SERVICE, True),
+        (permissions.can_edit_subsidy, Role.SIGNATORY, False),
+    ],
+)
+def test_rules_answer_with_a_reason(make_user, rule, role, allowed):
+    answer, reason = rule(make_user(role))
+    assert answer is allowed
+    assert bool(reason) is not allowed
+
+
+def test_a_closed_file_is_no_longer_edited(make_user):
+    from tests.subventions.factories import SubsidyFactory
+
+    subsidy = SubsidyFactory(withdrawn=True)
+    allowed, reason = permissions.can_edit_subsidy(make_user(Role.INSTRUCTOR), subsidy)
+    assert not allowed
+    assert "Abandonnée" in reason
+
+
+def test_an_unknown_permission_is_refused():
+    assert permissions.check("delete_everything", None) == (
+        False,
+        "Action inconnue : « delete_everything ».",
+    )
