@@ -68,3 +68,27 @@ class SubsidyStatus(models.TextChoices):
     PAID = "versee", "Versée"
     CLOSED = "soldee", "Soldée"
     WITHDRAWN = "abandonnee", "Abandonnée"
+
+
+class InstalmentCondition(models.TextChoices):
+    """When an instalment of the payment schedule falls due."""
+
+    ON_SIGNATURE = "signature", "À la signature"
+    ON_FINANCIAL_REPORT = "compte_rendu", "Sur présentation du compte rendu financier"
+    ON_DATE = "date", "À date"
+
+
+class ReportStatus(models.TextChoices):
+    """Where a financial report (compte rendu financier) stands."""
+
+    EXPECTED = "attendu", "Attendu"
+    RECEIVED = "recu", "Reçu"
+    APPROVED = "approuve", "Approuvé"
+    REJECTED = "rejete", "Rejeté"
+
+
+class ReminderKind(models.TextChoices):
+    """The reminders send_reminders sends."""
+
+    BENEFICIARY = "beneficiaire", "Relance du bénéficiaire"
+    INSTRUCTOR_DIGEST = "recapitulatif", "Récapitulatif de l'instructeur"

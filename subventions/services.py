@@ -339,6 +339,12 @@ def subsidy_transition(*, subsidy: Subsidy, action: str, user, comment: str = ""
         raise TransitionRefused(reason, code="transition")
     from_status = locked.status
     getattr(locked, action)()
+    if action == "vote":
+        from . import payments
+
+        # Refused beyond the budget line's availability, or only noted in the log.
+        warning = payments.check_budget_line(subsidy=locked, amount=locked.amount_awarded)
+        comment = " ".join(text for text in (comment, warning) if text)
     _save(locked, user)
     SubsidyTransition.objects.create(
         subsidy=locked,
@@ -348,6 +354,10 @@ def subsidy_transition(*, subsidy: Subsidy, action: str, user, comment: str = ""
         user=user,
         comment=comment,
     )
+    if action == "vote":
+        # What a voted file owes and is owed: its default schedule, its financial report.
+        payments.schedule_create_default(subsidy=locked, user=user)
+        payments.report_create(subsidy=locked, user=user)
     subsidy.refresh_from_db()
     return subsidy
 

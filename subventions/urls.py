@@ -2,11 +2,17 @@
 
 from django.urls import path
 
-from . import views
+from . import downloads, views
 
 app_name = "subventions"
 
 urlpatterns = [
+    # Private files: permission-checked, never a public URL (subventions.downloads).
+    path(
+        "comptes-rendus/<int:pk>/fichier/",
+        downloads.financial_report_file,
+        name="financial_report_file",
+    ),
     path("dossiers/", views.subsidy_list, name="subsidy_list"),
     path("dossiers/export/<str:fmt>/", views.subsidy_export, name="subsidy_export"),
     path("dossiers/nouveau/", views.subsidy_create, name="subsidy_create"),

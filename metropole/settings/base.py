@@ -119,6 +119,10 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # Above this annual amount an agreement is mandatory (loi 2000-321 art. 10, décret 2001-495).
 AGREEMENT_THRESHOLD = Decimal(env("SUBVENTIONS_AGREEMENT_THRESHOLD", default="23000"))
+# Awarding beyond what a budget line has left: "refuse" it, or "warn" (noted in the log).
+SUBVENTIONS_BUDGET_OVERRUN = env.str(
+    "SUBVENTIONS_BUDGET_OVERRUN", default="refuse", choices=["refuse", "warn"]
+)
 
 LOGGING = {
     "version": 1,

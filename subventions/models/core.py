@@ -5,6 +5,7 @@ constraints mirroring the validation, so that even `QuerySet.update()` cannot st
 amount the rules forbid.
 """
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
@@ -31,6 +32,7 @@ from ..enums import (
 from ..workflow import Condition, only_roles
 
 AMOUNT_NEGATIVE = "Le montant ne peut pas être négatif."
+AMOUNT_NOT_POSITIVE = "Le montant doit être supérieur à zéro."
 AWARDED_ABOVE_REQUESTED = "Le montant attribué ne peut dépasser le montant demandé."
 PROPOSED_ABOVE_REQUESTED = "Le montant proposé ne peut dépasser le montant demandé."
 FUNDING_PLAN_EXCEEDED = (
@@ -44,14 +46,17 @@ DUPLICATE_SIRET = "Un bénéficiaire porte déjà ce SIRET."
 DUPLICATE_AXIS_POSITION = "Un axe porte déjà ce numéro pour cette subvention."
 
 
-def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
-    """A Decimal amount in euros, at most 9 999 999 999,99 €, never negative."""
+def money_field(verbose_name: str, *, positive: bool = False, **kwargs) -> models.DecimalField:
+    """A Decimal amount in euros, at most 9 999 999 999,99 €, never negative.
+
+    `positive`: never zero either (a payment, a clawback).
+    """
+    if positive:
+        validator = MinValueValidator(Decimal("0.01"), message=AMOUNT_NOT_POSITIVE)
+    else:
+        validator = MinValueValidator(Decimal("0"), message=AMOUNT_NEGATIVE)
     return models.DecimalField(
-        verbose_name,
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"), message=AMOUNT_NEGATIVE)],
-        **kwargs,
+        verbose_name, max_digits=12, decimal_places=2, validators=[validator], **kwargs
     )
 
 
@@ -76,6 +81,35 @@ def non_negative(field: str, model: str) -> models.CheckConstraint:
         name=f"{model}_{field}_non_negative",
         violation_error_message=AMOUNT_NEGATIVE,
     )
+
+
+def positive(field: str, model: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gt": 0}),
+        name=f"{model}_{field}_positive",
+        violation_error_message=AMOUNT_NOT_POSITIVE,
+    )
+
+
+# Sums in SQL: 14 digits, room for a year of a whole budget.
+TOTAL = models.DecimalField(max_digits=14, decimal_places=2)
+ZERO = models.Value(Decimal("0"), output_field=TOTAL)
+
+
+def subquery_sum(queryset: models.QuerySet, *, link: str, field: str = "amount"):
+    """SUM(field) of `queryset`'s rows pointing (by `link`) at the outer row, 0 when none.
+
+    A correlated subquery rather than a join, so that several sums on one row never
+    multiply each other and the query count stays one whatever the number of rows.
+    """
+    total = (
+        queryset.filter(**{link: models.OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return models.functions.Coalesce(models.Subquery(total, output_field=TOTAL), ZERO)
 
 
 class Sequence(models.Model):
@@ -280,11 +314,27 @@ class FundingPartner(NormalizedIdentifiersMixin, models.Model):
 class BudgetLineQuerySet(models.QuerySet):
     def with_committed(self):
         """Annotate each line with the sum awarded on it (committed) in one query."""
+        active = Subsidy.objects.active()
         return self.annotate(
-            committed=models.functions.Coalesce(
-                Sum("subsidies__amount_awarded"),
-                Decimal("0"),
-                output_field=models.DecimalField(max_digits=14, decimal_places=2),
+            committed=subquery_sum(active, link="budget_line", field="amount_awarded")
+        )
+
+    def with_money(self):
+        """Voted, committed, paid, clawed back, paid net and available, in one query.
+
+        `available` is what may still be awarded on the line: voted − committed.
+        """
+        from .money import Clawback, Payment
+
+        return (
+            self.with_committed()
+            .annotate(
+                paid=subquery_sum(Payment.objects.all(), link="subsidy__budget_line"),
+                clawed_back=subquery_sum(Clawback.objects.all(), link="subsidy__budget_line"),
+            )
+            .annotate(
+                paid_net=F("paid") - F("clawed_back"),
+                available=F("amount_voted") - F("committed"),
             )
         )
 
@@ -329,6 +379,46 @@ class SubsidyQuerySet(models.QuerySet):
 
     def active(self):
         return self.exclude(status__in=[SubsidyStatus.WITHDRAWN, SubsidyStatus.REJECTED])
+
+    def with_money(self):
+        """Each file's figures, in one query (see Subsidy.MONEY_FIGURES)."""
+        from .money import Clawback, Payment
+
+        awarded = models.functions.Coalesce(F("amount_awarded"), ZERO, output_field=TOTAL)
+        return (
+            self.annotate(
+                amount_paid=subquery_sum(Payment.objects.all(), link="subsidy"),
+                amount_clawed_back=subquery_sum(Clawback.objects.all(), link="subsidy"),
+            )
+            .annotate(
+                # The current amount: what the file is worth today. The one place that
+                # knows it — signed amendments (avenants) will be added here once the
+                # agreements exist.
+                amount_current=awarded - F("amount_clawed_back"),
+                amount_paid_net=F("amount_paid") - F("amount_clawed_back"),
+            )
+            .annotate(amount_remaining=F("amount_current") - F("amount_paid_net"))
+        )
+
+    def totals_by_beneficiary_year(self):
+        """Awarded, paid, clawed back, paid net and remaining per beneficiary and year.
+
+        Rows of dicts (beneficiary_id, year, awarded, …) from one query.
+        """
+        return (
+            self.active()
+            .with_money()
+            .order_by()
+            .values("beneficiary_id", "year")
+            .annotate(
+                awarded=Sum("amount_awarded", default=ZERO),
+                paid=Sum("amount_paid", default=ZERO),
+                clawed_back=Sum("amount_clawed_back", default=ZERO),
+                paid_net=Sum("amount_paid_net", default=ZERO),
+                remaining=Sum("amount_remaining", default=ZERO),
+            )
+            .order_by("beneficiary_id", "year")
+        )
 
 
 # Conditions of the lifecycle transitions: each carries the reason shown when it fails.
@@ -534,6 +624,55 @@ class Subsidy(models.Model):
             .order_by("-amount_awarded")
             .first()
         )
+
+    @property
+    def executory_since(self) -> datetime.date | None:
+        """The date the deliberation granting this file became executory, or None yet.
+
+        Nothing is paid and no agreement is signed before it (DESIGN.md §4.3).
+        """
+        from conventions.enums import DeliberationStatus
+
+        adopted = self.deliberations.filter(
+            status=DeliberationStatus.ADOPTED, executory_date__isnull=False
+        )
+        return adopted.order_by("executory_date").values_list("executory_date", flat=True).first()
+
+    # Money (subventions.models.money): read from the `with_money()` annotations when the
+    # file was loaded with them, else from one query.
+    MONEY_FIGURES = (
+        "amount_current",
+        "amount_paid",
+        "amount_clawed_back",
+        "amount_paid_net",
+        "amount_remaining",
+    )
+
+    def money_figure(self, name: str) -> Decimal:
+        if name in self.__dict__:
+            value = self.__dict__[name]
+        elif self.pk is None:  # nothing paid nor clawed back yet
+            awarded = self.amount_awarded or Decimal("0")
+            value = awarded if name in ("amount_current", "amount_remaining") else Decimal("0")
+        else:
+            value = type(self).objects.with_money().values_list(name, flat=True).get(pk=self.pk)
+        # In cents: SQLite returns computed sums as 12345.6700000000.
+        return Decimal(value).quantize(Decimal("0.01"))
+
+    @property
+    def current_amount(self) -> Decimal:
+        """Awarded + signed amendments − clawbacks (see SubsidyQuerySet.with_money)."""
+        return self.money_figure("amount_current")
+
+    @property
+    def paid_net(self) -> Decimal:
+        """Payments − clawbacks."""
+        return self.money_figure("amount_paid_net")
+
+    @property
+    def remaining_amount(self) -> Decimal:
+        """What is left to pay: current amount − paid net."""
+        return self.money_figure("amount_remaining")
 
     # Lifecycle (DESIGN.md §3): transitions are run through services.subsidy_transition,
     # which checks roles and conditions, gives the reason of a refusal and logs the change.

@@ -14,8 +14,10 @@ from stdnum import luhn
 from subventions.enums import (
     BudgetSection,
     CoFundingStatus,
+    InstalmentCondition,
     LegalForm,
     PartnerKind,
+    ReportStatus,
     SubsidyStatus,
 )
 from subventions.models import (
@@ -23,9 +25,13 @@ from subventions.models import (
     Authority,
     Beneficiary,
     BudgetLine,
+    Clawback,
     CoFunding,
     CoFundingPartner,
+    FinancialReport,
     FundingPartner,
+    Payment,
+    PaymentInstalment,
     PolicyArea,
     Subsidy,
 )
@@ -163,3 +169,51 @@ class CoFundingFactory(DjangoModelFactory):
         partners = extracted if extracted is not None else [FundingPartnerFactory()]
         for position, partner in enumerate(partners, start=1):
             CoFundingPartner.objects.create(cofunding=self, partner=partner, position=position)
+
+
+class PaymentInstalmentFactory(DjangoModelFactory):
+    class Meta:
+        model = PaymentInstalment
+
+    subsidy = factory.SubFactory(SubsidyFactory, voted=True)
+    position = 1
+    label = "Versement unique à la signature"
+    amount = factory.LazyAttribute(lambda o: o.subsidy.amount_awarded)
+    condition = InstalmentCondition.ON_SIGNATURE
+
+
+class PaymentFactory(DjangoModelFactory):
+    """A payment row as stored (no rule checked: services.payment_create checks them)."""
+
+    class Meta:
+        model = Payment
+
+    subsidy = factory.SubFactory(SubsidyFactory, voted=True)
+    date = datetime.date(2021, 5, 3)
+    amount = Decimal("1000")
+    mandate_number = factory.Sequence(lambda n: f"2021-{n:06d}")
+
+
+class ClawbackFactory(DjangoModelFactory):
+    class Meta:
+        model = Clawback
+
+    subsidy = factory.SubFactory(SubsidyFactory, paid=True)
+    amount = Decimal("500")
+    reason = "Action non réalisée en totalité."
+    date = datetime.date(2022, 9, 1)
+    recovery_order = factory.Sequence(lambda n: f"TR-2022-{n:04d}")
+
+
+class FinancialReportFactory(DjangoModelFactory):
+    class Meta:
+        model = FinancialReport
+
+    class Params:
+        received = factory.Trait(
+            status=ReportStatus.RECEIVED, received_on=datetime.date(2022, 3, 15)
+        )
+        approved = factory.Trait(received=True, status=ReportStatus.APPROVED)
+
+    subsidy = factory.SubFactory(SubsidyFactory, voted=True)
+    status = ReportStatus.EXPECTED

@@ -1,0 +1,32 @@
+"""Private files, streamed only to a logged-in user allowed to see them.
+
+They have no public URL (subventions.files.PrivateStorage): these views are the only way
+to read them.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+
+from .models import FinancialReport
+
+NOT_ALLOWED = "Vous n'avez pas accès aux comptes rendus financiers."
+NO_FILE = "Aucun fichier n'est joint à ce compte rendu financier."
+
+
+@login_required
+def financial_report_file(request, pk: int):
+    """The PDF of a financial report, for a user who may view reports."""
+    if not request.user.has_perm("subventions.view_financialreport"):
+        raise PermissionDenied(NOT_ALLOWED)
+    report = get_object_or_404(FinancialReport.objects.select_related("subsidy"), pk=pk)
+    if not report.file:
+        raise Http404(NO_FILE)
+    filename = f"compte-rendu-financier-{report.subsidy.reference}.pdf"
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
