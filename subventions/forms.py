@@ -173,7 +173,6 @@ class AxisForm(forms.ModelForm):
         label="Numéro",
         min_value=1,
         required=False,
-        help_text="Les axes sont renumérotés 1, 2, 3… dans cet ordre.",
     )
 
     class Meta:

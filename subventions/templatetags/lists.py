@@ -9,7 +9,7 @@ SORT_PARAM = "tri"
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, key: str, label: str, numeric: bool = False):
+def sort_header(context, key: str, label: str, numeric: bool = False, css: str = ""):
     """A column header linking to the list sorted by `key` (again: the other way).
 
     Keeps every other parameter but the page; says the current order to screen readers.
@@ -24,7 +24,7 @@ def sort_header(context, key: str, label: str, numeric: bool = False):
         params[SORT_PARAM], aria, arrow = key, "descending", " ▼"
     else:
         params[SORT_PARAM], aria, arrow = key, None, ""
-    css = "text-end" if numeric else ""
+    css = " ".join(filter(None, ["text-end" if numeric else "", css]))
     return format_html(
         '<th scope="col" class="{}"{}><a href="?{}" class="link-dark">{}<span '
         'aria-hidden="true">{}</span></a></th>',
