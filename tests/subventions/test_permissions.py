@@ -47,6 +47,8 @@ TABLE = {
     "subventions:beneficiary_detail": ALL,
     "subventions:beneficiary_create": EDITORS,
     "subventions:beneficiary_update": EDITORS,
+    # Every role reads the financial reports (migration 0006_money_roles).
+    "subventions:financial_report_file": ALL,
     "conventions:deliberation_list": ALL,
     "conventions:deliberation_export": ALL,
 }
@@ -74,6 +76,7 @@ def demo(settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
     subsidy = Subsidy.objects.get(year=2021, beneficiary__short_name="APES")
+    subsidy_2020 = Subsidy.objects.get(year=2020, beneficiary__short_name="APES")
     return {
         # `pk` of the object the URL name speaks of (first word found in the name).
         "pk": {
@@ -81,6 +84,7 @@ def demo(settings):
             "deliberation": Deliberation.objects.get(number="21 B 0110").pk,
             "session": Deliberation.objects.get(number="21 B 0110").session_id,
             "subsidy": subsidy.pk,
+            "financial_report": subsidy_2020.financial_report.pk,
         },
         "fmt": "csv",
         "action": "sign_agreement",
