@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -77,6 +78,11 @@ def demo(settings):
     call_command("load_demo", stdout=io.StringIO())
     subsidy = Subsidy.objects.get(year=2021, beneficiary__short_name="APES")
     subsidy_2020 = Subsidy.objects.get(year=2020, beneficiary__short_name="APES")
+    report = subsidy_2020.financial_report
+    if not report.file:
+        # The download needs a file to stream: give the demo report one if it has none.
+        report.file.save("compte-rendu.pdf", ContentFile(b"%PDF-1.4 test\n"), save=False)
+        type(report).objects.filter(pk=report.pk).update(file=report.file.name)
     return {
         # `pk` of the object the URL name speaks of (first word found in the name).
         "pk": {
