@@ -11,12 +11,22 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from conventions import demo as conventions_demo
+from conventions.pdf import render_to_pdf
 
-from . import services
-from .enums import BudgetSection, CoFundingStatus, LegalForm, PartnerKind, PaymentTerms, Role
+from . import payments, services
+from .enums import (
+    BudgetSection,
+    CoFundingStatus,
+    LegalForm,
+    PartnerKind,
+    PaymentTerms,
+    ReportStatus,
+    Role,
+)
 from .models import Authority, Beneficiary, BudgetLine, FundingPartner, PolicyArea, Subsidy
 
 DEMO_PASSWORD = "demo"
@@ -221,6 +231,21 @@ STEPS_TO_PROPOSE = [
 ]
 
 
+# The 2020 file, paid in full and closed. Its agreement predates the application: it is
+# recorded as signed (historical demo data), then paid by one mandate and its financial
+# report received and approved, all through the services.
+AGREEMENT_2020_COMMENT = (
+    "Convention 2020 signée avant la mise en service de l'application : donnée historique "
+    "de démonstration."
+)
+PAYMENT_2020 = {
+    "date": datetime.date(2020, 3, 16),
+    "amount": Decimal("35000"),
+    "mandate_number": "2020-004512",
+}
+REPORT_2020_RECEIVED = datetime.date(2021, 5, 20)
+
+
 def load_users(stdout=None) -> dict[str, object]:
     """One demo user per role (and a superuser), all with the demo password."""
     user_model = get_user_model()
@@ -275,6 +300,37 @@ def _mark_total(subsidy: Subsidy, partner_name: str, user) -> None:
     line.full_clean()
     line._history_user = user
     line.save()
+
+
+def _settle_2020(subsidy: Subsidy, users, authority) -> None:
+    """Sign, pay and close the 2020 file — the steps not done yet, so loading twice
+    changes nothing."""
+    _advance(
+        subsidy,
+        [("sign_agreement", "signataire")],
+        users,
+        comments={"sign_agreement": AGREEMENT_2020_COMMENT},
+    )
+    finances = users["finances"]
+    if not subsidy.payments.exists():
+        payments.payment_create(
+            subsidy=subsidy,
+            instalment=subsidy.instalments.first(),
+            user=finances,
+            **PAYMENT_2020,
+        )
+    report = subsidy.financial_report
+    if report.status == ReportStatus.EXPECTED:
+        context = {"subsidy": subsidy, "authority": authority, "received_on": REPORT_2020_RECEIVED}
+        content = render_to_pdf("subventions/pdf/demo_financial_report.html", context)
+        report = payments.report_receive(
+            report=report,
+            received_on=REPORT_2020_RECEIVED,
+            file=ContentFile(content, name=f"compte-rendu-{subsidy.reference}.pdf"),
+            user=finances,
+        )
+    if report.status == ReportStatus.RECEIVED:
+        payments.report_approve(report=report, user=finances)
 
 
 @transaction.atomic
@@ -345,6 +401,10 @@ def load() -> dict[str, object]:
     )
     subsidy_2020.refresh_from_db()
     subsidy_2021.refresh_from_db()
+    # The vote gave both files their default schedule and their expected report (the 2021
+    # one due by 30 June 2022). The 2021 file waits for its agreement: it is not paid.
+    _settle_2020(subsidy_2020, users, authority)
+    subsidy_2020.refresh_from_db()
 
     return {
         **deliberations,

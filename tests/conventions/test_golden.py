@@ -67,9 +67,11 @@ def test_demo_votes_the_subsidies_by_adopting_the_deliberations(demo):
     from conventions.models import Deliberation
     from subventions.enums import SubsidyStatus
 
+    VOTED_OR_LATER = (SubsidyStatus.VOTED, SubsidyStatus.PAID, SubsidyStatus.CLOSED)
     for deliberation in Deliberation.objects.all():
         assert deliberation.status == "adoptee"
         assert deliberation.executory_date is not None
-        assert all(s.status == SubsidyStatus.VOTED for s in deliberation.subsidies.all())
+        # Voted; the 2020 file has since been paid and closed (subventions.demo).
+        assert all(s.status in VOTED_OR_LATER for s in deliberation.subsidies.all())
     old = Deliberation.objects.get(number__startswith="20 B")
     assert "démonstration" in old.note

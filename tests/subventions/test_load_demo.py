@@ -1,5 +1,6 @@
 """load_demo: the reference case, idempotent, refused without DEBUG."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -7,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from subventions.enums import SubsidyStatus
+from subventions.enums import InstalmentCondition, ReportStatus, SubsidyStatus
 from subventions.management.commands.load_demo import DEMO_REFUSED_WITHOUT_DEBUG
 from subventions.models import Beneficiary, Subsidy
 
@@ -51,9 +52,41 @@ def test_demo_holds_the_reference_case(demo):
 @pytest.mark.django_db
 def test_demo_files_went_through_the_lifecycle(demo):
     subsidy = Subsidy.objects.get(year=2020)
-    assert subsidy.status == SubsidyStatus.VOTED
+    assert subsidy.status == SubsidyStatus.CLOSED
     actions = list(subsidy.transitions.values_list("action", "user__username"))
-    assert actions[:2] == [("submit", "instructeur"), ("propose", "responsable")]
+    assert actions == [
+        ("submit", "instructeur"),
+        ("propose", "responsable"),
+        ("vote", "secretariat"),
+        ("sign_agreement", "signataire"),
+        ("mark_paid", "finances"),
+        ("close", "finances"),
+    ]
+
+
+@pytest.mark.django_db
+def test_demo_2020_paid_in_full_and_its_report_approved(demo):
+    subsidy = Subsidy.objects.with_money().get(year=2020)
+    payment = subsidy.payments.get()
+    assert (payment.mandate_number, payment.amount) == ("2020-004512", Decimal("35000"))
+    assert payment.instalment == subsidy.instalments.get()
+    assert (subsidy.paid_net, subsidy.remaining_amount) == (Decimal("35000"), Decimal("0"))
+    report = subsidy.financial_report
+    assert report.status == ReportStatus.APPROVED
+    with report.file.open("rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+
+@pytest.mark.django_db
+def test_demo_2021_has_its_schedule_and_expects_its_report(demo):
+    subsidy = Subsidy.objects.get(year=2021)
+    assert subsidy.status == SubsidyStatus.VOTED
+    assert list(subsidy.instalments.values_list("amount", "condition")) == [
+        (Decimal("35000"), InstalmentCondition.ON_SIGNATURE)
+    ]
+    assert not subsidy.payments.exists()
+    report = subsidy.financial_report
+    assert (report.status, report.due_date) == (ReportStatus.EXPECTED, datetime.date(2022, 6, 30))
 
 
 @pytest.mark.django_db

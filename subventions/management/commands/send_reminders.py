@@ -1,0 +1,58 @@
+"""python manage.py send_reminders [--dry-run] [--today YYYY-MM-DD] — for cron.
+
+Celery beat runs the same through the task subventions.tasks.send_reminders.
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from subventions import reminders
+from subventions.enums import ReminderKind
+
+BAD_TODAY = "Date invalide pour --today : « {value} » (format attendu : AAAA-MM-JJ)."
+
+
+def parse_today(value: str | None) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(BAD_TODAY.format(value=value)) from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Relance par courriel les bénéficiaires dont le compte rendu financier est attendu "
+        "sous 30 jours ou en retard, et adresse à chaque instructeur un récapitulatif."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Affiche les envois sans rien envoyer."
+        )
+        parser.add_argument(
+            "--today", help="Jour de référence (AAAA-MM-JJ) ; défaut : aujourd'hui."
+        )
+
+    def handle(self, *args, dry_run=False, today=None, **options):
+        day = parse_today(today)
+        sent, unreachable = reminders.send_reminders(today=day, dry_run=dry_run)
+        verb = "à envoyer" if dry_run else "envoyé"
+        for reminder in sent:
+            label = "Relance" if reminder.kind == ReminderKind.BENEFICIARY else "Récapitulatif"
+            self.stdout.write(f"{label} {verb} : {reminders.describe(reminder)}")
+        for line in unreachable:
+            self.stderr.write(f"Sans destinataire : {line}")
+        self.stdout.write(summary(len(sent), dry_run=dry_run))
+
+
+def summary(count: int, *, dry_run: bool) -> str:
+    """« Aucun courriel envoyé. », « 1 courriel envoyé. », « 2 courriels envoyés. »"""
+    if dry_run:
+        done = "à envoyer (simulation : rien n'est envoyé)"
+        return f"{count or 'Aucun'} courriel{'s' if count > 1 else ''} {done}."
+    if not count:
+        return "Aucun courriel envoyé."
+    return f"{count} courriel{'s' if count > 1 else ''} envoyé{'s' if count > 1 else ''}."
