@@ -14,17 +14,23 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .formatting import euros, percent
+from . import payments, services
+from .enums import ReportStatus
+from .formatting import euros, percent, short_date
 from .models import (
     ActionAxis,
     Authority,
     Beneficiary,
     BudgetLine,
+    Clawback,
     CoFunding,
     CoFundingPartner,
+    FinancialReport,
     FundingPartner,
+    Payment,
+    PaymentInstalment,
     PolicyArea,
+    ReminderLog,
     Sequence,
     Subsidy,
     SubsidyTransition,
@@ -72,12 +78,23 @@ class FundingPartnerAdmin(ModelAdmin):
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(ModelAdmin):
-    list_display = ["year", "chapter", "article", "label", "section", "voted", "committed_display"]
+    list_display = [
+        "year",
+        "chapter",
+        "article",
+        "label",
+        "section",
+        "voted",
+        "committed_display",
+        "paid_display",
+        "available_display",
+    ]
     list_filter = ["year", "section"]
     search_fields = ["label", "chapter", "article"]
+    readonly_fields = ["figures"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_committed()
+        return super().get_queryset(request).with_money()
 
     @admin.display(description="crédits votés", ordering="amount_voted")
     def voted(self, line):
@@ -86,6 +103,30 @@ class BudgetLineAdmin(ModelAdmin):
     @admin.display(description="engagé (attribué)", ordering="committed")
     def committed_display(self, line):
         return euros(line.committed)
+
+    @admin.display(description="versé net", ordering="paid_net")
+    def paid_display(self, line):
+        return euros(line.paid_net)
+
+    @admin.display(description="disponible", ordering="available")
+    def available_display(self, line):
+        return euros(line.available)
+
+    @admin.display(description="situation de la ligne")
+    def figures(self, line):
+        if not line.pk:
+            return "—"
+        return format_html(
+            "Crédits votés : <strong>{}</strong><br>Engagé (attribué) : <strong>{}</strong><br>"
+            "Versé : <strong>{}</strong> — reversé : <strong>{}</strong> — versé net : "
+            "<strong>{}</strong><br>Disponible : <strong>{}</strong>",
+            euros(line.amount_voted),
+            euros(line.committed),
+            euros(line.paid),
+            euros(line.clawed_back),
+            euros(line.paid_net),
+            euros(line.available),
+        )
 
 
 @admin.register(Beneficiary)
@@ -254,6 +295,79 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+class InstalmentFormSet(forms.BaseInlineFormSet):
+    """The schedule, as typed, adds up to the file's current amount."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or not self.instance.pk:
+            return
+        live = [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if not live or not self.has_changed():
+            return
+        amounts = [form.cleaned_data.get("amount") or Decimal("0") for form in live]
+        total = sum(amounts, Decimal("0"))
+        current = self.instance.current_amount
+        if total != current:
+            raise ValidationError(
+                payments.SCHEDULE_NOT_ADDING_UP.format(total=euros(total), current=euros(current))
+            )
+
+
+class InstalmentInline(TabularInline):
+    model = PaymentInstalment
+    formset = InstalmentFormSet
+    extra = 0
+    fields = ["position", "label", "share", "amount", "condition", "due_date"]
+    verbose_name_plural = "échéancier"
+
+
+class MoneyRowsInline(TabularInline):
+    """Payments, reports and clawbacks are recorded on their own page, through the rules."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PaymentInline(MoneyRowsInline):
+    model = Payment
+    fields = ["date", "amount", "mandate_number", "instalment"]
+
+
+class ClawbackInline(MoneyRowsInline):
+    model = Clawback
+    fields = ["date", "amount", "recovery_order", "reason"]
+
+
+class FinancialReportInline(MoneyRowsInline):
+    model = FinancialReport
+    fields = ["due_date", "status", "received_on", "download", "rejection_reason"]
+
+    @admin.display(description="fichier")
+    def download(self, report):
+        return report_download_link(report)
+
+
+def report_download_link(report) -> str:
+    """A link to the permission-checked download view, never to the file itself."""
+    if not report.pk or not report.file:
+        return "—"
+    url = reverse("subventions:financial_report_file", args=[report.pk])
+    return format_html('<a href="{}">Télécharger le PDF</a>', url)
+
+
 def _transition_action(action: str):
     """An admin action running one lifecycle transition on each selected file."""
 
@@ -301,7 +415,15 @@ class SubsidyAdmin(ModelAdmin):
     ]
     autocomplete_fields = ["beneficiary", "budget_line", "instructor"]
     date_hierarchy = "received_on"
-    inlines = [ActionAxisInline, CoFundingInline, TransitionInline]
+    inlines = [
+        ActionAxisInline,
+        CoFundingInline,
+        InstalmentInline,
+        PaymentInline,
+        FinancialReportInline,
+        ClawbackInline,
+        TransitionInline,
+    ]
     actions = [_transition_action(action) for action in services.TRANSITIONS]
     readonly_fields = [
         "reference",
@@ -385,10 +507,15 @@ class SubsidyAdmin(ModelAdmin):
         return format_html(
             "Convention obligatoire : <strong>{}</strong><br>"
             "Part du budget prévisionnel : <strong>{}</strong><br>"
-            "Subvention de l'exercice précédent : <strong>{}</strong>",
+            "Subvention de l'exercice précédent : <strong>{}</strong><br>"
+            "Montant actuel : <strong>{}</strong> — versé net : <strong>{}</strong> — "
+            "reste à verser : <strong>{}</strong>",
             "oui" if subsidy.requires_agreement else "non",
             percent(subsidy.budget_share) or "—",
             f"{previous.reference} — {euros(previous.amount_awarded)}" if previous else "aucune",
+            euros(subsidy.current_amount),
+            euros(subsidy.paid_net),
+            euros(subsidy.remaining_amount),
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -480,6 +607,206 @@ class SubsidyTransitionAdmin(admin.ModelAdmin):
 @admin.register(Sequence)
 class SequenceAdmin(admin.ModelAdmin):
     list_display = ["key", "value"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Money: recorded through subventions.payments, so that every rule applies here too.
+
+
+class SubsidyMoneyAdmin(ModelAdmin):
+    """A row recorded once through a service, then read-only."""
+
+    list_select_related = ["subsidy__beneficiary"]
+    autocomplete_fields = ["subsidy"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PaymentForm(forms.ModelForm):
+    class Meta:
+        model = Payment
+        fields = ["subsidy", "instalment", "date", "amount", "mandate_number"]
+
+    def clean(self):
+        cleaned = super().clean()
+        subsidy, date, amount = (cleaned.get(name) for name in ("subsidy", "date", "amount"))
+        if subsidy and date and amount:
+            reason = payments.payment_refusal(
+                Subsidy.objects.with_money().get(pk=subsidy.pk), date=date, amount=amount
+            )
+            if reason:
+                self.add_error("amount", reason)
+        return cleaned
+
+
+@admin.register(Payment)
+class PaymentAdmin(SubsidyMoneyAdmin):
+    form = PaymentForm
+    list_display = ["mandate_number", "year", "date", "subsidy", "amount_display"]
+    list_filter = ["year"]
+    search_fields = ["mandate_number", "subsidy__reference", "subsidy__beneficiary__legal_name"]
+    date_hierarchy = "date"
+
+    @admin.display(description="montant", ordering="amount")
+    def amount_display(self, payment):
+        return euros(payment.amount)
+
+    def save_model(self, request, obj, form, change):
+        # The admin goes on with `obj` (message, redirect): give it the recorded row's key.
+        obj.pk = payments.payment_create(user=request.user, **form.cleaned_data).pk
+
+
+class ClawbackForm(forms.ModelForm):
+    class Meta:
+        model = Clawback
+        fields = ["subsidy", "date", "amount", "recovery_order", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        subsidy, amount = cleaned.get("subsidy"), cleaned.get("amount")
+        if subsidy and amount:
+            figures = Subsidy.objects.with_money().get(pk=subsidy.pk)
+            reason = payments.clawback_refusal(figures, amount=amount)
+            if reason:
+                self.add_error("amount", reason)
+        return cleaned
+
+
+@admin.register(Clawback)
+class ClawbackAdmin(SubsidyMoneyAdmin):
+    form = ClawbackForm
+    list_display = ["recovery_order", "date", "subsidy", "amount_display"]
+    search_fields = ["recovery_order", "subsidy__reference", "subsidy__beneficiary__legal_name"]
+    date_hierarchy = "date"
+
+    @admin.display(description="montant", ordering="amount")
+    def amount_display(self, clawback):
+        return euros(clawback.amount)
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = payments.clawback_create(user=request.user, **form.cleaned_data).pk
+
+
+@admin.register(PaymentInstalment)
+class PaymentInstalmentAdmin(ModelAdmin):
+    list_display = ["subsidy", "position", "label", "amount_display", "condition", "due_date"]
+    list_select_related = ["subsidy__beneficiary"]
+    search_fields = ["subsidy__reference", "label"]
+    autocomplete_fields = ["subsidy"]
+
+    @admin.display(description="montant", ordering="amount")
+    def amount_display(self, instalment):
+        return euros(instalment.amount)
+
+
+class FinancialReportForm(forms.ModelForm):
+    """Receive (date and PDF), approve or reject (with its reason) — each a service."""
+
+    DECISIONS = [
+        ("", "—"),
+        (ReportStatus.APPROVED, "Approuver"),
+        (ReportStatus.REJECTED, "Rejeter (motif ci-dessous)"),
+    ]
+    decision = forms.ChoiceField(label="décision", choices=DECISIONS, required=False)
+
+    class Meta:
+        model = FinancialReport
+        fields = ["last_year", "received_on", "file", "rejection_reason"]
+        widgets = {"file": forms.FileInput(attrs={"accept": "application/pdf"})}
+
+    def clean(self):
+        cleaned = super().clean()
+        stored = self.instance
+        receiving = bool(cleaned.get("file")) and "file" in self.changed_data
+        outstanding = (ReportStatus.EXPECTED, ReportStatus.REJECTED)
+        if receiving and stored.status not in outstanding:
+            status = stored.get_status_display().lower()
+            self.add_error("file", payments.REPORT_NOT_OUTSTANDING.format(status=status))
+        if cleaned.get("decision") and stored.status != ReportStatus.RECEIVED and not receiving:
+            status = stored.get_status_display().lower()
+            self.add_error("decision", payments.REPORT_NOT_RECEIVED.format(status=status))
+        return cleaned
+
+    def _post_clean(self):
+        # The model's checks (PDF by content, date after the financed year, reason of a
+        # rejection) run on the report as the decision would leave it.
+        if self.cleaned_data.get("file") and "file" in self.changed_data:
+            self.instance.status = ReportStatus.RECEIVED
+        if self.cleaned_data.get("decision"):
+            self.instance.status = self.cleaned_data["decision"]
+        super()._post_clean()
+
+
+@admin.register(FinancialReport)
+class FinancialReportAdmin(ModelAdmin):
+    form = FinancialReportForm
+    list_display = ["subsidy", "due_date", "status", "received_on", "overdue"]
+    list_select_related = ["subsidy__beneficiary"]
+    list_filter = ["status", "due_date"]
+    search_fields = ["subsidy__reference", "subsidy__beneficiary__legal_name"]
+    readonly_fields = ["subsidy", "due_date", "status", "download"]
+    fields = [
+        "subsidy",
+        "last_year",
+        "due_date",
+        "status",
+        "received_on",
+        "file",
+        "download",
+        "decision",
+        "rejection_reason",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # created when the file is voted
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="en retard", boolean=True)
+    def overdue(self, report):
+        return report.is_overdue
+
+    @admin.display(description="fichier")
+    def download(self, report):
+        return report_download_link(report)
+
+    def save_model(self, request, obj, form, change):
+        data, user = form.cleaned_data, request.user
+        if "last_year" in form.changed_data:
+            payments.report_create(subsidy=obj.subsidy, last_year=data["last_year"], user=user)
+        if data.get("file") and "file" in form.changed_data:
+            obj = payments.report_receive(
+                report=obj, received_on=data["received_on"], file=data["file"], user=user
+            )
+        if data.get("decision") == ReportStatus.APPROVED:
+            payments.report_approve(report=obj, user=user)
+        elif data.get("decision") == ReportStatus.REJECTED:
+            payments.report_reject(report=obj, reason=data["rejection_reason"], user=user)
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["sent_on_display", "kind", "recipient", "report"]
+    list_filter = ["kind", "sent_on"]
+    search_fields = ["recipient", "report__subsidy__reference"]
+    list_select_related = ["report__subsidy__beneficiary"]
+
+    @admin.display(description="jour de la relance", ordering="sent_on")
+    def sent_on_display(self, log):
+        return short_date(log.sent_on)
 
     def has_add_permission(self, request):
         return False
