@@ -54,6 +54,8 @@ def test_the_demo_on_15_june_2022_reminds_apes_and_its_instructor_once(demo):
     assert "Acteurs Pour une Economie Solidaire" in digest.body
     assert digest.alternatives[0][1] == "text/html"
 
+    assert out.splitlines()[0].startswith("Relance envoyée : contact@apes-hdf.example")
+    assert out.splitlines()[1].startswith("Récapitulatif envoyé : instructeur@mel.example")
     assert "2 courriels envoyés." in out
     assert ReminderLog.objects.filter(sent_on=datetime.date(2022, 6, 15)).count() == 2
 

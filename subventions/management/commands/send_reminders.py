@@ -39,10 +39,12 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, today=None, **options):
         day = parse_today(today)
         sent, unreachable = reminders.send_reminders(today=day, dry_run=dry_run)
-        verb = "à envoyer" if dry_run else "envoyé"
         for reminder in sent:
-            label = "Relance" if reminder.kind == ReminderKind.BENEFICIARY else "Récapitulatif"
-            self.stdout.write(f"{label} {verb} : {reminders.describe(reminder)}")
+            if reminder.kind == ReminderKind.BENEFICIARY:
+                label = "Relance à envoyer" if dry_run else "Relance envoyée"
+            else:
+                label = "Récapitulatif à envoyer" if dry_run else "Récapitulatif envoyé"
+            self.stdout.write(f"{label} : {reminders.describe(reminder)}")
         for line in unreachable:
             self.stderr.write(f"Sans destinataire : {line}")
         self.stdout.write(summary(len(sent), dry_run=dry_run))
