@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import payments, services
 from .enums import ReportStatus
 from .formatting import euros, percent, short_date
+from .forms import CoFundingPlanFormSet
 from .models import (
     ActionAxis,
     Authority,
@@ -34,7 +35,6 @@ from .models import (
     Sequence,
     Subsidy,
     SubsidyTransition,
-    funding_plan_error,
 )
 
 
@@ -223,25 +223,6 @@ class ActionAxisInline(admin.StackedInline):
     fields = ["position", "title", "description"]
 
 
-class CoFundingFormSet(forms.BaseInlineFormSet):
-    """Checks the whole co-funding plan against the projected budget, as typed."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        live = [
-            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        total = sum(
-            (form.cleaned_data.get("amount") or Decimal("0") for form in live), Decimal("0")
-        )
-        message = funding_plan_error(self.instance.projected_budget, self.instance.amount, total)
-        if message and live:
-            live[-1].add_error("amount", message)
-            raise ValidationError(message)
-
-
 class CoFundingForm(forms.ModelForm):
     """A co-funding line with its partners chosen in the line itself."""
 
@@ -275,7 +256,7 @@ class CoFundingForm(forms.ModelForm):
 class CoFundingInline(TabularInline):
     model = CoFunding
     form = CoFundingForm
-    formset = CoFundingFormSet
+    formset = CoFundingPlanFormSet
     extra = 0
     show_change_link = True
 
