@@ -13,6 +13,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # login, logout, password change and reset (French templates in templates/registration/)
     path("compte/", include("django.contrib.auth.urls")),
+    # Open data, public (no login); the read API, token or staff session.
+    path("donnees-ouvertes/", include("subventions.public_urls")),
+    path("api/", include("subventions.api.urls")),
     path("", dashboard, name="dashboard"),
     path("", include("subventions.urls")),
     path("", include("conventions.urls")),

@@ -27,6 +27,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files: no CDN
     "simple_history",
     "subventions",
     "conventions",
@@ -79,6 +83,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
+# Our wording over the installed apps' catalogues (locale/fr: Django's « courriel »).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -123,6 +129,28 @@ AGREEMENT_THRESHOLD = Decimal(env("SUBVENTIONS_AGREEMENT_THRESHOLD", default="23
 SUBVENTIONS_BUDGET_OVERRUN = env.str(
     "SUBVENTIONS_BUDGET_OVERRUN", default="refuse", choices=["refuse", "warn"]
 )
+
+# Read-only API (subventions.api): token or staff session; staff with view permissions.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Subventions — API en lecture",
+    "DESCRIPTION": "Subventions, bénéficiaires, délibérations et conventions (lecture seule).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,21 @@
+"""The API under /api/: the four read-only resources, the OpenAPI schema, its docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("subventions", views.SubsidyViewSet, basename="subsidy")
+router.register("beneficiaires", views.BeneficiaryViewSet, basename="beneficiary")
+router.register("deliberations", views.DeliberationViewSet, basename="deliberation")
+router.register("conventions", views.AgreementViewSet, basename="agreement")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]
