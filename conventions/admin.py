@@ -370,3 +370,7 @@ class DeliberationAdmin(SimpleHistoryAdmin):
             )
 
         return self._form_view(request, pk, ExecutoryForm, "Date exécutoire", run)
+
+
+# Agreement templates, agreements and amendments: their own module.
+from . import agreement_admin  # noqa: E402, F401

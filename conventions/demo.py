@@ -2,14 +2,16 @@
 and a 2020 Bureau deliberation for APES 2020 whose number and date are invented.
 
 Called by subventions.demo.load() once the subsidies are proposed; adopting the
-deliberations is what votes them. Idempotent: what exists is found, not duplicated.
+deliberations is what votes them. The APES 2021 agreement is then prepared from the
+template in force, ready for signature (its deliberation is executory). Idempotent: what
+exists is found, not duplicated.
 """
 
 import datetime
 
-from . import services
+from . import agreement_services, services
 from .enums import Body, DeliberationStatus
-from .models import Deliberation, Session
+from .models import Agreement, Deliberation, Session
 
 SESSION_2021 = {
     "body": Body.BUREAU,
@@ -79,4 +81,12 @@ def load(*, users: dict, subsidy_2020, subsidy_2021) -> dict[str, object]:
         executory=EXECUTORY_2021,
         user=secretariat,
     )
-    return {"deliberation_2020": deliberation_2020, "deliberation_2021": deliberation_2021}
+    subsidy_2021.refresh_from_db()
+    agreement_2021 = Agreement.objects.filter(subsidy=subsidy_2021).first()
+    if agreement_2021 is None:
+        agreement_2021 = agreement_services.agreement_create(subsidy=subsidy_2021, user=secretariat)
+    return {
+        "deliberation_2020": deliberation_2020,
+        "deliberation_2021": deliberation_2021,
+        "agreement_2021": agreement_2021,
+    }

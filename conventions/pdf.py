@@ -65,8 +65,12 @@ class LocalFetcher(URLFetcher):
         return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": mime_type})
 
 
+def render_document(template_name: str, context: dict):
+    """The laid-out WeasyPrint document, for callers that need its boxes (a signature's)."""
+    html = render_to_string(template_name, context)
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher()).render()
+
+
 def render_to_pdf(template_name: str, context: dict) -> bytes:
     """The PDF of `template_name` rendered with `context`."""
-    html = render_to_string(template_name, context)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher())
-    return document.write_pdf()
+    return render_document(template_name, context).write_pdf()

@@ -61,6 +61,7 @@ def sample_context() -> dict:
         "name_with_article": "l'Association exemple",
         "siret": "12345678900011",
         "address": "1 rue Exemple",
+        "address_lines": ["1 rue Exemple"],
         "postal_code": "59000",
         "city": "Lille",
     }

@@ -382,6 +382,8 @@ class SubsidyQuerySet(models.QuerySet):
 
     def with_money(self):
         """Each file's figures, in one query (see Subsidy.MONEY_FIGURES)."""
+        from conventions.selectors import signed_amendments_sum
+
         from .money import Clawback, Payment
 
         awarded = models.functions.Coalesce(F("amount_awarded"), ZERO, output_field=TOTAL)
@@ -389,12 +391,12 @@ class SubsidyQuerySet(models.QuerySet):
             self.annotate(
                 amount_paid=subquery_sum(Payment.objects.all(), link="subsidy"),
                 amount_clawed_back=subquery_sum(Clawback.objects.all(), link="subsidy"),
+                amount_amended=signed_amendments_sum(),
             )
             .annotate(
-                # The current amount: what the file is worth today. The one place that
-                # knows it — signed amendments (avenants) will be added here once the
-                # agreements exist.
-                amount_current=awarded - F("amount_clawed_back"),
+                # The current amount: what the file is worth today, the one place that
+                # knows it: awarded + signed amendments (avenants) − clawbacks.
+                amount_current=awarded + F("amount_amended") - F("amount_clawed_back"),
                 amount_paid_net=F("amount_paid") - F("amount_clawed_back"),
             )
             .annotate(amount_remaining=F("amount_current") - F("amount_paid_net"))

@@ -52,6 +52,14 @@ TABLE = {
     "subventions:financial_report_file": ALL,
     "conventions:deliberation_list": ALL,
     "conventions:deliberation_export": ALL,
+    # Agreements (conventions.agreement_views): the demo agreement is ready for signature.
+    "conventions:agreement_detail": ALL,
+    "conventions:agreement_pdf": ALL,
+    "conventions:agreement_sign": frozenset({Role.SIGNATORY}),
+    "conventions:agreement_cosignature": frozenset(
+        {Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT, Role.SIGNATORY}
+    ),
+    "conventions:pdf_verify": ALL,
 }
 # Logout is POST only (Django 5): checked on its own below.
 POST_ONLY = {"logout"}
@@ -91,7 +99,9 @@ def demo(settings):
             "session": Deliberation.objects.get(number="21 B 0110").session_id,
             "subsidy": subsidy.pk,
             "financial_report": subsidy_2020.financial_report.pk,
+            "agreement": subsidy.agreement.pk,
         },
+        "kind": "convention",
         "fmt": "csv",
         "action": "sign_agreement",
         "uidb64": "MQ",

@@ -1,0 +1,266 @@
+"""Admin of the agreement templates, agreements and amendments (imported by admin.py).
+
+Saving a template — new or edited — creates a new version through the service; the
+version shown is never altered, so agreements generated from it keep their text. An
+agreement signed by the authority is read-only. Signing happens on the agreement's staff
+page (conventions.agreement_views), linked from here.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from subventions.enums import SubsidyStatus
+from subventions.models import Subsidy
+
+from . import agreement_services, templating
+from .models import Agreement, AgreementArticle, AgreementTemplate, Amendment
+
+NEW_VERSION_SAVED = "Version {version} du modèle « {name} » enregistrée ; elle est en vigueur."
+
+
+def _report(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class ArticleFormSet(BaseInlineFormSet):
+    """Checks the whole template (visas, preamble, every article) before anything is saved:
+    an error names the part and the line."""
+
+    def articles(self) -> list[tuple[int, str, str]]:
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or not data.get("body"):
+                continue
+            rows.append((data["position"], data.get("heading", ""), data["body"]))
+        return sorted(rows)
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        errors = []
+        for position, heading, body in self.articles():
+            errors += templating.source_errors(heading, f"Article {position} (intitulé)")
+            errors += templating.source_errors(body, f"Article {position}")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ArticleInline(admin.StackedInline):
+    model = AgreementArticle
+    formset = ArticleFormSet
+    extra = 0
+    fields = ["position", "heading", "body"]
+
+
+@admin.register(AgreementTemplate)
+class AgreementTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "is_active", "created_at", "created_by", "agreement_count"]
+    list_filter = ["name", "is_active"]
+    fields = ["name", "version", "is_active", "title", "visas", "preamble", "change_note"]
+    readonly_fields = ["version", "is_active"]
+    inlines = [ArticleInline]
+
+    @admin.display(description="conventions")
+    def agreement_count(self, template):
+        return template.agreements.count()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # The version on screen is never saved over: save_related writes a new one.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        (articles,) = [f for f in formsets if isinstance(f, ArticleFormSet)]
+        data = form.cleaned_data
+        template = agreement_services.agreement_template_new_version(
+            user=request.user,
+            name=data["name"],
+            title=data["title"],
+            visas=data["visas"],
+            preamble=data["preamble"],
+            change_note=data.get("change_note", ""),
+            articles=[(heading, body) for _position, heading, body in articles.articles()],
+        )
+        request._new_template_version = template
+
+    def _to_new_version(self, request):
+        template = request._new_template_version
+        self.message_user(
+            request, NEW_VERSION_SAVED.format(version=template.version, name=template.name)
+        )
+        return HttpResponseRedirect(
+            reverse("admin:conventions_agreementtemplate_change", args=[template.pk])
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._to_new_version(request)
+
+    def response_change(self, request, obj):
+        return self._to_new_version(request)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        template = request._new_template_version
+        return [{"added": {"name": "version", "object": str(template)}}]
+
+    def log_addition(self, request, obj, message):
+        return super().log_addition(request, request._new_template_version, message)
+
+    def log_change(self, request, obj, message):
+        return super().log_addition(request, request._new_template_version, message)
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "subsidy",
+            "start_date",
+            "end_date",
+            "authority_signatory_name",
+            "authority_signatory_title",
+            "beneficiary_signatory_name",
+            "beneficiary_signatory_title",
+            "note",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "subsidy" in self.fields:
+            self.fields["subsidy"].queryset = Subsidy.objects.filter(
+                status=SubsidyStatus.VOTED, agreement__isnull=True
+            ).select_related("beneficiary")
+        for name in ("start_date", "end_date"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+
+class SignedDocumentAdmin(SimpleHistoryAdmin):
+    """What agreements and amendments share: read-only once signed, a link to sign."""
+
+    SIGNATURE_FIELDS = [
+        "status",
+        "sent_on",
+        "beneficiary_signed_on",
+        "authority_signed_on",
+        "authority_signed_by",
+        "signature_method",
+        "signed_pdf_sha256",
+        "generated_pdf_sha256",
+        "staff_page",
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or (not obj.is_frozen and super().has_delete_permission(request, obj))
+
+    @admin.display(description="page de signature")
+    def staff_page(self, document):
+        if document.pk is None:
+            return "—"
+        kind = "avenant" if isinstance(document, Amendment) else "convention"
+        url = reverse("conventions:agreement_detail", args=[kind, document.pk])
+        return format_html('<a href="{}">Documents, signatures et vérification</a>', url)
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SignedDocumentAdmin):
+    form = AgreementForm
+    list_display = [
+        "number",
+        "subsidy",
+        "status",
+        "beneficiary_signed_on",
+        "authority_signed_on",
+        "start_date",
+        "end_date",
+    ]
+    list_filter = ["status", "signature_method"]
+    search_fields = ["number", "subsidy__reference", "subsidy__beneficiary__legal_name"]
+    actions = ["send_for_signature"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["number", "template", *self.SIGNATURE_FIELDS]
+        if obj is not None:
+            readonly.append("subsidy")
+        if obj is not None and obj.is_frozen:
+            readonly += [f for f in AgreementForm.Meta.fields if f not in readonly]
+        return readonly
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return AgreementForm.Meta.fields
+        return ["number", "template", *AgreementForm.Meta.fields, *self.SIGNATURE_FIELDS]
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name in agreement_services.EDITABLE_FIELDS and value not in (None, "")
+        }
+        try:
+            if change:
+                saved = agreement_services.agreement_update(
+                    agreement=obj, user=request.user, **data
+                )
+            else:
+                saved = agreement_services.agreement_create(
+                    subsidy=form.cleaned_data["subsidy"], user=request.user, **data
+                )
+        except ValidationError as error:
+            _report(request, error)
+            raise
+        obj.pk = saved.pk
+
+    @admin.action(description="Enregistrer l'envoi pour signature")
+    def send_for_signature(self, request, queryset):
+        for agreement in queryset:
+            try:
+                agreement_services.document_send(document=agreement, user=request.user)
+            except ValidationError as error:
+                _report(request, error)
+            else:
+                messages.success(request, f"{agreement} : envoyée pour signature.")
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(SignedDocumentAdmin):
+    list_display = ["__str__", "status", "amount_change", "new_end_date", "authority_signed_on"]
+    list_filter = ["status"]
+
+    def get_fields(self, request, obj=None):
+        editable = ["agreement", "reason", "amount_change", "new_end_date"]
+        return editable if obj is None else ["number", *editable, *self.SIGNATURE_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["number", "agreement", "reason", "amount_change", "new_end_date"] + (
+            self.SIGNATURE_FIELDS
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        data = form.cleaned_data
+        try:
+            saved = agreement_services.amendment_create(
+                agreement=data["agreement"],
+                user=request.user,
+                reason=data["reason"],
+                amount_change=data["amount_change"],
+                new_end_date=data.get("new_end_date"),
+            )
+        except ValidationError as error:
+            _report(request, error)
+            raise
+        obj.pk = saved.pk

@@ -1,0 +1,343 @@
+"""The agreement and amendment documents: one plain context, the template's text, a PDF.
+
+`agreement_context` is the only place that reads the data for the template's articles
+(plain values only: the legal department's text never reaches a model). The layout
+around the articles — header, parties, « Fait à … », signature blocks — lives in
+templates/conventions/agreement/pdf/. Once the authority has signed, the signed PDF is
+served as kept, byte for byte, and nothing is rendered again.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from subventions.enums import PaymentTerms
+from subventions.models import Authority, Subsidy
+
+from . import selectors, templating
+from .models import Agreement, AgreementTemplate, Amendment
+from .pdf import render_document
+
+AGREEMENT_PDF = "conventions/agreement/pdf/agreement.html"
+AMENDMENT_PDF = "conventions/agreement/pdf/amendment.html"
+# The element the authority's visible electronic signature is drawn in.
+SIGNATURE_BOX_ID = "authority-signature-box"
+CSS_PX_TO_PT = 0.75
+
+
+def report_due_date(year: int) -> datetime.date:
+    """30 June of the year after the financed one (DESIGN.md §4.4)."""
+    return datetime.date(year + 1, 6, 30)
+
+
+def _instalments_from_schedule(subsidy: Subsidy) -> list[dict] | None:
+    """The subsidy's payment schedule (subventions' PaymentInstalment), when it has one."""
+    related = getattr(subsidy, "instalments", None)
+    if related is None:  # the money models are not installed
+        return None
+    rows = [
+        {
+            "position": instalment.position,
+            "label": instalment.label,
+            "amount": instalment.amount,
+            "condition": instalment.get_condition_display(),
+            "due_date": instalment.due_date,
+        }
+        for instalment in related.order_by("position")
+    ]
+    return rows or None
+
+
+def instalments_context(subsidy: Subsidy, amount: Decimal) -> list[dict]:
+    """Article 4's schedule: the subsidy's instalments, or else the single payment at
+    signature that its payment terms imply. The one place to switch between the two."""
+    rows = _instalments_from_schedule(subsidy)
+    if rows:
+        return rows
+    label = (
+        "Versement unique"
+        if subsidy.payment_terms == PaymentTerms.SINGLE
+        else "Versement à la signature"
+    )
+    return [
+        {
+            "position": 1,
+            "label": label,
+            "amount": amount,
+            "condition": "À la signature de la convention",
+            "due_date": None,
+        }
+    ]
+
+
+def _party(name, name_with_article, siret, address, postal_code, city) -> dict:
+    return {
+        "name": name,
+        "name_with_article": name_with_article,
+        "siret": siret,
+        "address": address,
+        "address_lines": [line.strip() for line in address.splitlines() if line.strip()],
+        "postal_code": postal_code,
+        "city": city,
+    }
+
+
+def _group(value: str, size: int = 4) -> str:
+    return " ".join(value[i : i + size] for i in range(0, len(value), size))
+
+
+def agreement_context(agreement: Agreement) -> dict:
+    """Everything an agreement template may show, as plain values (no model instances)."""
+    subsidy = agreement.subsidy
+    beneficiary = subsidy.beneficiary
+    authority = Authority.current()
+    deliberation = selectors.granting_deliberation(subsidy)
+    session = deliberation.session if deliberation else None
+    amount = subsidy.amount_awarded if subsidy.amount_awarded is not None else subsidy.amount
+    return {
+        "number": agreement.number,
+        "year": subsidy.year,
+        "title": subsidy.title,
+        "object": subsidy.object,
+        "authority": {
+            **_party(
+                authority.name,
+                authority.name_with_article,
+                authority.siret,
+                authority.address,
+                authority.postal_code,
+                authority.city,
+            ),
+            "legal_name": authority.name,
+            "president_name": authority.president_name,
+            "president_title": authority.president_title,
+            "seat_city": authority.seat_city,
+            "administrative_court": authority.administrative_court,
+        },
+        "beneficiary": {
+            **_party(
+                str(beneficiary),
+                beneficiary.name_with_article,
+                beneficiary.siret,
+                beneficiary.address,
+                beneficiary.postal_code,
+                beneficiary.city,
+            ),
+            "legal_name": beneficiary.legal_name,
+            "short_name": beneficiary.short_name,
+            "legal_form": beneficiary.get_legal_form_display(),
+            "rna": beneficiary.rna,
+            "representative_name": beneficiary.representative_name,
+            "representative_title": beneficiary.representative_title,
+            "iban": _group(beneficiary.iban),
+            "bic": beneficiary.bic,
+            "republican_commitment_date": beneficiary.republican_commitment_date,
+        },
+        "deliberation": {
+            "number": deliberation.number if deliberation else "",
+            "body": session.get_body_display() if session else "",
+            "session_date": session.date if session else None,
+            "executory_date": deliberation.executory_date if deliberation else None,
+            "title": deliberation.title if deliberation else "",
+        },
+        "signatories": signatories(agreement),
+        "amount": amount,
+        "projected_budget": subsidy.projected_budget,
+        "budget_share": subsidy.budget_share,
+        "section": subsidy.get_section_display().lower(),
+        "payment_terms": subsidy.get_payment_terms_display(),
+        "instalments": instalments_context(subsidy, amount),
+        "axes": [
+            {"position": axis.position, "title": axis.title, "description": axis.description}
+            for axis in subsidy.axes.all()
+        ],
+        "start_date": agreement.start_date,
+        "end_date": agreement.end_date,
+        "report_due_date": report_due_date(agreement.end_date.year),
+        "threshold": settings.AGREEMENT_THRESHOLD,
+    }
+
+
+def signatories(document: Agreement | Amendment) -> dict:
+    """Who signs for each party: as recorded on the document, else the representatives."""
+    agreement = document.agreement if isinstance(document, Amendment) else document
+    authority = Authority.current()
+    beneficiary = agreement.subsidy.beneficiary
+    return {
+        "authority": {
+            "name": document.authority_signatory_name or authority.president_name,
+            "title": document.authority_signatory_title or authority.president_title,
+        },
+        "beneficiary": {
+            "name": document.beneficiary_signatory_name or beneficiary.representative_name,
+            "title": document.beneficiary_signatory_title or beneficiary.representative_title,
+        },
+    }
+
+
+_BLOCKS = re.compile(r"\n\s*\n")
+
+
+def paragraphs(text: str) -> str:
+    """Rendered article text → HTML: blank lines part paragraphs, « - » lines make a list,
+    a block starting with a tag (a table) is kept as written."""
+    html = []
+    for block in _BLOCKS.split(text.strip()):
+        block = block.strip()
+        if not block:
+            continue
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if block.startswith("<"):
+            html.append(block)
+        elif all(line.startswith("- ") for line in lines):
+            items = "".join(f"<li>{line[2:]}</li>" for line in lines)
+            html.append(f"<ul>{items}</ul>")
+        else:
+            prose = [line for line in lines if not line.startswith("- ")]
+            items = [line[2:] for line in lines if line.startswith("- ")]
+            html.append(f"<p>{'<br>'.join(prose)}</p>")
+            if items:
+                html.append("<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+    return "".join(html)
+
+
+def template_parts(template: AgreementTemplate, context: dict) -> dict:
+    """The template version rendered with `context`: title, visas, preamble, articles."""
+    visas = templating.render(template.visas, context)
+    return {
+        "title": templating.render(template.title, context),
+        "visas": [mark_safe(line.strip()) for line in visas.splitlines() if line.strip()],
+        "preamble": mark_safe(paragraphs(templating.render(template.preamble, context))),
+        "articles": [
+            {
+                "position": article.position,
+                "heading": mark_safe(templating.render(article.heading, context)),
+                "html": mark_safe(paragraphs(templating.render(article.body, context))),
+            }
+            for article in template.articles.all()
+        ],
+    }
+
+
+def _logo_url(authority: Authority) -> str:
+    return authority.logo.url if authority and authority.logo else ""
+
+
+def _page_context(document: Agreement | Amendment, context: dict) -> dict:
+    authority = Authority.current()
+    return {
+        "document": {
+            "number": context["number"],
+            "signed_on": document.authority_signed_on,
+            "seat_city": authority.seat_city,
+        },
+        "context": context,
+        "logo_url": _logo_url(authority),
+        "signature_box_id": SIGNATURE_BOX_ID,
+    }
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    # Where the authority's signature goes: page index (from 0) and (x1, y1, x2, y2) in
+    # PDF points from the bottom-left corner, as pyHanko expects.
+    signature_page: int
+    signature_box: tuple[int, int, int, int]
+
+
+def _signature_box(document) -> tuple[int, tuple[int, int, int, int]]:
+    """Find the signature element in WeasyPrint's layout and convert it to PDF points."""
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or element.get("id") != SIGNATURE_BOX_ID:
+                continue
+            x, y = box.border_box_x(), box.border_box_y()
+            width, height = box.border_width(), box.border_height()
+            page_height = page.height * CSS_PX_TO_PT
+            return index, (
+                round(x * CSS_PX_TO_PT),
+                round(page_height - (y + height) * CSS_PX_TO_PT),
+                round((x + width) * CSS_PX_TO_PT),
+                round(page_height - y * CSS_PX_TO_PT),
+            )
+    raise LookupError(f"No #{SIGNATURE_BOX_ID} in the agreement layout")
+
+
+def _render(template_name: str, page_context: dict) -> RenderedPdf:
+    document = render_document(template_name, page_context)
+    page, box = _signature_box(document)
+    return RenderedPdf(document.write_pdf(), page, box)
+
+
+def agreement_html_context(agreement: Agreement) -> dict:
+    context = agreement_context(agreement)
+    return {
+        **_page_context(agreement, context),
+        "parts": template_parts(agreement.template, context),
+        "empowering": empowering_sentence(context["deliberation"]),
+    }
+
+
+def empowering_sentence(deliberation: dict) -> str:
+    """« dûment habilité par la délibération n° 21 B 0110 du Bureau du 2 avril 2021 »."""
+    from subventions.formatting import date_text
+
+    if not deliberation["number"]:
+        return ""
+    return conditional_escape(
+        f"dûment habilité par la délibération n° {deliberation['number']} du "
+        f"{deliberation['body']} du {date_text(deliberation['session_date'])}"
+    )
+
+
+def build_agreement_pdf(agreement: Agreement) -> RenderedPdf:
+    """The agreement's PDF generated now, with where its authority signature goes."""
+    return _render(AGREEMENT_PDF, agreement_html_context(agreement))
+
+
+def amendment_html_context(amendment: Amendment) -> dict:
+    agreement = amendment.agreement
+    context = agreement_context(agreement)
+    context["number"] = amendment.reference
+    context["signatories"] = signatories(amendment)
+    current = agreement.subsidy.amount_awarded or Decimal("0")
+    current += sum(
+        (a.amount_change for a in agreement.amendments.signed_by_authority()), Decimal("0")
+    )
+    return {
+        **_page_context(amendment, context),
+        "agreement": {"number": agreement.number, "signed_on": agreement.authority_signed_on},
+        "amendment": {
+            "number": amendment.number,
+            "reason": mark_safe(paragraphs(conditional_escape(amendment.reason))),
+            "amount_change": amendment.amount_change,
+            "amount_change_abs": abs(amendment.amount_change),
+            "new_amount": current + amendment.amount_change,
+            "new_end_date": amendment.new_end_date,
+        },
+        "empowering": empowering_sentence(context["deliberation"]),
+    }
+
+
+def build_amendment_pdf(amendment: Amendment) -> RenderedPdf:
+    return _render(AMENDMENT_PDF, amendment_html_context(amendment))
+
+
+def build_pdf(document: Agreement | Amendment) -> RenderedPdf:
+    if isinstance(document, Amendment):
+        return build_amendment_pdf(document)
+    return build_agreement_pdf(document)
+
+
+def render_pdf(document: Agreement | Amendment) -> bytes:
+    """The current PDF: the signed one, as kept, once the authority has signed; else built."""
+    if document.is_frozen and document.signed_pdf:
+        return document.frozen_pdf_bytes()
+    return build_pdf(document).content

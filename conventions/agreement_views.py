@@ -1,0 +1,225 @@
+"""Staff pages of the agreements: the document and its signatures, the PDFs (private,
+permission-checked), the signature by the authority — scanned original or electronic —,
+the beneficiary's signature, and a page where staff drop any PDF to check its signatures.
+
+Views stay thin: login and role first (403 with the reason), then a form, then a service.
+`kind` in the URL is « convention » or « avenant ».
+"""
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from subventions.enums import Role
+from subventions.workflow import has_role
+
+from . import agreement_rendering, agreement_services, signing
+from .models import Agreement, Amendment
+
+ALL_ROLES = tuple(Role)
+NO_ROLE = "Votre compte n'a aucun rôle dans l'application."
+SIGNATORY_ONLY = agreement_services.SIGNATORY_ONLY
+BENEFICIARY_RECORDERS = (*agreement_services.PREPARERS, Role.SIGNATORY)
+BENEFICIARY_RECORDERS_ONLY = (
+    "Réservé au Responsable de service, au Secrétariat des assemblées et au Signataire."
+)
+SIGNED = "{document} : signature de la collectivité enregistrée ; le document est en vigueur."
+BENEFICIARY_SIGNED = "{document} : signature du bénéficiaire enregistrée."
+NO_SUCH_PIECE = "Ce document n'a pas cette pièce."
+PIECES = {"generee": "generated_pdf", "beneficiaire": "beneficiary_scan"}
+KINDS = {"convention": Agreement, "avenant": Amendment}
+
+
+def require_roles(roles, refusal: str):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _document(kind: str, pk: int):
+    model = KINDS.get(kind)
+    if model is None:
+        raise Http404
+    related = (
+        ["agreement__subsidy__beneficiary"] if model is Amendment else ["subsidy__beneficiary"]
+    )
+    return get_object_or_404(model.objects.select_related(*related), pk=pk)
+
+
+def _kind(document) -> str:
+    return "avenant" if isinstance(document, Amendment) else "convention"
+
+
+def _file_name(document) -> str:
+    return getattr(document, "reference", None) or document.number
+
+
+def _report_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class PaperSignatureForm(forms.Form):
+    scan = forms.FileField(label="Original signé numérisé (PDF, 20 Mo au plus)")
+    signed_on = forms.DateField(label="Signée par la collectivité le", initial=timezone.localdate)
+    beneficiary_signed_on = forms.DateField(label="Signée par le bénéficiaire le", required=False)
+
+
+class ElectronicSignatureForm(forms.Form):
+    p12 = forms.FileField(label="Certificat de signature (fichier PKCS#12 .p12 / .pfx)")
+    password = forms.CharField(label="Mot de passe du certificat", widget=forms.PasswordInput)
+
+
+class BeneficiarySignatureForm(forms.Form):
+    signed_on = forms.DateField(label="Signée par le bénéficiaire le")
+    scan = forms.FileField(label="Exemplaire signé numérisé (PDF, facultatif)", required=False)
+    name = forms.CharField(label="Nom du signataire", required=False)
+    title = forms.CharField(label="Qualité du signataire", required=False)
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(label="PDF à vérifier (20 Mo au plus)")
+
+
+@require_roles(ALL_ROLES, NO_ROLE)
+def agreement_detail(request, kind: str, pk: int):
+    document = _document(kind, pk)
+    return render(
+        request,
+        "conventions/agreement/detail.html",
+        {
+            "document": document,
+            "kind": kind,
+            "can_sign": has_role(request.user, Role.SIGNATORY) and not document.is_frozen,
+            "can_record_beneficiary": has_role(request.user, *BENEFICIARY_RECORDERS)
+            and document.beneficiary_signed_on is None,
+        },
+    )
+
+
+@require_roles(ALL_ROLES, NO_ROLE)
+def agreement_pdf(request, kind: str, pk: int):
+    """The current PDF (the signed one once signed); `?piece=generee|beneficiaire` for the
+    other kept files."""
+    document = _document(kind, pk)
+    piece = request.GET.get("piece")
+    if piece:
+        field = PIECES.get(piece)
+        file = getattr(document, field) if field else None
+        if not file:
+            raise Http404(NO_SUCH_PIECE)
+        with file.open("rb") as handle:
+            content = handle.read()
+        name = f"{_file_name(document)}-{piece}.pdf"
+    else:
+        content = agreement_rendering.render_pdf(document)
+        name = f"{_file_name(document)}.pdf"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_roles((Role.SIGNATORY,), SIGNATORY_ONLY)
+def agreement_sign(request, kind: str, pk: int):
+    """The authority signs: the scan of the paper original, or electronically (PAdES)."""
+    document = _document(kind, pk)
+    paper = PaperSignatureForm(prefix="papier")
+    electronic = ElectronicSignatureForm(prefix="electronique")
+    if request.method == "POST":
+        method = request.POST.get("method")
+        try:
+            if method == "papier":
+                paper = PaperSignatureForm(request.POST, request.FILES, prefix="papier")
+                if paper.is_valid():
+                    agreement_services.document_sign_paper(
+                        document=document,
+                        user=request.user,
+                        scan=paper.cleaned_data["scan"],
+                        signed_on=paper.cleaned_data["signed_on"],
+                        beneficiary_signed_on=paper.cleaned_data["beneficiary_signed_on"],
+                    )
+                    messages.success(request, SIGNED.format(document=document))
+                    return redirect("conventions:agreement_detail", kind, pk)
+            elif method == "electronique":
+                electronic = ElectronicSignatureForm(
+                    request.POST, request.FILES, prefix="electronique"
+                )
+                if electronic.is_valid():
+                    agreement_services.document_sign_electronic(
+                        document=document,
+                        user=request.user,
+                        p12=electronic.cleaned_data["p12"].read(),
+                        password=electronic.cleaned_data["password"],
+                    )
+                    messages.success(request, SIGNED.format(document=document))
+                    return redirect("conventions:agreement_detail", kind, pk)
+        except ValidationError as error:
+            _report_errors(paper if method == "papier" else electronic, error)
+    return render(
+        request,
+        "conventions/agreement/sign.html",
+        {"document": document, "kind": kind, "paper": paper, "electronic": electronic},
+    )
+
+
+@require_roles(BENEFICIARY_RECORDERS, BENEFICIARY_RECORDERS_ONLY)
+def agreement_beneficiary_signature(request, kind: str, pk: int):
+    document = _document(kind, pk)
+    form = BeneficiarySignatureForm()
+    if request.method == "POST":
+        form = BeneficiarySignatureForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                agreement_services.document_record_beneficiary_signature(
+                    document=document, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _report_errors(form, error)
+            else:
+                messages.success(request, BENEFICIARY_SIGNED.format(document=document))
+                return redirect("conventions:agreement_detail", kind, pk)
+    return render(
+        request,
+        "conventions/agreement/beneficiary_signature.html",
+        {"document": document, "kind": kind, "form": form},
+    )
+
+
+@require_roles(ALL_ROLES, NO_ROLE)
+def pdf_verify(request):
+    """Drop any PDF: each electronic signature, intact or not, who signed and when."""
+    form = VerifyForm()
+    reports = None
+    if request.method == "POST":
+        form = VerifyForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > signing.PDF_MAX_BYTES:
+                form.add_error("file", signing.PDF_TOO_LARGE.format(size=upload.size // 2**20))
+            else:
+                try:
+                    reports = signing.verify_pdf(upload.read())
+                except ValidationError as error:
+                    _report_errors(form, error)
+    return render(
+        request,
+        "conventions/agreement/verify.html",
+        {"form": form, "reports": reports, "no_signature": signing.NO_SIGNATURE},
+    )

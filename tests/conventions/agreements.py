@@ -1,0 +1,47 @@
+"""Helpers of the agreement tests: a voted subsidy granted by a deliberation, an agreement."""
+
+import datetime
+import functools
+
+from django.core.files.base import ContentFile
+
+from conventions import agreement_services
+from conventions.enums import DeliberationStatus
+from conventions.models import Deliberation, DeliberationSubsidy
+from subventions.models import Authority
+from tests.subventions.factories import ActionAxisFactory, AuthorityFactory, SubsidyFactory
+
+EXECUTORY = datetime.date(2021, 4, 2)
+
+
+def granted_subsidy(*, executory=EXECUTORY, **fields):
+    """A voted 35 000 € file, granted by an adopted deliberation (executory or not yet)."""
+    if Authority.current() is None:
+        AuthorityFactory()
+    fields.setdefault("voted", True)
+    subsidy = SubsidyFactory(**fields)
+    for position in (1, 2):
+        ActionAxisFactory(subsidy=subsidy, position=position)
+    deliberation = Deliberation.objects.create(policy_area=subsidy.policy_area, title=subsidy.title)
+    DeliberationSubsidy.objects.create(deliberation=deliberation, subsidy=subsidy)
+    # Adopted in one UPDATE: the freezing triggers act on rows already adopted.
+    Deliberation.objects.filter(pk=deliberation.pk).update(
+        status=DeliberationStatus.ADOPTED, executory_date=executory
+    )
+    return subsidy
+
+
+def agreement_for(preparer, **fields):
+    return agreement_services.agreement_create(subsidy=granted_subsidy(**fields), user=preparer)
+
+
+@functools.cache
+def pdf_bytes() -> bytes:
+    """A real one-page PDF, made once per run (the scan of a signed original)."""
+    from weasyprint import HTML
+
+    return HTML(string="<p>Convention signée (numérisation)</p>").write_pdf()
+
+
+def scan(content: bytes | None = None, name: str = "scan.pdf") -> ContentFile:
+    return ContentFile(pdf_bytes() if content is None else content, name=name)
