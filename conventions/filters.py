@@ -1,13 +1,14 @@
-"""Filters, search and sorting of the deliberation list (django-filter)."""
+"""Filters, search and sorting of the deliberation and agreement lists (django-filter)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from subventions.filters import AmountFilter, YearChoicesMixin, search
 from subventions.models import Beneficiary, PolicyArea, Subsidy
 
-from .enums import Body, DeliberationStatus
-from .models import Deliberation, DeliberationSubsidy, Session
+from .enums import AgreementStatus, Body, DeliberationStatus
+from .models import Agreement, Deliberation, DeliberationSubsidy, Session
 
 
 def year_choices():
@@ -90,3 +91,90 @@ class DeliberationFilter(YearChoicesMixin, django_filters.FilterSet):
             "deliberation_id"
         )
         return queryset.filter(pk__in=linked)
+
+
+# Agreements
+
+# Waiting for the authority's signature: what the dashboard's box counts.
+AWAITING_SIGNATURE = [
+    AgreementStatus.READY,
+    AgreementStatus.SENT,
+    AgreementStatus.SIGNED_BY_BENEFICIARY,
+]
+
+
+class AgreementFilter(YearChoicesMixin, django_filters.FilterSet):
+    SEARCH_FIELDS = [
+        "number",
+        "subsidy__reference",
+        "subsidy__title",
+        "subsidy__beneficiary__legal_name",
+        "subsidy__beneficiary__short_name",
+        "subsidy__beneficiary__siret",
+    ]
+
+    q = django_filters.CharFilter(
+        label="Recherche",
+        method="filter_search",
+        help_text="Numéro, dossier, intitulé, bénéficiaire ou SIRET.",
+    )
+    year = django_filters.ChoiceFilter(
+        label="Exercice", field_name="subsidy__year", choices=[], empty_label="Tous"
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Statut", choices=AgreementStatus.choices, widget=forms.SelectMultiple
+    )
+    policy_area = django_filters.ModelChoiceFilter(
+        label="Politique publique",
+        field_name="subsidy__policy_area",
+        queryset=PolicyArea.objects.all(),
+        empty_label="Toutes",
+    )
+    beneficiary = django_filters.ModelChoiceFilter(
+        label="Bénéficiaire",
+        field_name="subsidy__beneficiary",
+        queryset=Beneficiary.objects.all(),
+        empty_label="Tous",
+    )
+    session = django_filters.ModelChoiceFilter(
+        label="Séance",
+        queryset=Session.objects.all(),
+        empty_label="Toutes",
+        method="filter_session",
+    )
+    amount_min = AmountFilter(
+        label="Montant minimum (€)", field_name="subsidy__amount_awarded", lookup_expr="gte"
+    )
+    amount_max = AmountFilter(
+        label="Montant maximum (€)", field_name="subsidy__amount_awarded", lookup_expr="lte"
+    )
+    tri = django_filters.OrderingFilter(
+        label="Trier par",
+        fields=(
+            ("number", "numero"),
+            ("subsidy__beneficiary__legal_name", "beneficiaire"),
+            ("subsidy__amount_awarded", "montant"),
+            ("status", "statut"),
+            ("authority_signed_on", "signature"),
+        ),
+        field_labels={
+            "number": "Numéro",
+            "subsidy__beneficiary__legal_name": "Bénéficiaire",
+            "subsidy__amount_awarded": "Montant",
+            "status": "Statut",
+            "authority_signed_on": "Date de signature",
+        },
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return search(queryset, self.SEARCH_FIELDS, value)
+
+    def filter_session(self, queryset, name, value):
+        granted = DeliberationSubsidy.objects.filter(
+            deliberation__session=value, deliberation__status=DeliberationStatus.ADOPTED
+        ).values("subsidy_id")
+        return queryset.filter(subsidy__in=granted)

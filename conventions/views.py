@@ -1,14 +1,40 @@
-"""Staff pages of the conventions app: the list of deliberations (more pages to come)."""
+"""Staff pages of the conventions app: deliberations, sessions, the batch generation of a
+session's agreements and the list of agreements.
 
+Views stay thin: they check the permission (subventions.permissions), validate with the
+forms (conventions.forms) and write through the services (conventions.services,
+conventions.batch); a refusal is shown on the form and nothing is saved. The pages of one
+agreement (detail, PDF, signatures) are conventions.agreement_views.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
 
-from subventions import exports
-from subventions.views import filtered_list, require
+from subventions import exports, permissions
+from subventions.formatting import short_date
+from subventions.views import apply_service_error, filtered_list, paginate, refuse_unless, require
 
-from .filters import DeliberationFilter
-from .models import Deliberation
+from . import batch, rendering, services
+from .enums import DeliberationStatus
+from .filters import AgreementFilter, DeliberationFilter
+from .forms import (
+    DeliberationTextForm,
+    ExecutoryForm,
+    PlaceDraftForm,
+    PlaceForm,
+    SessionForm,
+    VoteForm,
+)
+from .models import EXECUTORY_NOT_ADOPTED, Agreement, BatchJob, Deliberation, Session
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -70,4 +96,404 @@ def deliberation_export(request, fmt: str):
     filterset = DeliberationFilter(request.GET, queryset=deliberation_list_queryset())
     return exports.export_response(
         fmt, "deliberations", "Délibérations", DELIBERATION_COLUMNS, filterset.qs
+    )
+
+
+# Agreements
+
+
+def agreement_list_queryset():
+    """Agreements with their subsidy, beneficiary and amendment count: constant queries."""
+    return (
+        Agreement.objects.select_related("subsidy__beneficiary", "subsidy__policy_area", "template")
+        .annotate(amendment_count=Count("amendments", distinct=True))
+        .order_by("-created_at", "-pk")
+    )
+
+
+AGREEMENT_COLUMNS = [
+    exports.Column("Numéro", lambda a: a.number),
+    exports.Column("Dossier", lambda a: a.subsidy.reference),
+    exports.Column("Exercice", lambda a: a.subsidy.year),
+    exports.Column("Bénéficiaire", lambda a: a.subsidy.beneficiary.legal_name),
+    exports.Column("Politique publique", lambda a: a.subsidy.policy_area.label),
+    exports.Column("Montant attribué", lambda a: a.subsidy.amount_awarded),
+    exports.Column("Statut", lambda a: a.get_status_display()),
+    exports.Column("Début", lambda a: a.start_date),
+    exports.Column("Fin", lambda a: a.end_date),
+    exports.Column("Envoyée le", lambda a: a.sent_on),
+    exports.Column("Signée par le bénéficiaire le", lambda a: a.beneficiary_signed_on),
+    exports.Column("Signée par la collectivité le", lambda a: a.authority_signed_on),
+    exports.Column("Mode de signature", lambda a: a.get_signature_method_display()),
+    exports.Column("Avenants", lambda a: a.amendment_count),
+]
+
+
+@require("view")
+def agreement_list(request):
+    filterset = AgreementFilter(request.GET, queryset=agreement_list_queryset())
+    return filtered_list(
+        request,
+        filterset=filterset,
+        template="conventions/agreement_list.html",
+        context={"export_url": "conventions:agreement_export"},
+    )
+
+
+@require("export")
+def agreement_export(request, fmt: str):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    filterset = AgreementFilter(request.GET, queryset=agreement_list_queryset())
+    return exports.export_response(
+        fmt, "conventions", "Conventions", AGREEMENT_COLUMNS, filterset.qs.iterator()
+    )
+
+
+# Sessions
+
+
+SESSION_SAVED = "La séance « {session} » est enregistrée."
+PLACED = "La délibération {number} est inscrite à la séance."
+TEXT_SAVED = "Le texte de la délibération {deliberation} est enregistré."
+VOTE_SAVED = "Vote enregistré : la délibération {number} est {status}."
+EXECUTORY_SAVED = "La délibération {number} est exécutoire depuis le {date}."
+JOB_STARTED = (
+    "Génération des conventions lancée ({total} subvention{plural}) : la progression "
+    "s'affiche ci-dessous."
+)
+
+
+@require("view")
+def session_list(request):
+    """Upcoming sessions first (soonest first), then past ones (latest first)."""
+    today = timezone.localdate()
+    sessions = Session.objects.annotate(deliberation_count=Count("deliberations", distinct=True))
+    upcoming = sessions.filter(date__gte=today).order_by("date", "time")
+    past = sessions.filter(date__lt=today).order_by("-date", "-time")
+    page = paginate(request, past)
+    return render(
+        request,
+        "conventions/session_list.html",
+        {"upcoming": upcoming, "page": page, "past": page.object_list, "today": today},
+    )
+
+
+def _session_form(request, session: Session | None):
+    form = SessionForm(request.POST or None, instance=session or Session())
+    if request.method == "POST" and form.is_valid():
+        try:
+            if session is None:
+                session = services.session_create(user=request.user, **form.model_data())
+            else:
+                session = services.session_update(
+                    session=Session.objects.get(pk=session.pk),
+                    user=request.user,
+                    **form.model_data(),
+                )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, SESSION_SAVED.format(session=session))
+            return redirect("conventions:session_detail", pk=session.pk)
+    return render(request, "conventions/session_form.html", {"form": form, "session": session})
+
+
+@require("manage_sessions")
+@require_http_methods(["GET", "POST"])
+def session_create(request):
+    return _session_form(request, None)
+
+
+@require("manage_sessions")
+@require_http_methods(["GET", "POST"])
+def session_update(request, pk: int):
+    return _session_form(request, get_object_or_404(Session, pk=pk))
+
+
+def session_agenda(session: Session) -> list[Deliberation]:
+    """The session's deliberations in number order, with subsidies and totals."""
+    return list(deliberation_list_queryset().filter(session=session).order_by("number", "pk"))
+
+
+@require("view")
+def session_detail(request, pk: int):
+    session = get_object_or_404(Session, pk=pk)
+    agenda = session_agenda(session)
+    user = request.user
+    can_manage = permissions.can_manage_sessions(user)[0]
+    job = session.batch_jobs.order_by("-created_at", "-pk").first()
+    return render(
+        request,
+        "conventions/session_detail.html",
+        {
+            "session": session,
+            "agenda": [
+                (
+                    deliberation,
+                    # Our templates escape every value they print (conventions/rendering).
+                    mark_safe(rendering.render_html_body(deliberation)),
+                    permissions.can_edit_deliberation_text(user, deliberation)[0],
+                )
+                for deliberation in agenda
+            ],
+            "can_manage": can_manage,
+            "can_generate": permissions.can_generate_agreements(user)[0],
+            "to_generate": len(batch.session_agreement_subsidies(session)),
+            "job": job,
+        },
+    )
+
+
+@require("manage_sessions")
+@require_http_methods(["GET", "POST"])
+def session_place(request, pk: int):
+    """Place proposed subsidies (in a new deliberation) or a draft deliberation on the
+    session; the service numbers it. A refusal is shown on the form, nothing is saved."""
+    session = get_object_or_404(Session, pk=pk)
+    data = request.POST if request.method == "POST" else None
+    is_draft = data is not None and "projet-deliberation" in data
+    place_form = PlaceForm(None if is_draft else data, prefix="inscrire")
+    draft_form = PlaceDraftForm(data if is_draft else None, prefix="projet")
+    form = draft_form if is_draft else place_form
+    if data is not None and form.is_valid():
+        values = form.cleaned_data
+        try:
+            if is_draft:
+                deliberation = services.deliberation_place_on_session(
+                    deliberation=values["deliberation"], session=session, user=request.user
+                )
+            else:
+                deliberation = services.deliberation_create(
+                    user=request.user,
+                    subsidies=values["subsidies"],
+                    title=values["title"],
+                    number=values["number"],
+                    session=session,
+                )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, PLACED.format(number=deliberation.number))
+            return redirect("conventions:session_detail", pk=session.pk)
+    return render(
+        request,
+        "conventions/session_place.html",
+        {"session": session, "place_form": place_form, "draft_form": draft_form},
+    )
+
+
+@require("generate_agreements")
+@require_http_methods(["GET", "POST"])
+def session_agreements(request, pk: int):
+    """Confirm (GET) then start (POST) « générer toutes les conventions de la séance »."""
+    session = get_object_or_404(Session, pk=pk)
+    subsidies = batch.session_agreement_subsidies(session)
+    if request.method == "POST":
+        try:
+            job = batch.batch_job_start(session=session, user=request.user)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.info(request, JOB_STARTED.format(total=job.total, plural=pluralize(job.total)))
+        return redirect(reverse("conventions:session_detail", args=[session.pk]) + "#lot")
+    return render(
+        request,
+        "conventions/session_agreements.html",
+        {"session": session, "subsidies": subsidies, "running": batch.running_job(session)},
+    )
+
+
+@require("view")
+def batch_job_status(request, pk: int):
+    """The progress of a batch job, as JSON (polled by the session page)."""
+    job = get_object_or_404(BatchJob, pk=pk)
+    return JsonResponse(batch.job_status(job))
+
+
+# Deliberations
+
+
+def _links_with_agreements(deliberation: Deliberation) -> list[tuple]:
+    links = list(deliberation.links.all())
+    agreements = {
+        agreement.subsidy_id: agreement
+        for agreement in Agreement.objects.filter(subsidy__in=[link.subsidy_id for link in links])
+    }
+    return [(link, agreements.get(link.subsidy_id)) for link in links]
+
+
+@require("view")
+def deliberation_detail(request, pk: int):
+    deliberation = get_object_or_404(deliberation_list_queryset().select_related("voted_by"), pk=pk)
+    user = request.user
+    return render(
+        request,
+        "conventions/deliberation_detail.html",
+        {
+            "deliberation": deliberation,
+            "preview": mark_safe(rendering.render_html_body(deliberation)),
+            "can_edit_text": permissions.can_edit_deliberation_text(user, deliberation)[0],
+            "can_manage": permissions.can_manage_sessions(user)[0],
+            "links": _links_with_agreements(deliberation),
+        },
+    )
+
+
+@require("view")
+def deliberation_pdf(request, pk: int):
+    """The PDF: the adopted one exactly as frozen (its SHA-256 checked), else built now."""
+    deliberation = get_object_or_404(Deliberation.objects.select_related("session"), pk=pk)
+    try:
+        content = rendering.render_pdf(deliberation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("conventions:deliberation_detail", pk=deliberation.pk)
+    name = (deliberation.number or f"projet-{deliberation.pk}").replace(" ", "")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="deliberation-{name}.pdf"'
+    return response
+
+
+STEP_TEMPLATE = "conventions/deliberation_step.html"
+
+
+def _deliberation_step(request, pk, *, form, step: dict, refusal: str | None, run, done):
+    """A page with one form for one deliberation: show it, run the service on POST, show
+    the service's refusal on the form (nothing saved) or go back to the deliberation."""
+    deliberation = get_object_or_404(Deliberation.objects.select_related("session"), pk=pk)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            deliberation = run(deliberation, form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, done(deliberation))
+            return redirect("conventions:deliberation_detail", pk=deliberation.pk)
+    return render(
+        request,
+        STEP_TEMPLATE,
+        {
+            **step,
+            "deliberation": deliberation,
+            "form": form,
+            "refusal": refusal,
+            "preview": mark_safe(rendering.render_html_body(deliberation)),
+        },
+    )
+
+
+@require("view")
+@require_http_methods(["GET", "POST"])
+def deliberation_text(request, pk: int):
+    """Edit the title and free sections of a draft (Responsable de service, Secrétariat)."""
+    deliberation = get_object_or_404(Deliberation, pk=pk)
+    allowed, reason = permissions.can_edit_deliberation_text(request.user)
+    refuse_unless((allowed, reason))
+    allowed, reason = permissions.can_edit_deliberation_text(request.user, deliberation)
+    form = DeliberationTextForm(request.POST or None, instance=deliberation)
+
+    def run(deliberation, data):
+        return services.deliberation_update(
+            deliberation=deliberation,
+            user=request.user,
+            **{name: data[name] for name in DeliberationTextForm.Meta.fields},
+        )
+
+    return _deliberation_step(
+        request,
+        pk,
+        form=form,
+        step={
+            "step_title": "Texte de la délibération",
+            "submit_label": "Enregistrer le texte",
+            "intro": "Les sections libres du texte ; le reste (axes, financement, décisions) "
+            "est généré à partir du dossier.",
+        },
+        refusal=None if allowed else reason,
+        run=run,
+        done=lambda d: TEXT_SAVED.format(deliberation=d.number or d.title),
+    )
+
+
+def _vote_refusal(deliberation: Deliberation) -> str | None:
+    if deliberation.status != DeliberationStatus.DRAFT:
+        return services.NOT_DRAFT.format(
+            status=deliberation.get_status_display().lower(), action="l'enregistrement du vote"
+        )
+    if not deliberation.number:
+        return services.NOT_PLACED
+    return None
+
+
+@require("manage_sessions")
+@require_http_methods(["GET", "POST"])
+def deliberation_vote(request, pk: int):
+    deliberation = get_object_or_404(Deliberation, pk=pk)
+    form = VoteForm(request.POST or None)
+
+    def run(deliberation, data):
+        service = (
+            services.deliberation_adopt
+            if data["result"] == "adopt"
+            else services.deliberation_reject
+        )
+        return service(
+            deliberation=deliberation,
+            user=request.user,
+            unanimous=data["unanimous"],
+            votes_for=data["votes_for"],
+            votes_against=data["votes_against"],
+            abstentions=data["abstentions"],
+            non_participants=data["non_participants"],
+        )
+
+    return _deliberation_step(
+        request,
+        pk,
+        form=form,
+        step={
+            "step_title": "Enregistrer le vote",
+            "submit_label": "Confirmer le vote",
+            "intro": "À l'unanimité, ou le nombre de voix pour, contre et d'abstentions. "
+            "Une fois le vote enregistré, la délibération est figée.",
+        },
+        refusal=_vote_refusal(deliberation),
+        run=run,
+        done=lambda d: VOTE_SAVED.format(number=d.number, status=d.get_status_display().lower()),
+    )
+
+
+def _executory_refusal(deliberation: Deliberation) -> str | None:
+    if deliberation.status != DeliberationStatus.ADOPTED:
+        return EXECUTORY_NOT_ADOPTED
+    if deliberation.executory_date is not None:
+        return services.EXECUTORY_ALREADY_SET.format(date=short_date(deliberation.executory_date))
+    return None
+
+
+@require("manage_sessions")
+@require_http_methods(["GET", "POST"])
+def deliberation_executory(request, pk: int):
+    deliberation = get_object_or_404(Deliberation, pk=pk)
+    form = ExecutoryForm(request.POST or None, initial={"date": timezone.localdate()})
+
+    def run(deliberation, data):
+        return services.deliberation_set_executory(
+            deliberation=deliberation, date=data["date"], user=request.user
+        )
+
+    return _deliberation_step(
+        request,
+        pk,
+        form=form,
+        step={
+            "step_title": "Date exécutoire",
+            "submit_label": "Enregistrer la date exécutoire",
+            "intro": "La date à laquelle l'acte a été transmis au préfet et publié ; le PDF "
+            "est certifié exécutoire à cette date, une seule fois.",
+        },
+        refusal=_executory_refusal(deliberation),
+        run=run,
+        done=lambda d: EXECUTORY_SAVED.format(number=d.number, date=short_date(d.executory_date)),
     )

@@ -19,12 +19,27 @@ NO_ROLE = (
 )
 EDITORS_ONLY = "Réservé aux rôles « Instructeur » et « Responsable de service »."
 SUBSIDY_CLOSED = "Le dossier est au statut « {status} » : il ne se modifie plus."
+SECRETARIAT_ONLY = "Réservé au Secrétariat des assemblées."
+TEXT_EDITORS_ONLY = (
+    "Réservé au Responsable de service (et au Secrétariat des assemblées) : le texte de la "
+    "délibération."
+)
+PREPARERS_ONLY = "Réservé au Responsable de service et au Secrétariat des assemblées."
+DELIBERATION_NOT_DRAFT = (
+    "La délibération est au statut « {status} » : son texte ne se modifie plus."
+)
 
 ALL_ROLES = tuple(Role)
 # DESIGN.md §1: the instructors and their heads of service record beneficiaries and files.
 FILE_EDITORS = (Role.INSTRUCTOR, Role.HEAD_OF_SERVICE)
 # Terminal states: nothing of the file changes any more.
 CLOSED_STATUSES = (SubsidyStatus.REJECTED, SubsidyStatus.WITHDRAWN, SubsidyStatus.CLOSED)
+# DESIGN.md §1: the Secrétariat des assemblées manages sessions, numbering and votes; the
+# Responsable de service edits the draft text (conventions.services lets both do it).
+SECRETARIAT = (Role.ASSEMBLY_SECRETARIAT,)
+TEXT_EDITORS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
+# Who prepares agreements (conventions.agreement_services.PREPARERS).
+AGREEMENT_PREPARERS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
 
 ALLOWED: Answer = (True, "")
 
@@ -66,6 +81,26 @@ def can_edit_subsidy(user, obj=None) -> Answer:
     return allowed, reason
 
 
+def can_manage_sessions(user, obj=None) -> Answer:
+    """Create and edit sessions, place deliberations on them, record votes and dates."""
+    return _roles(user, SECRETARIAT, SECRETARIAT_ONLY)
+
+
+def can_edit_deliberation_text(user, obj=None) -> Answer:
+    """The free sections of a deliberation, while it is a draft."""
+    from conventions.enums import DeliberationStatus
+
+    allowed, reason = _roles(user, TEXT_EDITORS, TEXT_EDITORS_ONLY)
+    if allowed and obj is not None and obj.status != DeliberationStatus.DRAFT:
+        return False, DELIBERATION_NOT_DRAFT.format(status=obj.get_status_display().lower())
+    return allowed, reason
+
+
+def can_generate_agreements(user, obj=None) -> Answer:
+    """Run « générer toutes les conventions de la séance »."""
+    return _roles(user, AGREEMENT_PREPARERS, PREPARERS_ONLY)
+
+
 def can_transition(user, obj, action: str) -> Answer:
     """Whether `user` may run the lifecycle `action` on the subsidy `obj` now."""
     from .services import transition_refusal
@@ -89,6 +124,9 @@ PERMISSIONS: dict[str, Callable[..., Answer]] = {
     "edit_beneficiary": can_edit_beneficiary,
     "create_subsidy": can_create_subsidy,
     "edit_subsidy": can_edit_subsidy,
+    "manage_sessions": can_manage_sessions,
+    "edit_deliberation_text": can_edit_deliberation_text,
+    "generate_agreements": can_generate_agreements,
 }
 
 

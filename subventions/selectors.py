@@ -251,6 +251,16 @@ def reports_overdue(today: datetime.date) -> int | None:
     return report.objects.outstanding().filter(due_date__lt=today).count()
 
 
+def agreements_to_sign() -> int:
+    """Agreements waiting for the authority's signature (any year): ready, sent, or signed
+    by the beneficiary only. The dashboard links the count to the list with these statuses
+    (conventions.filters.AWAITING_SIGNATURE)."""
+    from conventions.filters import AWAITING_SIGNATURE
+    from conventions.models import Agreement
+
+    return Agreement.objects.filter(status__in=AWAITING_SIGNATURE).count()
+
+
 def dashboard_figures(year: int, today: datetime.date | None = None) -> DashboardFigures:
     """What the dashboard shows of a financial year, in a constant number of queries."""
     files = Subsidy.objects.filter(year=year)
@@ -322,6 +332,7 @@ def dashboard_figures(year: int, today: datetime.date | None = None) -> Dashboar
         paid_available=paid is not None,
         years=years,
         reports_overdue=reports_overdue(today or datetime.date.today()),
+        agreements_to_sign=agreements_to_sign(),
     )
 
 

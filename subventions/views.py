@@ -92,6 +92,8 @@ def filtered_list(request, *, filterset, template: str, context: dict):
 
 @require("view")
 def dashboard(request):
+    from conventions.filters import AWAITING_SIGNATURE
+
     today = timezone.localdate()
     try:
         year = int(request.GET.get("exercice", today.year))
@@ -107,6 +109,7 @@ def dashboard(request):
             "today": today,
             "active_statuses": selectors.ACTIVE_STATUSES,
             "voted_statuses": selectors.VOTED_STATUSES,
+            "awaiting_signature": AWAITING_SIGNATURE,
         },
     )
 

@@ -21,6 +21,7 @@ from .agreements import (
     get_private_storage,
     private_storage,
 )
+from .batch import BatchJob, BatchJobStatus
 from .deliberations import (
     DELIBERATION_FROZEN,
     EXECUTORY_NOT_ADOPTED,
@@ -64,4 +65,7 @@ __all__ = [
     "SignedDocumentQuerySet",
     "get_private_storage",
     "private_storage",
+    # batch jobs
+    "BatchJob",
+    "BatchJobStatus",
 ]

@@ -1,6 +1,7 @@
 """The staff lists: filters, search, sorting, pagination, exports, constant query count."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -201,12 +202,31 @@ def add_deliberations(count: int):
     )
 
 
+def add_agreements(count: int):
+    from conventions.models import Agreement
+    from tests.conventions.factories import AgreementTemplateFactory
+
+    template = AgreementTemplateFactory()
+    start = Agreement.objects.count()
+    Agreement.objects.bulk_create(
+        Agreement(
+            number=f"CONV-2021-{start + n:05d}",
+            subsidy=subsidy,
+            template=template,
+            start_date=datetime.date(2021, 1, 1),
+            end_date=datetime.date(2021, 12, 31),
+        )
+        for n, subsidy in enumerate(add_subsidies(count))
+    )
+
+
 @pytest.mark.parametrize(
     ("url_name", "add"),
     [
         ("subventions:subsidy_list", add_subsidies),
         ("subventions:beneficiary_list", add_subsidies),
         ("conventions:deliberation_list", add_deliberations),
+        ("conventions:agreement_list", add_agreements),
     ],
 )
 def test_same_number_of_queries_for_5_and_500_rows(reader, url_name, add):

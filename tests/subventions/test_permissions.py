@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conventions.models import Deliberation
+from conventions.models import BatchJob, Deliberation
 from subventions import permissions
 from subventions.enums import Role
 from subventions.models import Subsidy
@@ -23,6 +23,9 @@ pytestmark = pytest.mark.django_db
 
 ALL = frozenset(Role)
 EDITORS = frozenset({Role.INSTRUCTOR, Role.HEAD_OF_SERVICE})
+SECRETARIAT = frozenset({Role.ASSEMBLY_SECRETARIAT})
+TEXT_EDITORS = frozenset({Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT})
+PREPARERS = frozenset({Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT})
 PUBLIC = "public"  # reachable without logging in (the login and password-reset pages)
 
 # URL name → the roles that get 200 (the others get 403), or PUBLIC.
@@ -32,6 +35,9 @@ TABLE = {
     "password_reset_done": PUBLIC,
     "password_reset_confirm": PUBLIC,
     "password_reset_complete": PUBLIC,
+    # Open data (décret 2017-779): the publication page and its SCDL files.
+    "opendata:index": PUBLIC,
+    "opendata:download": PUBLIC,
     # Any logged-in account may change its own password, role or not.
     "password_change": ALL,
     "password_change_done": ALL,
@@ -52,6 +58,23 @@ TABLE = {
     "subventions:financial_report_file": ALL,
     "conventions:deliberation_list": ALL,
     "conventions:deliberation_export": ALL,
+    # Deliberations, sessions and the batch generation (conventions.views). The demo
+    # deliberation is adopted and executory: its text, vote and date pages show why they
+    # no longer apply (200) to the roles that may use them.
+    "conventions:deliberation_detail": ALL,
+    "conventions:deliberation_pdf": ALL,
+    "conventions:deliberation_text": TEXT_EDITORS,
+    "conventions:deliberation_vote": SECRETARIAT,
+    "conventions:deliberation_executory": SECRETARIAT,
+    "conventions:session_list": ALL,
+    "conventions:session_create": SECRETARIAT,
+    "conventions:session_detail": ALL,
+    "conventions:session_update": SECRETARIAT,
+    "conventions:session_place": SECRETARIAT,
+    "conventions:session_agreements": PREPARERS,
+    "conventions:batch_job_status": ALL,
+    "conventions:agreement_list": ALL,
+    "conventions:agreement_export": ALL,
     # Agreements (conventions.agreement_views): the demo agreement is ready for signature.
     "conventions:agreement_detail": ALL,
     "conventions:agreement_pdf": ALL,
@@ -70,8 +93,9 @@ def url_names(resolver=None, namespace: str = ""):
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            # The admin has its own permission system (is_staff, model permissions).
-            if pattern.namespace == "admin":
+            # The admin has its own permission system (is_staff, model permissions), and so
+            # has the API (tokens, 401/403: tests/subventions/test_api.py).
+            if pattern.namespace in ("admin", "api"):
                 continue
             inner = ":".join(filter(None, [namespace, pattern.namespace]))
             yield from url_names(pattern, inner)
@@ -100,6 +124,11 @@ def demo(settings):
             "subsidy": subsidy.pk,
             "financial_report": subsidy_2020.financial_report.pk,
             "agreement": subsidy.agreement.pk,
+            "batch_job": BatchJob.objects.create(
+                kind=BatchJob.KIND_SESSION_AGREEMENTS,
+                session_id=Deliberation.objects.get(number="21 B 0110").session_id,
+                created_by=get_user_model().objects.get(username="lecteur"),
+            ).pk,
         },
         "kind": "convention",
         "fmt": "csv",

@@ -1,0 +1,98 @@
+"""Batch jobs run in the background (Celery): their progress, shown on the session page.
+
+A row rather than Celery's result backend: it works without Redis (eager tasks), the
+page reads it with one query, and tests see it like any other data.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class BatchJobStatus(models.TextChoices):
+    PENDING = "en_attente", "En attente"
+    RUNNING = "en_cours", "En cours"
+    DONE = "terminee", "Terminée"
+    FAILED = "echec", "Terminée avec des erreurs"
+
+
+class BatchJob(models.Model):
+    """« Générer toutes les conventions de la séance »: one run, its counts and errors."""
+
+    KIND_SESSION_AGREEMENTS = "conventions_seance"
+    KINDS = [(KIND_SESSION_AGREEMENTS, "Générer toutes les conventions de la séance")]
+
+    kind = models.CharField("traitement", max_length=40, choices=KINDS)
+    session = models.ForeignKey(
+        "conventions.Session",
+        verbose_name="séance",
+        on_delete=models.CASCADE,
+        related_name="batch_jobs",
+    )
+    status = models.CharField(
+        "statut", max_length=20, choices=BatchJobStatus.choices, default=BatchJobStatus.PENDING
+    )
+    total = models.PositiveIntegerField("à traiter", default=0)
+    done = models.PositiveIntegerField("traités", default=0)
+    created = models.PositiveIntegerField("conventions créées", default=0)
+    skipped = models.PositiveIntegerField("conventions signées laissées telles quelles", default=0)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="lancé par",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("lancé le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "traitement par lot"
+        verbose_name_plural = "traitements par lot"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")),
+                name="batchjob_done_within_total",
+                violation_error_message="Un traitement ne peut compter plus d'éléments traités "
+                "qu'à traiter.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.session} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.total == 0:
+            return 100 if self.is_finished else 0
+        return round(self.done * 100 / self.total)
+
+    @property
+    def summary(self) -> str:
+        """« 2 conventions créées, 1 régénérée, 1 signée laissée telle quelle, 0 erreur »."""
+
+        def count(number: int, singular: str, plural: str) -> str:
+            # French: 0 and 1 take the singular.
+            return f"{number} {plural if number > 1 else singular}"
+
+        regenerated = self.done - self.created - self.skipped - len(self.errors)
+        return (
+            ", ".join(
+                [
+                    count(self.created, "convention créée", "conventions créées"),
+                    count(regenerated, "régénérée", "régénérées"),
+                    count(
+                        self.skipped,
+                        "signée laissée telle quelle",
+                        "signées laissées telles quelles",
+                    ),
+                    count(len(self.errors), "erreur", "erreurs"),
+                ]
+            )
+            + "."
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (BatchJobStatus.DONE, BatchJobStatus.FAILED)
