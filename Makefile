@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint fmt demo clean
+.PHONY: install run test lint fmt demo clean screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## make screenshots: the main pages of the demo data as PNG (1280 and 390 px) in docs/screenshots/
+screenshots: install
+	SUBVENTIONS_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser/test_screenshots.py -q -s
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,88 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Playwright's own browser download does not work here: we launch /usr/bin/chromium
+(`apt-get install chromium`; .ci/run installs it). Without it the tests are skipped.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("SUBVENTIONS_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture
+def browser(django_db_setup):
+    """A Chromium for the test, started once the test database exists (and stopped
+    after it, so that no later test inherits DJANGO_ALLOW_ASYNC_UNSAFE).
+
+    Playwright's sync API keeps an event loop in this thread while it runs; the ORM
+    calls the tests make in between are still synchronous, which Django must be told
+    (DJANGO_ALLOW_ASYNC_UNSAFE), for as long as the browser runs.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium absent ({CHROMIUM}) : apt-get install chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_api.sync_playwright().start()
+    try:
+        yield playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        locale="fr-FR",
+        accept_downloads=True,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(page, username: str, password: str = "pw") -> None:
+    page.goto("/compte/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def log_out(page) -> None:
+    page.click("text=Se déconnecter")
+    page.wait_for_url(re.compile(r".*/compte/login/.*"))
+
+
+UNLABELLED = """
+() => [...document.querySelectorAll('main input, main select, main textarea')]
+  .filter((el) => el.type !== 'hidden' && !el.closest('[hidden]'))
+  .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                  && !el.getAttribute('aria-labelledby'))
+  .map((el) => el.name || el.id)
+"""
+
+
+def assert_every_field_labelled(page) -> None:
+    assert page.evaluate(UNLABELLED) == [], page.url
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: as transactional tests they empty the database when they end,
+    groups and agreement template of the data migrations included, which the other
+    transactional tests (pytest-django runs them after the others) still expect."""
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser:
+        items[:] = [item for item in items if item not in browser] + browser
