@@ -194,11 +194,12 @@ AXES_2021 = [
         "la MEL et proposer une phase créative de pistes pour aller plus loin.",
     ),
 ]
-# (partner names in order, amount, group label)
+# (partner names in order, amount, group label, amount already totals several schemes)
 COFUNDING_2021 = [
-    (["l'Etat (DIRECCTE)"], Decimal("284000"), ""),
-    (["la Région Hauts-de-France"], Decimal("240400"), ""),
-    (["le Département du Pas-de-Calais"], Decimal("25575"), ""),
+    (["l'Etat (DIRECCTE)"], Decimal("284000"), "", False),
+    # The deliberation writes « pour un montant total de 240 400 euros » for the Région.
+    (["la Région Hauts-de-France"], Decimal("240400"), "", True),
+    (["le Département du Pas-de-Calais"], Decimal("25575"), "", False),
     (
         [
             "Valenciennes Métropole",
@@ -207,6 +208,7 @@ COFUNDING_2021 = [
         ],
         Decimal("39350"),
         "d'autres collectivités locales",
+        False,
     ),
 ]
 
@@ -220,8 +222,6 @@ OBJECT_2020 = (
     "d'actions 2020 du réseau APES"
 )
 
-# The reference writes « pour un montant total de » for this partner's single line.
-COFUNDING_TOTAL_2021 = "la Région Hauts-de-France"
 
 # Lifecycle steps each demo file goes through, with the role that acts. The vote is not
 # one of them: adopting the deliberation (conventions.demo) votes the files.
@@ -292,14 +292,6 @@ def _partner(name: str, kind: str, user) -> FundingPartner:
 def _budget_line(year: int, user) -> BudgetLine:
     existing = BudgetLine.objects.filter(year=year, chapter="65", article="6574").first()
     return existing or services.budget_line_create(year=year, user=user, **BUDGET_LINE)
-
-
-def _mark_total(subsidy: Subsidy, partner_name: str, user) -> None:
-    line = subsidy.cofundings.get(partners__name_with_article=partner_name)
-    line.is_total = True
-    line.full_clean()
-    line._history_user = user
-    line.save()
 
 
 def _settle_2020(subsidy: Subsidy, users, authority) -> None:
@@ -388,12 +380,12 @@ def load() -> dict[str, object]:
                     amount=amount,
                     group_label=group_label,
                     status=CoFundingStatus.REQUESTED,
+                    is_total=is_total,
                 )
-                for names, amount, group_label in COFUNDING_2021
+                for names, amount, group_label, is_total in COFUNDING_2021
             ],
             **common,
         )
-        _mark_total(subsidy_2021, COFUNDING_TOTAL_2021, instructor)
     subsidy_2021 = _advance(subsidy_2021, STEPS_TO_PROPOSE, users)
 
     deliberations = conventions_demo.load(

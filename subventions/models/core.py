@@ -623,7 +623,8 @@ class Subsidy(models.Model):
                 policy_area_id=self.policy_area_id,
                 year=self.year - 1,
             )
-            .order_by("-amount_awarded")
+            # NULLs sort first in descending order on PostgreSQL, last on SQLite: say it.
+            .order_by(F("amount_awarded").desc(nulls_last=True), "pk")
             .first()
         )
 

@@ -246,6 +246,15 @@ def test_previous_subsidy_skips_rejected_for_the_voted_one():
     assert current.previous_subsidy == voted
 
 
+def test_previous_subsidy_prefers_the_awarded_file_on_every_database():
+    # PostgreSQL sorts NULLs first in descending order: a file still in review must not win.
+    current = SubsidyFactory(year=2021)
+    same = {"year": 2020, "beneficiary": current.beneficiary, "policy_area": current.policy_area}
+    voted = SubsidyFactory(voted=True, **same)
+    SubsidyFactory(under_review=True, amount_awarded=None, **same)
+    assert current.previous_subsidy == voted
+
+
 # History: every create and update leaves a row.
 
 
