@@ -210,14 +210,10 @@ def pdf_verify(request):
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > signing.PDF_MAX_BYTES:
-                form.add_error("file", signing.PDF_TOO_LARGE.format(size=upload.size // 2**20))
-            else:
-                try:
-                    reports = signing.verify_pdf(upload.read())
-                except ValidationError as error:
-                    _report_errors(form, error)
+            try:
+                reports = signing.verify_pdf(form.cleaned_data["file"].read())
+            except ValidationError as error:
+                _report_errors(form, error)
     return render(
         request,
         "conventions/agreement/verify.html",

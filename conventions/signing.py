@@ -27,10 +27,14 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
-PDF_MAX_BYTES = 20 * 1024 * 1024
-PDF_TOO_LARGE = "Le fichier fait {size} Mo : 20 Mo au plus."
-PDF_NOT_PDF = "Le fichier n'est pas un PDF (son contenu ne commence pas par « %PDF- »)."
-PDF_UNREADABLE = "Le fichier n'est pas un PDF lisible."
+from subventions.files import (  # noqa: F401  (re-exported for the views)
+    PDF_MAX_BYTES,
+    PDF_NOT_PDF,
+    PDF_TOO_LARGE,
+    PDF_UNREADABLE,
+    check_pdf,
+)
+
 P12_WRONG_PASSWORD = (
     "Le mot de passe du certificat est incorrect, ou le fichier n'est pas un PKCS#12."
 )
@@ -41,20 +45,6 @@ DEMO_CERTIFICATE_REFUSED = (
 # Marks the demo certificates, so that production refuses them.
 DEMO_UNIT = "Certificat de démonstration — sans valeur"
 FIELD_NAME = "SignatureCollectivite"
-
-
-def check_pdf(content: bytes) -> None:
-    """A PDF by its content, not its name: %PDF- header, a parse, at most 20 MB."""
-    if len(content) > PDF_MAX_BYTES:
-        size = f"{len(content) / (1024 * 1024):.1f}".replace(".", ",")
-        raise ValidationError(PDF_TOO_LARGE.format(size=size), code="too_large")
-    if not content.startswith(b"%PDF-"):
-        raise ValidationError(PDF_NOT_PDF, code="not_pdf")
-    try:
-        reader = PdfFileReader(io.BytesIO(content), strict=False)
-        reader.root["/Pages"]
-    except (PdfError, KeyError, TypeError, ValueError) as error:
-        raise ValidationError(PDF_UNREADABLE, code="not_pdf") from error
 
 
 def demo_certificates_allowed() -> bool:

@@ -17,8 +17,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from .formatting import amount
 
 PDF_MAX_BYTES = 20 * 1024 * 1024
-PDF_TOO_LARGE = "Le fichier dépasse {limit} Mo."
-PDF_NOT_PDF = "Le fichier n'est pas un PDF lisible."
+PDF_TOO_LARGE = "Le fichier fait {size} Mo : {limit} Mo au plus."
+PDF_NOT_PDF = "Le fichier n'est pas un PDF (son contenu ne commence pas par « %PDF- »)."
+PDF_UNREADABLE = "Le fichier n'est pas un PDF lisible."
 NO_PUBLIC_URL = (
     "Les pièces privées n'ont pas d'adresse publique : passez par la vue de téléchargement."
 )
@@ -48,23 +49,38 @@ def private_storage() -> PrivateStorage:
     return _private_storage
 
 
-def validate_pdf(upload) -> None:
-    """A PDF by its content, not its name: the %PDF- header and a parse; at most 20 MB.
+def _check_size(size: int) -> None:
+    if size > PDF_MAX_BYTES:
+        raise ValidationError(
+            PDF_TOO_LARGE.format(
+                size=f"{size / (1024 * 1024):.1f}".replace(".", ","),
+                limit=amount(PDF_MAX_BYTES // (1024 * 1024)),
+            ),
+            code="too_large",
+        )
 
-    A file already stored was checked when it came in and is not read again.
+
+def check_pdf(content: bytes) -> None:
+    """A PDF by its content, not its name: at most 20 MB, the %PDF- header, a parse.
+
+    The one check of every uploaded PDF (financial reports, signed agreements, scans).
     """
-    if upload is None or getattr(upload, "_committed", False):
-        return
-    if upload.size > PDF_MAX_BYTES:
-        limit = amount(PDF_MAX_BYTES // (1024 * 1024))
-        raise ValidationError(PDF_TOO_LARGE.format(limit=limit), code="too_large")
-    upload.seek(0)
-    content = upload.read()
-    upload.seek(0)
+    _check_size(len(content))
     if not content.startswith(b"%PDF-"):
         raise ValidationError(PDF_NOT_PDF, code="not_pdf")
     try:
         reader = PdfFileReader(io.BytesIO(content), strict=False)
         reader.root["/Pages"]
     except (PdfError, KeyError, TypeError, ValueError) as error:
-        raise ValidationError(PDF_NOT_PDF, code="not_pdf") from error
+        raise ValidationError(PDF_UNREADABLE, code="not_pdf") from error
+
+
+def validate_pdf(upload) -> None:
+    """Field validator: `check_pdf` on an upload; a file already stored is not read again."""
+    if upload is None or getattr(upload, "_committed", False):
+        return
+    _check_size(upload.size)  # before reading anything
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    check_pdf(content)

@@ -12,17 +12,16 @@ are kept and never regenerated (services, `clean()` and database triggers).
 
 import datetime
 import hashlib
-import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.deconstruct import deconstructible
 from simple_history.models import HistoricalRecords
 
+from subventions import files
+from subventions.files import PrivateStorage
 from subventions.models import Subsidy
 
 from ..enums import SIGNED_STATUSES, AgreementStatus, SignatureMethod
@@ -41,32 +40,15 @@ AMENDMENT_NUMBER_TAKEN = "Cette convention a déjà un avenant n° {number}."
 AMENDMENT_CHANGES_NOTHING = "Un avenant modifie le montant ou la période de validité."
 
 
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """settings.PRIVATE_MEDIA_ROOT, read at each use (tests move it); no public URL.
-
-    Signed agreements, scans and generated agreements (which show an IBAN) are served only
-    by the permission-checked views of conventions.agreement_views.
-    """
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Pièce privée : servie seulement par une vue contrôlant les droits.")
-
-
-private_storage = PrivateStorage()
+# One private storage for every private file of the project (subventions.files): signed
+# agreements, scans and generated agreements (which show an IBAN) are served only by the
+# permission-checked views of conventions.agreement_views.
+private_storage = files.private_storage()
 
 
 def get_private_storage() -> PrivateStorage:
     """A callable, so that migrations name it rather than freeze a path."""
-    return private_storage
+    return files.private_storage()
 
 
 class AgreementTemplate(models.Model):

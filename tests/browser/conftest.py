@@ -24,6 +24,9 @@ def browser(django_db_setup):
     (DJANGO_ALLOW_ASYNC_UNSAFE), for as long as the browser runs.
     """
     if not CHROMIUM.exists():
+        # In CI (.ci/run installs Chromium) a missing browser is a failure, not a skip.
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium absent ({CHROMIUM}) alors que .ci/run l'installe")
         pytest.skip(f"Chromium absent ({CHROMIUM}) : apt-get install chromium")
     sync_api = pytest.importorskip("playwright.sync_api")
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")

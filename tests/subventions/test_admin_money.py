@@ -116,7 +116,7 @@ def test_a_report_received_and_approved_in_the_admin_closes_the_file(
     fake = SimpleUploadedFile("cr.pdf", b"not a pdf at all", content_type="application/pdf")
     response = client.post(url, {"received_on": "15/03/2022", "file": fake})
     assert response.status_code == 200
-    assert "Le fichier n&#x27;est pas un PDF lisible." in response.text
+    assert "Le fichier n&#x27;est pas un PDF (son contenu ne commence pas" in response.text
     report.refresh_from_db()
     assert report.status == ReportStatus.EXPECTED
 

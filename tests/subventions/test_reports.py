@@ -80,11 +80,11 @@ def test_a_text_file_renamed_pdf_is_refused(payable, finance, settings):
     fake = ContentFile(b"Compte rendu financier 2021\nTotal : 35 000 euros\n", name="cr.pdf")
     with pytest.raises(ValidationError) as refused:
         receive(report, finance, fake)
-    assert refused.value.message_dict["file"] == ["Le fichier n'est pas un PDF lisible."]
+    assert refused.value.message_dict["file"] == [files.PDF_NOT_PDF]
     truncated = ContentFile(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>", name="cr.pdf")
     with pytest.raises(ValidationError) as refused:
         receive(report, finance, truncated)
-    assert refused.value.message_dict["file"] == [files.PDF_NOT_PDF]
+    assert refused.value.message_dict["file"] == [files.PDF_UNREADABLE]
     report.refresh_from_db()
     assert report.status == ReportStatus.EXPECTED
     assert stored_files(settings) == []
@@ -110,7 +110,7 @@ def test_the_20_mb_limit_message(payable, finance):
     big.size = 20 * 1024 * 1024 + 1
     with pytest.raises(ValidationError) as refused:
         receive(report, finance, big)
-    assert refused.value.message_dict["file"] == ["Le fichier dépasse 20 Mo."]
+    assert refused.value.message_dict["file"] == ["Le fichier fait 20,0 Mo : 20 Mo au plus."]
 
 
 @pytest.mark.django_db
