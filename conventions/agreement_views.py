@@ -19,7 +19,8 @@ from django.utils import timezone
 from subventions.enums import Role
 from subventions.workflow import has_role
 
-from . import agreement_rendering, agreement_services, signing
+from . import agreement_rendering, agreement_services, selectors, signing
+from .enums import SignatureMethod
 from .models import Agreement, Amendment
 
 ALL_ROLES = tuple(Role)
@@ -68,6 +69,17 @@ def _file_name(document) -> str:
     return getattr(document, "reference", None) or document.number
 
 
+def _signature_reports(document) -> list | None:
+    """What verify_pdf says of the stored PDF signed electronically, shown on the page."""
+    if document.signature_method != SignatureMethod.ELECTRONIC or not document.signed_pdf:
+        return None
+    with document.signed_pdf.open("rb") as handle:
+        try:
+            return signing.verify_pdf(handle.read())
+        except ValidationError:
+            return []
+
+
 def _report_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -101,12 +113,18 @@ class VerifyForm(forms.Form):
 @require_roles(ALL_ROLES, NO_ROLE)
 def agreement_detail(request, kind: str, pk: int):
     document = _document(kind, pk)
+    agreement = document.agreement if isinstance(document, Amendment) else document
     return render(
         request,
         "conventions/agreement/detail.html",
         {
             "document": document,
             "kind": kind,
+            "agreement": agreement,
+            "subsidy": agreement.subsidy,
+            "deliberation": selectors.granting_deliberation(agreement.subsidy),
+            "amendments": agreement.amendments.order_by("number"),
+            "signature_reports": _signature_reports(document),
             "can_sign": has_role(request.user, Role.SIGNATORY) and not document.is_frozen,
             "can_record_beneficiary": has_role(request.user, *BENEFICIARY_RECORDERS)
             and document.beneficiary_signed_on is None,

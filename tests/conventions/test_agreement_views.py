@@ -116,6 +116,10 @@ def test_on_screen_electronic_signature_and_the_verification_page(
     signed = agreement.frozen_pdf_bytes()
 
     client.force_login(role_users[Role.READER])
+    detail = reverse("conventions:agreement_detail", args=["convention", agreement.pk])
+    page = client.get(detail).content.decode()
+    assert "Vérification de la signature électronique" in page
+    assert "intacte — signataire : Damien Castelain" in page
     verify = reverse("conventions:pdf_verify")
     page = client.post(verify, {"file": SimpleUploadedFile("x.pdf", signed)}).content.decode()
     assert "intacte" in page and "Damien Castelain" in page
