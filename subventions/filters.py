@@ -10,10 +10,14 @@ from operator import or_
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
-from .enums import LegalForm, SubsidyStatus
+from .enums import LegalForm, ReportStatus, SubsidyStatus
 from .forms import AmountField
-from .models import Beneficiary, BudgetLine, PolicyArea, Subsidy
+from .models import Beneficiary, BudgetLine, FinancialReport, PolicyArea, Subsidy
+
+REPORT_OVERDUE = "en_retard"
+REPORT_CHOICES = [(REPORT_OVERDUE, "En retard"), *ReportStatus.choices]
 
 
 def search(queryset, fields: list[str], value: str):
@@ -75,6 +79,12 @@ class SubsidyFilter(YearChoicesMixin, django_filters.FilterSet):
         empty_label="Toutes",
         null_label="Sans ligne de crédits",
     )
+    report = django_filters.ChoiceFilter(
+        label="Compte rendu financier",
+        choices=REPORT_CHOICES,
+        empty_label="Tous",
+        method="filter_report",
+    )
     amount_min = AmountFilter(
         label="Montant minimum (€)", field_name="stage_amount", lookup_expr="gte"
     )
@@ -109,6 +119,12 @@ class SubsidyFilter(YearChoicesMixin, django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search(queryset, self.SEARCH_FIELDS, value)
+
+    def filter_report(self, queryset, name, value):
+        if value == REPORT_OVERDUE:
+            late = FinancialReport.objects.overdue_on(timezone.localdate())
+            return queryset.filter(financial_report__in=late)
+        return queryset.filter(financial_report__status=value)
 
 
 class BeneficiaryFilter(YearChoicesMixin, django_filters.FilterSet):

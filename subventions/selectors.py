@@ -4,12 +4,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from .enums import SubsidyStatus
-from .models import Beneficiary, BudgetLine, Subsidy
+from .models import Beneficiary, BudgetLine, FinancialReport, Payment, Subsidy
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -213,29 +212,15 @@ class DashboardFigures:
     status_counts: list[tuple[str, str, int]]
     total_files: int
     budget: list[BudgetBar]
-    paid_available: bool
     years: list[int]
-    # Filled in by the agreements and money issues; None means "not available yet".
-    agreements_to_sign: int | None = None
-    reports_overdue: int | None = None
+    agreements_to_sign: int
+    reports_overdue: int
 
 
-def _money_model(name: str):
-    """A model of the money issue, or None while it has not landed."""
-    try:
-        return apps.get_model("subventions", name)
-    except LookupError:
-        return None
-
-
-def paid_by_budget_line(year: int) -> dict[int | None, Decimal] | None:
-    """Sums paid on the files of `year`, by budget line; None while payments are not
-    recorded by the application."""
-    payment = _money_model("Payment")
-    if payment is None:
-        return None
+def paid_by_budget_line(year: int) -> dict[int | None, Decimal]:
+    """Sums paid on the files of `year`, by budget line (None: files without a line)."""
     rows = (
-        payment.objects.filter(subsidy__year=year)
+        Payment.objects.filter(subsidy__year=year)
         .order_by()
         .values("subsidy__budget_line")
         .annotate(paid=_sum("amount"))
@@ -243,12 +228,9 @@ def paid_by_budget_line(year: int) -> dict[int | None, Decimal] | None:
     return {row["subsidy__budget_line"]: row["paid"] for row in rows}
 
 
-def reports_overdue(today: datetime.date) -> int | None:
-    """Financial reports still owed after their due date; None while not recorded."""
-    report = _money_model("FinancialReport")
-    if report is None:
-        return None
-    return report.objects.outstanding().filter(due_date__lt=today).count()
+def reports_overdue(today: datetime.date) -> int:
+    """Financial reports still owed after their due date (the list filter « en retard »)."""
+    return FinancialReport.objects.overdue_on(today).count()
 
 
 def agreements_to_sign() -> int:
@@ -294,7 +276,7 @@ def dashboard_figures(year: int, today: datetime.date | None = None) -> Dashboar
                 credits=line.amount_voted,
                 requested=row.get("requested", ZERO),
                 voted=row.get("voted", ZERO),
-                paid=None if paid is None else paid.get(line.pk, ZERO),
+                paid=paid.get(line.pk, ZERO),
             )
         )
     unassigned = sums.get(None)
@@ -306,7 +288,7 @@ def dashboard_figures(year: int, today: datetime.date | None = None) -> Dashboar
                 credits=None,
                 requested=unassigned["requested"],
                 voted=unassigned["voted"],
-                paid=None if paid is None else paid.get(None, ZERO),
+                paid=paid.get(None, ZERO),
             )
         )
     scale = max(
@@ -329,7 +311,6 @@ def dashboard_figures(year: int, today: datetime.date | None = None) -> Dashboar
         status_counts=status_counts,
         total_files=sum(counts.values()),
         budget=bars,
-        paid_available=paid is not None,
         years=years,
         reports_overdue=reports_overdue(today or datetime.date.today()),
         agreements_to_sign=agreements_to_sign(),

@@ -162,6 +162,10 @@ class FinancialReportQuerySet(models.QuerySet):
         """Reports the beneficiary still owes: expected, or rejected and to be sent again."""
         return self.filter(status__in=[ReportStatus.EXPECTED, ReportStatus.REJECTED])
 
+    def overdue_on(self, today: datetime.date):
+        """Outstanding reports whose due date has passed."""
+        return self.outstanding().filter(due_date__lt=today)
+
     def to_remind(self, today: datetime.date, *, days: int = 30):
         """Outstanding reports due within `days` of `today`, or overdue."""
         limit = today + datetime.timedelta(days=days)

@@ -19,6 +19,7 @@ from tests.subventions.factories import (
     AuthorityFactory,
     BudgetLineFactory,
     CoFundingFactory,
+    FinancialReportFactory,
     FundingPartnerFactory,
     SubsidyFactory,
 )
@@ -125,6 +126,21 @@ def test_dashboard_links_every_figure_to_its_list(client, make_user, year_files)
     ).group(1)
     listed = client.get(voted_link.replace("&amp;", "&")).context["rows"]
     assert [s.amount_awarded for s in listed] == [Decimal("35000")]
+
+
+def test_dashboard_overdue_reports_link_to_the_files_concerned(client, make_user):
+    # The due date follows the financed year: 30 June of the next one.
+    late = FinancialReportFactory(subsidy__year=2021)
+    this_year = datetime.date.today().year
+    FinancialReportFactory(subsidy__year=this_year)  # due next June
+    FinancialReportFactory(approved=True, subsidy__year=2021)
+    login_as(client, make_user, Role.READER)
+    page = client.get(reverse("dashboard")).content.decode()
+    list_url = reverse("subventions:subsidy_list")
+    link = re.search(rf'<a href="({re.escape(list_url)}\?report=en_retard)"[^>]*>(\d+)</a>', page)
+    assert link.group(2) == "1"
+    listed = client.get(link.group(1)).context["rows"]
+    assert [subsidy.pk for subsidy in listed] == [late.subsidy_id]
 
 
 def test_dashboard_shows_the_next_sessions(client, make_user):
