@@ -9,7 +9,9 @@ exists is found, not duplicated.
 
 import datetime
 
-from . import agreement_services, services
+from django.core.files.base import ContentFile
+
+from . import agreement_rendering, agreement_services, services
 from .enums import Body, DeliberationStatus
 from .models import Agreement, Deliberation, Session
 
@@ -36,6 +38,12 @@ NOTE_2020 = (
     "Données de démonstration : le numéro 20 B 0042 et la séance du 7 février 2020 sont "
     "fictifs (la délibération 2020 réelle n'est pas reprise)."
 )
+AGREEMENT_2020_NOTE = (
+    "Convention 2020 de démonstration, signée sur papier avant la mise en service de "
+    "l'application : l'original numérisé est ici le PDF généré."
+)
+BENEFICIARY_SIGNED_2020 = datetime.date(2020, 2, 20)
+AUTHORITY_SIGNED_2020 = datetime.date(2020, 2, 24)
 NOTE_2021 = "Reprise de la délibération 21 B 0110 du 2 avril 2021 (document de référence)."
 
 
@@ -63,6 +71,30 @@ def _deliberation(*, number, session, subsidy, note, executory, user) -> Deliber
     return deliberation
 
 
+def _signed_agreement_2020(subsidy, users) -> Agreement:
+    """The 2020 agreement signed by both parties on paper: its signature makes the 2020
+    file « conventionnée », as for any file (nothing is paid before that)."""
+    agreement = Agreement.objects.filter(subsidy=subsidy).first()
+    if agreement is None:
+        subsidy.refresh_from_db()
+        agreement = agreement_services.agreement_create(
+            subsidy=subsidy, user=users["secretariat"], note=AGREEMENT_2020_NOTE
+        )
+    if agreement.beneficiary_signed_on is None:
+        agreement = agreement_services.document_record_beneficiary_signature(
+            document=agreement, user=users["secretariat"], signed_on=BENEFICIARY_SIGNED_2020
+        )
+    if not agreement.is_frozen:
+        scan = agreement_rendering.build_pdf(agreement).content
+        agreement = agreement_services.document_sign_paper(
+            document=agreement,
+            user=users["signataire"],
+            scan=ContentFile(scan, name=f"{agreement.number}-original-signe.pdf"),
+            signed_on=AUTHORITY_SIGNED_2020,
+        )
+    return agreement
+
+
 def load(*, users: dict, subsidy_2020, subsidy_2021) -> dict[str, object]:
     secretariat = users["secretariat"]
     deliberation_2020 = _deliberation(
@@ -81,11 +113,13 @@ def load(*, users: dict, subsidy_2020, subsidy_2021) -> dict[str, object]:
         executory=EXECUTORY_2021,
         user=secretariat,
     )
+    agreement_2020 = _signed_agreement_2020(subsidy_2020, users)
     subsidy_2021.refresh_from_db()
     agreement_2021 = Agreement.objects.filter(subsidy=subsidy_2021).first()
     if agreement_2021 is None:
         agreement_2021 = agreement_services.agreement_create(subsidy=subsidy_2021, user=secretariat)
     return {
+        "agreement_2020": agreement_2020,
         "deliberation_2020": deliberation_2020,
         "deliberation_2021": deliberation_2021,
         "agreement_2021": agreement_2021,

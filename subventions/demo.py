@@ -234,10 +234,6 @@ STEPS_TO_PROPOSE = [
 # The 2020 file, paid in full and closed. Its agreement predates the application: it is
 # recorded as signed (historical demo data), then paid by one mandate and its financial
 # report received and approved, all through the services.
-AGREEMENT_2020_COMMENT = (
-    "Convention 2020 signée avant la mise en service de l'application : donnée historique "
-    "de démonstration."
-)
 PAYMENT_2020 = {
     "date": datetime.date(2020, 3, 16),
     "amount": Decimal("35000"),
@@ -295,14 +291,10 @@ def _budget_line(year: int, user) -> BudgetLine:
 
 
 def _settle_2020(subsidy: Subsidy, users, authority) -> None:
-    """Sign, pay and close the 2020 file — the steps not done yet, so loading twice
+    """Pay and close the 2020 file (its agreement, signed by both parties in
+    conventions.demo, made it « conventionnée ») — the steps not done yet, so loading twice
     changes nothing."""
-    _advance(
-        subsidy,
-        [("sign_agreement", "signataire")],
-        users,
-        comments={"sign_agreement": AGREEMENT_2020_COMMENT},
-    )
+    subsidy.refresh_from_db()
     finances = users["finances"]
     if not subsidy.payments.exists():
         payments.payment_create(

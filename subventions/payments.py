@@ -29,6 +29,7 @@ from .models import (
     Payment,
     PaymentInstalment,
     Subsidy,
+    agreement_signed_by_both,
 )
 from .services import _save, subsidy_transition
 from .workflow import has_role
@@ -76,12 +77,6 @@ BUDGET_LINE_OVERRUN = (
 )
 BUDGET_OVERRUN_REFUSE = "refuse"
 BUDGET_OVERRUN_WARN = "warn"
-
-PAYABLE_WITH_AGREEMENT = (
-    SubsidyStatus.AGREEMENT_SIGNED,
-    SubsidyStatus.PAID,
-    SubsidyStatus.CLOSED,
-)
 
 
 def _require_finance(user, action: str) -> None:
@@ -257,7 +252,7 @@ def payment_refusal(subsidy: Subsidy, *, date: datetime.date, amount: Decimal) -
         return PAYMENT_BEFORE_EXECUTORY.format(
             date=short_date(date), executory=short_date(executory)
         )
-    if subsidy.requires_agreement and subsidy.status not in PAYABLE_WITH_AGREEMENT:
+    if subsidy.requires_agreement and not agreement_signed_by_both(subsidy):
         return PAYMENT_AGREEMENT_NOT_SIGNED.format(threshold=euros(settings.AGREEMENT_THRESHOLD))
     if amount > subsidy.remaining_amount:
         return PAYMENT_ABOVE_CURRENT.format(

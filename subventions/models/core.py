@@ -442,9 +442,22 @@ has_proposed_amount = Condition(
 has_budget_line = Condition(
     lambda s: s.budget_line_id is not None, "La ligne de crédits doit être choisie."
 )
+
+
+def agreement_signed_by_both(subsidy) -> bool:
+    """Whether the subsidy's agreement (conventions.Agreement) bears both signatures."""
+    agreement = getattr(subsidy, "agreement", None)  # reverse one-to-one: may not exist
+    return agreement is not None and agreement.is_signed_by_both
+
+
 agreement_not_required_or_signed = Condition(
-    lambda s: s.status == SubsidyStatus.AGREEMENT_SIGNED or not s.requires_agreement,
+    lambda s: not s.requires_agreement or agreement_signed_by_both(s),
     "Au-delà de 23 000 €, la convention doit être signée avant le versement.",
+)
+
+has_signed_agreement = Condition(
+    agreement_signed_by_both,
+    "La convention du dossier doit d'abord être signée par le bénéficiaire et par la collectivité.",
 )
 
 
@@ -747,6 +760,9 @@ class Subsidy(models.Model):
         field=status,
         source=SubsidyStatus.VOTED,
         target=SubsidyStatus.AGREEMENT_SIGNED,
+        # Fired by the agreement's signature (conventions.agreement_services), never on a
+        # clerk's word alone: the signed agreement must exist.
+        conditions=[has_signed_agreement],
         permission=only_roles(Role.SIGNATORY),
         custom={"label": "Enregistrer la signature de la convention"},
     )

@@ -58,9 +58,15 @@ def apes(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.atomic(),
     ):
         loaded = demo.load()
-        demo.load()  # idempotent: still one agreement
+        demo.load()  # idempotent: still one agreement a year (2020 signed, 2021 ready)
         agreement = Agreement.objects.get(subsidy=loaded["subsidy_2021"])
-        facts["agreements"] = Agreement.objects.count()
+        facts["agreements"] = Agreement.objects.filter(subsidy=loaded["subsidy_2021"]).count()
+        signed_2020 = Agreement.objects.get(subsidy=loaded["subsidy_2020"])
+        facts["signed_2020"] = (
+            signed_2020.is_signed_by_both,
+            signed_2020.signature_method,
+            signed_2020.subsidy.status,
+        )
         facts["ready"] = agreement.status
         facts["siret"] = loaded["beneficiary"].siret
         unsigned = folder / "unsigned.pdf"
@@ -102,6 +108,10 @@ def apes(django_db_setup, django_db_blocker, tmp_path_factory):
 def test_demo_prepares_the_apes_agreement_ready_for_signature(apes):
     assert apes["agreements"] == 1
     assert apes["ready"] == AgreementStatus.READY
+
+
+def test_demo_2020_agreement_is_signed_by_both_on_paper(apes):
+    assert apes["signed_2020"] == (True, "papier", "soldee")
 
 
 @pytest.mark.parametrize("which", ["unsigned", "signed"])

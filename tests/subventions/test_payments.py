@@ -17,6 +17,7 @@ from subventions.models import (
     Payment,
     Subsidy,
 )
+from tests.conventions.factories import AgreementFactory
 from tests.subventions.factories import PaymentFactory, SubsidyFactory
 
 MAY = datetime.date(2021, 5, 3)
@@ -131,7 +132,13 @@ def test_payment_refused_before_the_agreement_is_signed(payable, finance):
     ]
     assert not Payment.objects.exists()
 
+    # A status set by hand is not a signature: still refused.
     Subsidy.objects.filter(pk=subsidy.pk).update(status=SubsidyStatus.AGREEMENT_SIGNED)
+    with pytest.raises(ValidationError):
+        pay(subsidy, finance, "35000")
+    assert not Payment.objects.exists()
+
+    AgreementFactory(subsidy=subsidy, signed_by_both=True)
     pay(subsidy, finance, "35000")
     assert Subsidy.objects.get(pk=subsidy.pk).status == SubsidyStatus.PAID
 

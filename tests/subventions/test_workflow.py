@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from subventions import models, services
 from subventions.enums import Role, SubsidyStatus
 from subventions.models import Subsidy, SubsidyTransition
+from tests.conventions.factories import AgreementFactory
 from tests.subventions.factories import BeneficiaryFactory, BudgetLineFactory, SubsidyFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,8 +81,11 @@ def ready_for(action: str) -> Subsidy:
             amount_proposed=Decimal("35000"),
             budget_line=BudgetLineFactory(year=2021),
         )
-    if action == "mark_paid":
-        return subsidy_in(S.AGREEMENT_SIGNED)
+    if action in ("sign_agreement", "mark_paid"):
+        # Above 23 000 €: both need the agreement signed by both parties.
+        subsidy = subsidy_in(S.VOTED if action == "sign_agreement" else S.AGREEMENT_SIGNED)
+        AgreementFactory(subsidy=subsidy, signed_by_both=True)
+        return subsidy
     return subsidy_in(SPEC[action][1][0])
 
 
@@ -324,3 +328,14 @@ def test_available_transitions_give_failed_condition(make_user):
 @pytest.mark.parametrize("status", [S.CLOSED, S.REJECTED, S.WITHDRAWN])
 def test_no_transition_out_of_final_states(superuser, status):
     assert services.available_transitions(subsidy_in(status), superuser) == []
+
+
+@pytest.mark.parametrize(
+    "agreement", [None, {"in_force": True}], ids=["no agreement", "beneficiary not signed"]
+)
+def test_sign_agreement_refused_until_the_agreement_bears_both_signatures(make_user, agreement):
+    subsidy = subsidy_in(S.VOTED)
+    if agreement:
+        AgreementFactory(subsidy=subsidy, **agreement)
+    reason = refused(subsidy, "sign_agreement", make_user(Role.SIGNATORY))
+    assert models.has_signed_agreement.message in reason
