@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from subventions.admin_widgets import AutocompleteFieldsMixin
 from subventions.enums import Role, SubsidyStatus
 from subventions.formatting import euros
 from subventions.models import Subsidy
@@ -34,7 +35,7 @@ def _report(request, error: ValidationError) -> None:
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
+class SessionAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "date", "time", "body", "place", "deliberation_count"]
     list_filter = ["body"]
     date_hierarchy = "date"
@@ -122,7 +123,7 @@ class ExecutoryForm(forms.Form):
 
 
 @admin.register(Deliberation)
-class DeliberationAdmin(SimpleHistoryAdmin):
+class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
     form = DeliberationForm
     list_display = ["number", "title", "session", "status", "executory_date", "total"]
     list_filter = ["status", "session__body", "policy_area"]

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from subventions.admin_widgets import AutocompleteFieldsMixin
 from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
 
@@ -54,7 +55,7 @@ class ArticleFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class ArticleInline(admin.StackedInline):
+class ArticleInline(AutocompleteFieldsMixin, admin.StackedInline):
     model = AgreementArticle
     formset = ArticleFormSet
     extra = 0
@@ -62,7 +63,7 @@ class ArticleInline(admin.StackedInline):
 
 
 @admin.register(AgreementTemplate)
-class AgreementTemplateAdmin(admin.ModelAdmin):
+class AgreementTemplateAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
     list_display = ["name", "version", "is_active", "created_at", "created_by", "agreement_count"]
     list_filter = ["name", "is_active"]
     fields = ["name", "version", "is_active", "title", "visas", "preamble", "change_note"]
@@ -145,7 +146,7 @@ class AgreementForm(forms.ModelForm):
                 self.fields[name].required = False
 
 
-class SignedDocumentAdmin(SimpleHistoryAdmin):
+class SignedDocumentAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
     """What agreements and amendments share: read-only once signed, a link to sign."""
 
     SIGNATURE_FIELDS = [

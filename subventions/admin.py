@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import payments, services
+from .admin_widgets import AutocompleteFieldsMixin
 from .enums import ReportStatus
 from .formatting import euros, percent, short_date
 from .forms import CoFundingPlanFormSet
@@ -44,11 +45,15 @@ class FrenchAmountsMixin:
     formfield_overrides = {models.DecimalField: {"localize": True}}
 
 
-class ModelAdmin(FrenchAmountsMixin, SimpleHistoryAdmin):
+class ModelAdmin(AutocompleteFieldsMixin, FrenchAmountsMixin, SimpleHistoryAdmin):
     pass
 
 
-class TabularInline(FrenchAmountsMixin, admin.TabularInline):
+class TabularInline(AutocompleteFieldsMixin, FrenchAmountsMixin, admin.TabularInline):
+    pass
+
+
+class StackedInline(AutocompleteFieldsMixin, FrenchAmountsMixin, admin.StackedInline):
     pass
 
 
@@ -217,7 +222,7 @@ class BeneficiaryAdmin(ModelAdmin):
         )
 
 
-class ActionAxisInline(admin.StackedInline):
+class ActionAxisInline(StackedInline):
     model = ActionAxis
     extra = 0
     fields = ["position", "title", "description"]
@@ -261,7 +266,7 @@ class CoFundingInline(TabularInline):
     show_change_link = True
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(TabularInline):
     model = SubsidyTransition
     extra = 0
     can_delete = False
@@ -544,7 +549,7 @@ class SubsidyAdmin(ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class CoFundingPartnerInline(admin.TabularInline):
+class CoFundingPartnerInline(TabularInline):
     model = CoFundingPartner
     extra = 0
     autocomplete_fields = ["partner"]
@@ -569,7 +574,7 @@ class ActionAxisAdmin(ModelAdmin):
 
 
 @admin.register(SubsidyTransition)
-class SubsidyTransitionAdmin(admin.ModelAdmin):
+class SubsidyTransitionAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
     list_display = ["at", "subsidy", "action", "from_status", "to_status", "user"]
     list_select_related = ["subsidy__beneficiary", "user"]
     list_filter = ["to_status"]
@@ -586,7 +591,7 @@ class SubsidyTransitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sequence)
-class SequenceAdmin(admin.ModelAdmin):
+class SequenceAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
     list_display = ["key", "value"]
 
     def has_add_permission(self, request):
@@ -779,7 +784,7 @@ class FinancialReportAdmin(ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
     list_display = ["sent_on_display", "kind", "recipient", "report"]
     list_filter = ["kind", "sent_on"]
     search_fields = ["recipient", "report__subsidy__reference"]

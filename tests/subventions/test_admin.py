@@ -4,16 +4,19 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from subventions import services
+from subventions.admin_widgets import AutocompleteFieldsMixin
 from subventions.enums import Role, SubsidyStatus
 from subventions.models import (
     Beneficiary,
     CoFunding,
+    Payment,
     PolicyArea,
     Subsidy,
     SubsidyTransition,
@@ -252,3 +255,63 @@ def test_changelist_action_reports_refusals(client, demo):
     assert "SUB-2021-0001" in response.text
     demo.refresh_from_db()
     assert demo.status == SubsidyStatus.VOTED
+
+
+# A non-numeric key typed in an autocomplete field: the form's error, never a 500.
+
+INVALID_CHOICE = "Sélectionnez un choix valide. Ce choix ne fait pas partie de ceux disponibles."
+
+
+@pytest.fixture
+def superuser(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("admin", password="x"))
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999"])
+def test_a_payment_for_a_non_numeric_subsidy_is_refused_on_the_field(superuser, value):
+    response = superuser.post(
+        reverse("admin:subventions_payment_add"),
+        {"subsidy": value, "date": "01/06/2020", "amount": "100", "mandate_number": "2020-1"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["subsidy"] == [INVALID_CHOICE]
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_subsidy_with_a_non_numeric_beneficiary_is_refused_on_the_field(superuser, draft):
+    url = reverse("admin:subventions_subsidy_change", args=[draft.pk])
+    data = change_form_data(superuser.get(url))
+    data["beneficiary"] = "abc"
+    data["title"] = "Titre qui ne doit pas être enregistré"
+    response = superuser.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["beneficiary"] == [INVALID_CHOICE]
+    draft.refresh_from_db()
+    assert draft.title == "Soutien 2022"
+
+
+@pytest.mark.django_db
+def test_a_non_numeric_partner_in_an_inline_is_refused_on_the_field(superuser, demo):
+    line = demo.cofundings.first()
+    url = reverse("admin:subventions_cofunding_change", args=[line.pk])
+    data = change_form_data(superuser.get(url))
+    data["partner_links-0-partner"] = "abc"
+    response = superuser.post(url, data)
+    assert response.status_code == 200
+    (formset,) = [f.formset for f in response.context["inline_admin_formsets"]]
+    assert formset.forms[0].errors["partner"] == [INVALID_CHOICE]
+
+
+def test_every_admin_and_inline_renders_autocomplete_values_safely():
+    """The project's admins all take the widgets of subventions.admin_widgets."""
+    classes = [type(model_admin) for model_admin in admin.site._registry.values()]
+    classes += [inline for cls in list(classes) for inline in cls.inlines]
+    ours = [
+        cls for cls in classes if cls.__module__.split(".")[0] in ("subventions", "conventions")
+    ]
+    assert ours
+    missing = [cls.__qualname__ for cls in ours if not issubclass(cls, AutocompleteFieldsMixin)]
+    assert not missing
