@@ -6,23 +6,28 @@ its certificates are marked, and signing refuses them under the same condition.
 """
 
 import os
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from conventions import signing
+from subventions.management.base import FrenchCommand, write_output
 from subventions.models import Authority
 
 DEFAULT_PASSWORD = "demo"
 PASSWORD_ENV_MISSING = "La variable d'environnement {var} n'est pas définie."
 
 
-class Command(BaseCommand):
+class Command(FrenchCommand):
     help = "Crée un certificat de signature autosigné (démonstration uniquement)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", default="certificat-demo.p12")
+        parser.add_argument(
+            "--output",
+            default="certificat-demo.p12",
+            help="Fichier PKCS#12 à écrire, lisible par son seul propriétaire "
+            "(par défaut : certificat-demo.p12).",
+        )
         parser.add_argument(
             "--password-env",
             help="Variable d'environnement contenant le mot de passe (par défaut : « demo »).",
@@ -45,5 +50,6 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        Path(output).write_bytes(content)
+        # The file holds the private key: readable by its owner only.
+        write_output(output, content, private=True)
         self.stdout.write(f"Certificat de démonstration écrit dans {output}.")

@@ -7,14 +7,15 @@ byte, once the authority has signed; otherwise generated now.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from conventions import agreement_rendering, selectors
+from subventions.management.base import FrenchCommand, write_output
 
 UNKNOWN_REFERENCE = "Aucune convention ni aucun avenant ne correspond à « {reference} »."
 
 
-class Command(BaseCommand):
+class Command(FrenchCommand):
     help = "Écrit le PDF d'une convention ou d'un avenant (le PDF signé une fois signé)."
 
     def add_arguments(self, parser):
@@ -29,5 +30,5 @@ class Command(BaseCommand):
             raise CommandError(UNKNOWN_REFERENCE.format(reference=reference))
         name = getattr(document, "reference", None) or document.number
         path = Path(output or f"{name}.pdf")
-        path.write_bytes(agreement_rendering.render_pdf(document))
+        write_output(path, agreement_rendering.render_pdf(document))
         self.stdout.write(f"{path}")

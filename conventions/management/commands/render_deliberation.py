@@ -1,17 +1,17 @@
 """python manage.py render_deliberation "21 B 0110" --format txt|html|pdf [--output FILE]"""
 
 import sys
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from conventions import rendering, selectors
+from subventions.management.base import FrenchCommand, write_output
 
 UNKNOWN_NUMBER = "Aucune délibération ne porte le numéro « {number} »."
 PDF_NEEDS_OUTPUT = "Le format pdf s'écrit dans un fichier : précisez --output FICHIER."
 
 
-class Command(BaseCommand):
+class Command(FrenchCommand):
     help = "Produit le texte d'une délibération (texte brut, HTML ou PDF) à partir de son numéro."
 
     def add_arguments(self, parser):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if format == "pdf":
             if not output:
                 raise CommandError(PDF_NEEDS_OUTPUT)
-            Path(output).write_bytes(rendering.render_pdf(deliberation))
+            write_output(output, rendering.render_pdf(deliberation))
             return
         text = (
             rendering.render_text(deliberation)
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             else rendering.render_html(deliberation)
         )
         if output:
-            Path(output).write_text(text, encoding="utf-8")
+            write_output(output, text)
         else:
             # Written as is: BaseCommand's stdout wrapper would add a line ending.
             self.stdout.write(text, ending="")

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from conventions import agreement_services, selectors
 from subventions.enums import Role
+from subventions.management.base import FrenchCommand
 
 from .render_agreement import UNKNOWN_REFERENCE
 
@@ -23,7 +24,7 @@ UNKNOWN_USER = "Aucun utilisateur actif « {username} »."
 WHICH_SIGNATORY = "Précisez --user : {count} utilisateurs actifs ont le rôle Signataire."
 
 
-class Command(BaseCommand):
+class Command(FrenchCommand):
     help = "Signe électroniquement (PAdES) une convention ou un avenant pour la collectivité."
 
     def add_arguments(self, parser):

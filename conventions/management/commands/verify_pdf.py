@@ -7,15 +7,16 @@ not a readable PDF.
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from conventions import signing
+from subventions.management.base import FrenchCommand
 
 FILE_NOT_FOUND = "Fichier introuvable : {path}."
 NOT_INTACT = "Au moins une signature n'est pas intacte."
 
 
-class Command(BaseCommand):
+class Command(FrenchCommand):
     help = "Vérifie les signatures électroniques (PAdES) d'un PDF."
 
     def add_arguments(self, parser):

@@ -8,16 +8,17 @@ reported with the subsidy's reference and the reason, and the command then write
 and exits 1, unless --skip-invalid leaves those rows out.
 
 The rows are written to a temporary file as they are read (memory stays flat), which
-then replaces --output (or is copied to the standard output) only once all are valid.
+then replaces --output (atomic_output: the temporary file is in the same folder) or is
+copied to the standard output, only once all are valid.
 """
 
 import datetime
-import os
 import tempfile
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from subventions.management.base import FrenchCommand, atomic_output
 from subventions.models import Authority
 from subventions.opendata import scdl
 
@@ -29,7 +30,6 @@ NO_AUTHORITY = "Aucune collectivité attribuante n'est enregistrée : rien à pu
 INVALID_ROWS = (
     "{count} ligne(s) invalide(s) : rien n'a été écrit (--skip-invalid pour les écarter)."
 )
-NO_FOLDER = "Dossier de destination introuvable : {folder}."
 COPY_BLOCK = 1 << 16
 
 
@@ -42,7 +42,7 @@ def _date(value: str | None, option: str) -> datetime.date | None:
         raise CommandError(BAD_DATE.format(option=option, value=value)) from None
 
 
-class Command(BaseCommand):
+class Command(FrenchCommand):
     help = "Exporte les données essentielles des conventions au format SCDL subventions 2.1.1."
 
     def add_arguments(self, parser):
@@ -76,8 +76,6 @@ class Command(BaseCommand):
         if since and until and since > until:
             raise CommandError(BAD_RANGE.format(since=since, until=until))
         output = Path(options["output"]) if options["output"] else None
-        if output is not None and not output.parent.is_dir():
-            raise CommandError(NO_FOLDER.format(folder=output.parent))
         authority = Authority.current()
         if authority is None:
             raise CommandError(NO_AUTHORITY)
@@ -85,29 +83,29 @@ class Command(BaseCommand):
         subsidies = scdl.publishable(
             include_unsigned=options["all"], year=year, since=since, until=until
         )
-        folder = output.parent if output is not None else None
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", newline="", dir=folder, suffix=f".{fmt}", delete=False
-        ) as spool:
-            written, invalid = self._write(spool, fmt, subsidies, authority, options)
-        try:
-            if invalid and not options["skip_invalid"]:
-                raise CommandError(INVALID_ROWS.format(count=invalid))
-            if output is not None:
-                os.replace(spool.name, output)
-            else:
-                with open(spool.name, encoding="utf-8", newline="") as source:
-                    while block := source.read(COPY_BLOCK):
-                        self.stdout.write(block, ending="")
-        finally:
-            if os.path.exists(spool.name):
-                os.unlink(spool.name)
+        if output is not None:
+            # An error in the block (invalid rows included) leaves --output untouched.
+            with atomic_output(output, "w", encoding="utf-8", newline="") as spool:
+                written, invalid = self._write(spool, fmt, subsidies, authority, options)
+                self._refuse_invalid(invalid, options)
+        else:
+            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+                written, invalid = self._write(spool, fmt, subsidies, authority, options)
+                self._refuse_invalid(invalid, options)
+                spool.seek(0)
+                while block := spool.read(COPY_BLOCK):
+                    self.stdout.write(block, ending="")
         # Messages go to the error output: without --output, the standard output is the data.
         skipped = f", {invalid} écartée(s)" if invalid else ""
         destination = output or "sortie standard"
         self.stderr.write(
             f"{written} ligne(s) SCDL {scdl.VERSION} écrite(s){skipped} : {destination}"
         )
+
+    @staticmethod
+    def _refuse_invalid(invalid: int, options) -> None:
+        if invalid and not options["skip_invalid"]:
+            raise CommandError(INVALID_ROWS.format(count=invalid))
 
     def _write(self, spool, fmt, subsidies, authority, options) -> tuple[int, int]:
         """Write the valid rows to `spool`; report the invalid ones. (written, invalid)."""

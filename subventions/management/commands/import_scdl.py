@@ -11,10 +11,11 @@ nothing: one rejected line and nothing is saved (exit 1). --dry-run saves nothin
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from subventions import services
+from subventions.management.base import FrenchCommand
 from subventions.models import PolicyArea
 from subventions.opendata import importing
 
@@ -48,7 +49,7 @@ def import_user(username: str | None):
     return user
 
 
-class Command(BaseCommand):
+class Command(FrenchCommand):
     help = "Importe un fichier SCDL subventions (CSV) : subventions historiques soldées."
 
     def add_arguments(self, parser):

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from subventions import demo
+from subventions.management.base import FrenchCommand
 
 DEMO_REFUSED_WITHOUT_DEBUG = (
     "Refusé : load_demo crée des comptes de démonstration au mot de passe connu ; "
@@ -12,7 +13,7 @@ DEMO_REFUSED_WITHOUT_DEBUG = (
 )
 
 
-class Command(BaseCommand):
+class Command(FrenchCommand):
     help = "Charge les données de démonstration (APES 2021, délibération 21 B 0110)."
 
     def handle(self, *args, **options):

@@ -5,10 +5,11 @@ Celery beat runs the same through the task subventions.tasks.send_reminders.
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from subventions import reminders
 from subventions.enums import ReminderKind
+from subventions.management.base import FrenchCommand
 
 BAD_TODAY = "Date invalide pour --today : « {value} » (format attendu : AAAA-MM-JJ)."
 
@@ -22,7 +23,7 @@ def parse_today(value: str | None) -> datetime.date | None:
         raise CommandError(BAD_TODAY.format(value=value)) from error
 
 
-class Command(BaseCommand):
+class Command(FrenchCommand):
     help = (
         "Relance par courriel les bénéficiaires dont le compte rendu financier est attendu "
         "sous 30 jours ou en retard, et adresse à chaque instructeur un récapitulatif."
