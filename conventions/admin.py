@@ -26,6 +26,7 @@ from subventions.workflow import has_role
 
 from . import rendering, services
 from .enums import DeliberationStatus
+from .forms import ExecutoryForm, PlaceOnSessionForm, VoteForm
 from .models import Deliberation, Session
 
 
@@ -89,37 +90,6 @@ class DeliberationForm(forms.ModelForm):
             self.fields["subsidy_choice"].required = True
             self.fields["title"].required = False
             self.fields["title"].help_text = "Laissé vide : le titre de la subvention."
-
-
-class VoteForm(forms.Form):
-    result = forms.ChoiceField(
-        label="résultat",
-        choices=[("adopt", "Adoptée"), ("reject", "Rejetée")],
-        widget=forms.RadioSelect,
-    )
-    unanimous = forms.BooleanField(label="à l'unanimité", required=False)
-    votes_for = forms.IntegerField(label="voix pour", min_value=0, required=False)
-    votes_against = forms.IntegerField(label="voix contre", min_value=0, required=False)
-    abstentions = forms.IntegerField(label="abstentions", min_value=0, required=False)
-    non_participants = forms.CharField(
-        label="n'ont pas pris part au vote",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Un nom par ligne.",
-    )
-
-
-class PlaceForm(forms.Form):
-    session = forms.ModelChoiceField(label="séance", queryset=Session.objects.all())
-    number = forms.CharField(
-        label="numéro saisi à la main",
-        required=False,
-        help_text="Pour un acte ancien seulement (« 21 B 0110 ») ; sinon le numéro suivant.",
-    )
-
-
-class ExecutoryForm(forms.Form):
-    date = forms.DateField(label="exécutoire le", widget=admin.widgets.AdminDateWidget)
 
 
 @admin.register(Deliberation)
@@ -317,6 +287,10 @@ class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
         if not has_role(request.user, Role.ASSEMBLY_SECRETARIAT):
             raise PermissionDenied
         form = form_class(request.POST or None)
+        for field in form.fields.values():
+            # The staff pages' forms, with the admin's calendar for dates.
+            if isinstance(field, forms.DateField):
+                field.widget = admin.widgets.AdminDateWidget()
         if request.method == "POST" and form.is_valid():
             try:
                 run(deliberation, form.cleaned_data)
@@ -343,7 +317,7 @@ class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
                 user=request.user,
             )
 
-        return self._form_view(request, pk, PlaceForm, "Inscription à une séance", run)
+        return self._form_view(request, pk, PlaceOnSessionForm, "Inscription à une séance", run)
 
     def vote_view(self, request, pk):
         def run(deliberation, data):

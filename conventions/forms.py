@@ -1,9 +1,8 @@
 """Forms of the staff pages of sessions and deliberations.
 
 They only check the input's shape; the services (conventions.services) decide, and their
-refusals are shown on the form (subventions.views.apply_service_error). The vote, place
-and executory forms ask what the admin's forms ask (conventions.admin), with labels and
-widgets for the staff pages.
+refusals are shown on the form (subventions.views.apply_service_error). The admin's pages
+of a deliberation (conventions.admin) use the same vote, executory and numbering forms.
 """
 
 from django import forms
@@ -75,7 +74,18 @@ class ExecutoryForm(forms.Form):
     )
 
 
-class PlaceForm(forms.Form):
+class NumberForm(forms.Form):
+    """The number the session gives the deliberation, typed only for an old act."""
+
+    number = forms.CharField(
+        label="Numéro saisi à la main",
+        required=False,
+        max_length=12,
+        help_text="Pour un acte ancien seulement (« 21 B 0110 ») ; sinon le numéro suivant.",
+    )
+
+
+class PlaceForm(NumberForm):
     """Put proposed subsidies on the session: one new deliberation granting them."""
 
     subsidies = forms.ModelMultipleChoiceField(
@@ -91,16 +101,20 @@ class PlaceForm(forms.Form):
         max_length=500,
         help_text="Laissé vide pour une seule subvention : son intitulé.",
     )
-    number = forms.CharField(
-        label="Numéro saisi à la main",
-        required=False,
-        max_length=12,
-        help_text="Pour un acte ancien seulement (« 21 B 0110 ») ; sinon le numéro suivant.",
-    )
+
+    field_order = ["subsidies", "title", "number"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subsidies"].queryset = placeable_subsidies()
+
+
+class PlaceOnSessionForm(NumberForm):
+    """Put a draft deliberation on a session chosen in the list (the admin's page)."""
+
+    session = forms.ModelChoiceField(label="Séance", queryset=Session.objects.all())
+
+    field_order = ["session", "number"]
 
 
 def placeable_subsidies():

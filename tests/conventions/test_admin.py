@@ -1,10 +1,13 @@
 """The deliberation admin: preview, free sections of a draft, vote page, frozen once voted."""
 
+import datetime
+
 import pytest
+from django.contrib.admin.widgets import AdminDateWidget
 from django.urls import reverse
 from django.utils.html import escape
 
-from conventions import services
+from conventions import forms, services
 from conventions.enums import DeliberationStatus
 from tests.conventions.conftest import FAKE_PDF
 
@@ -59,6 +62,8 @@ def test_secretariat_records_the_vote_from_the_admin(
     assert client.get(url).status_code == 200
     response = client.post(url, {"result": "adopt", "votes_against": "2"})
     assert response.status_code == 200  # refused: no vote for
+    assert type(response.context["form"]) is forms.VoteForm  # the staff pages' form
+    assert "Voix contre" in response.content.decode()
     assert escape(services.VOTE_REQUIRED) in response.content.decode()
     response = client.post(url, {"result": "adopt", "unanimous": "on"})
     assert response.status_code == 302
@@ -104,3 +109,33 @@ def test_lists_render(client, make_subsidy, make_deliberation, make_user):
     client.force_login(make_user("Lecteur"))
     assert client.get(reverse("admin:conventions_deliberation_changelist")).status_code == 200
     assert client.get(reverse("admin:conventions_session_changelist")).status_code == 200
+
+
+def test_secretariat_places_a_draft_on_a_session_from_the_admin(
+    client, make_subsidy, make_deliberation, secretariat, session
+):
+    deliberation = make_deliberation([make_subsidy()], placed=False)
+    client.force_login(secretariat)
+    url = reverse("admin:conventions_deliberation_place", args=[deliberation.pk])
+    response = client.get(url)
+    assert type(response.context["form"]) is forms.PlaceOnSessionForm
+    assert list(response.context["form"].fields) == ["session", "number"]
+    response = client.post(url, {"session": session.pk, "number": ""})
+    assert response.status_code == 302
+    deliberation.refresh_from_db()
+    assert deliberation.session == session and deliberation.number
+
+
+def test_secretariat_sets_the_executory_date_from_the_admin(
+    client, make_subsidy, make_deliberation, secretariat
+):
+    deliberation = make_deliberation([make_subsidy()])
+    services.deliberation_adopt(deliberation=deliberation, user=secretariat, unanimous=True)
+    client.force_login(secretariat)
+    url = reverse("admin:conventions_deliberation_executory", args=[deliberation.pk])
+    form = client.get(url).context["form"]
+    assert type(form) is forms.ExecutoryForm
+    assert isinstance(form.fields["date"].widget, AdminDateWidget)  # the admin's calendar
+    assert client.post(url, {"date": "12/04/2021"}).status_code == 302
+    deliberation.refresh_from_db()
+    assert deliberation.executory_date == datetime.date(2021, 4, 12)
