@@ -2,53 +2,30 @@
 permission-checked), the signature by the authority — scanned original or electronic —,
 the beneficiary's signature, and a page where staff drop any PDF to check its signatures.
 
-Views stay thin: login and role first (403 with the reason), then a form, then a service.
+Views stay thin: login and permission first (subventions.permissions, 403 with the
+reason), then a form, then a service.
 `kind` in the URL is « convention » or « avenant ».
 """
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from subventions.enums import Role
-from subventions.workflow import has_role
+from subventions import permissions
+from subventions.views import apply_service_error, require
 
 from . import agreement_rendering, agreement_services, selectors, signing
 from .enums import SignatureMethod
 from .models import Agreement, Amendment
 
-ALL_ROLES = tuple(Role)
-NO_ROLE = "Votre compte n'a aucun rôle dans l'application."
-SIGNATORY_ONLY = agreement_services.SIGNATORY_ONLY
-BENEFICIARY_RECORDERS = (*agreement_services.PREPARERS, Role.SIGNATORY)
-BENEFICIARY_RECORDERS_ONLY = (
-    "Réservé au Responsable de service, au Secrétariat des assemblées et au Signataire."
-)
 SIGNED = "{document} : signature de la collectivité enregistrée ; le document est en vigueur."
 BENEFICIARY_SIGNED = "{document} : signature du bénéficiaire enregistrée."
 NO_SUCH_PIECE = "Ce document n'a pas cette pièce."
 PIECES = {"generee": "generated_pdf", "beneficiaire": "beneficiary_scan"}
 KINDS = {"convention": Agreement, "avenant": Amendment}
-
-
-def require_roles(roles, refusal: str):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not has_role(request.user, *roles):
-                raise PermissionDenied(refusal)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _document(kind: str, pk: int):
@@ -80,14 +57,6 @@ def _signature_reports(document) -> list | None:
             return []
 
 
-def _report_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class PaperSignatureForm(forms.Form):
     scan = forms.FileField(label="Original signé numérisé (PDF, 20 Mo au plus)")
     signed_on = forms.DateField(label="Signée par la collectivité le", initial=timezone.localdate)
@@ -110,7 +79,7 @@ class VerifyForm(forms.Form):
     file = forms.FileField(label="PDF à vérifier (20 Mo au plus)")
 
 
-@require_roles(ALL_ROLES, NO_ROLE)
+@require("view_agreements")
 def agreement_detail(request, kind: str, pk: int):
     document = _document(kind, pk)
     agreement = document.agreement if isinstance(document, Amendment) else document
@@ -125,14 +94,15 @@ def agreement_detail(request, kind: str, pk: int):
             "deliberation": selectors.granting_deliberation(agreement.subsidy),
             "amendments": agreement.amendments.order_by("number"),
             "signature_reports": _signature_reports(document),
-            "can_sign": has_role(request.user, Role.SIGNATORY) and not document.is_frozen,
-            "can_record_beneficiary": has_role(request.user, *BENEFICIARY_RECORDERS)
-            and document.beneficiary_signed_on is None,
+            "can_sign": permissions.can_sign_agreement(request.user, document)[0],
+            "can_record_beneficiary": permissions.can_record_beneficiary_signature(
+                request.user, document
+            )[0],
         },
     )
 
 
-@require_roles(ALL_ROLES, NO_ROLE)
+@require("view_agreements")
 def agreement_pdf(request, kind: str, pk: int):
     """The current PDF (the signed one once signed); `?piece=generee|beneficiaire` for the
     other kept files."""
@@ -154,7 +124,7 @@ def agreement_pdf(request, kind: str, pk: int):
     return response
 
 
-@require_roles((Role.SIGNATORY,), SIGNATORY_ONLY)
+@require("sign_agreement")
 def agreement_sign(request, kind: str, pk: int):
     """The authority signs: the scan of the paper original, or electronically (PAdES)."""
     document = _document(kind, pk)
@@ -189,7 +159,7 @@ def agreement_sign(request, kind: str, pk: int):
                     messages.success(request, SIGNED.format(document=document))
                     return redirect("conventions:agreement_detail", kind, pk)
         except ValidationError as error:
-            _report_errors(paper if method == "papier" else electronic, error)
+            apply_service_error(paper if method == "papier" else electronic, error)
     return render(
         request,
         "conventions/agreement/sign.html",
@@ -197,7 +167,7 @@ def agreement_sign(request, kind: str, pk: int):
     )
 
 
-@require_roles(BENEFICIARY_RECORDERS, BENEFICIARY_RECORDERS_ONLY)
+@require("record_beneficiary_signature")
 def agreement_beneficiary_signature(request, kind: str, pk: int):
     document = _document(kind, pk)
     form = BeneficiarySignatureForm()
@@ -209,7 +179,7 @@ def agreement_beneficiary_signature(request, kind: str, pk: int):
                     document=document, user=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _report_errors(form, error)
+                apply_service_error(form, error)
             else:
                 messages.success(request, BENEFICIARY_SIGNED.format(document=document))
                 return redirect("conventions:agreement_detail", kind, pk)
@@ -220,7 +190,7 @@ def agreement_beneficiary_signature(request, kind: str, pk: int):
     )
 
 
-@require_roles(ALL_ROLES, NO_ROLE)
+@require("verify_pdf")
 def pdf_verify(request):
     """Drop any PDF: each electronic signature, intact or not, who signed and when."""
     form = VerifyForm()
@@ -231,7 +201,7 @@ def pdf_verify(request):
             try:
                 reports = signing.verify_pdf(form.cleaned_data["file"].read())
             except ValidationError as error:
-                _report_errors(form, error)
+                apply_service_error(form, error)
     return render(
         request,
         "conventions/agreement/verify.html",

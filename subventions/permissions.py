@@ -28,6 +28,9 @@ PREPARERS_ONLY = "Réservé au Responsable de service et au Secrétariat des ass
 DELIBERATION_NOT_DRAFT = (
     "La délibération est au statut « {status} » : son texte ne se modifie plus."
 )
+BENEFICIARY_RECORDERS_ONLY = (
+    "Réservé au Responsable de service, au Secrétariat des assemblées et au Signataire."
+)
 
 ALL_ROLES = tuple(Role)
 # DESIGN.md §1: the instructors and their heads of service record beneficiaries and files.
@@ -40,6 +43,10 @@ SECRETARIAT = (Role.ASSEMBLY_SECRETARIAT,)
 TEXT_EDITORS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
 # Who prepares agreements (conventions.agreement_services.PREPARERS).
 AGREEMENT_PREPARERS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
+# The Signataire signs for the authority; those who prepare agreements or sign them record
+# the date the beneficiary signed (and its scan).
+SIGNATORIES = (Role.SIGNATORY,)
+BENEFICIARY_RECORDERS = (*AGREEMENT_PREPARERS, Role.SIGNATORY)
 
 ALLOWED: Answer = (True, "")
 
@@ -101,6 +108,36 @@ def can_generate_agreements(user, obj=None) -> Answer:
     return _roles(user, AGREEMENT_PREPARERS, PREPARERS_ONLY)
 
 
+def can_view_agreements(user, obj=None) -> Answer:
+    """An agreement's or amendment's page and PDFs: every role."""
+    return can_view(user, obj)
+
+
+def can_sign_agreement(user, obj=None) -> Answer:
+    """Sign an agreement or amendment for the authority (scanned original or electronic)."""
+    from conventions.agreement_services import ALREADY_SIGNED_BY_AUTHORITY, SIGNATORY_ONLY
+
+    allowed, reason = _roles(user, SIGNATORIES, SIGNATORY_ONLY)
+    if allowed and obj is not None and obj.is_frozen:
+        return False, ALREADY_SIGNED_BY_AUTHORITY
+    return allowed, reason
+
+
+def can_record_beneficiary_signature(user, obj=None) -> Answer:
+    """Record that the beneficiary signed an agreement or amendment."""
+    from conventions.agreement_services import ALREADY_SIGNED_BY_BENEFICIARY
+
+    allowed, reason = _roles(user, BENEFICIARY_RECORDERS, BENEFICIARY_RECORDERS_ONLY)
+    if allowed and obj is not None and obj.beneficiary_signed_on is not None:
+        return False, ALREADY_SIGNED_BY_BENEFICIARY
+    return allowed, reason
+
+
+def can_verify_pdf(user, obj=None) -> Answer:
+    """Drop any PDF to check its electronic signatures: every role."""
+    return can_view(user, obj)
+
+
 def can_transition(user, obj, action: str) -> Answer:
     """Whether `user` may run the lifecycle `action` on the subsidy `obj` now."""
     from .services import transition_refusal
@@ -127,6 +164,10 @@ PERMISSIONS: dict[str, Callable[..., Answer]] = {
     "manage_sessions": can_manage_sessions,
     "edit_deliberation_text": can_edit_deliberation_text,
     "generate_agreements": can_generate_agreements,
+    "view_agreements": can_view_agreements,
+    "sign_agreement": can_sign_agreement,
+    "record_beneficiary_signature": can_record_beneficiary_signature,
+    "verify_pdf": can_verify_pdf,
 }
 
 

@@ -1,13 +1,15 @@
 """Staff pages of the agreements: one permission test per view, then what they do."""
 
 import datetime
+import html
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conventions import signing
+from conventions import agreement_services, signing
 from conventions.enums import AgreementStatus
+from subventions import permissions
 from subventions.enums import Role
 from tests.conventions.agreements import agreement_for, pdf_bytes
 
@@ -45,6 +47,39 @@ def test_each_view_needs_a_login_and_its_roles(client, agreement, role_users, vi
     for role in roles:
         client.force_login(role_users[role])
         assert client.get(url).status_code == (200 if role in allowed else 403), (view, role)
+
+
+@pytest.mark.parametrize(
+    ("view", "role", "reason"),
+    [
+        ("sign", Role.HEAD_OF_SERVICE, agreement_services.SIGNATORY_ONLY),
+        ("beneficiary", Role.INSTRUCTOR, permissions.BENEFICIARY_RECORDERS_ONLY),
+        ("detail", None, permissions.NO_ROLE),
+        ("verify", None, permissions.NO_ROLE),
+    ],
+)
+def test_a_refusal_says_why(client, agreement, role_users, make_user, view, role, reason):
+    """The rules of subventions.permissions, with their reasons, as on every staff page."""
+    url, _allowed = urls(agreement)[view]
+    client.force_login(role_users[role] if role else make_user())
+    response = client.get(url)
+    assert response.status_code == 403
+    assert reason in html.unescape(response.content.decode())
+
+
+def test_the_buttons_follow_the_document_state(agreement, role_users):
+    signatory = role_users[Role.SIGNATORY]
+    assert permissions.check("sign_agreement", signatory, agreement) == (True, "")
+    agreement.status = AgreementStatus.IN_FORCE
+    assert permissions.check("sign_agreement", signatory, agreement) == (
+        False,
+        agreement_services.ALREADY_SIGNED_BY_AUTHORITY,
+    )
+    agreement.beneficiary_signed_on = datetime.date(2021, 5, 3)
+    assert permissions.check("record_beneficiary_signature", signatory, agreement) == (
+        False,
+        agreement_services.ALREADY_SIGNED_BY_BENEFICIARY,
+    )
 
 
 def test_the_private_pieces_are_served_only_through_the_view(client, agreement, role_users):

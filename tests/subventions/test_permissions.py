@@ -235,6 +235,13 @@ def test_lecteur_sees_no_button_that_changes_anything(client, demo):
         (permissions.can_create_subsidy, Role.FINANCE, False),
         (permissions.can_edit_subsidy, Role.HEAD_OF_SERVICE, True),
         (permissions.can_edit_subsidy, Role.SIGNATORY, False),
+        (permissions.can_view_agreements, Role.READER, True),
+        (permissions.can_verify_pdf, Role.READER, True),
+        (permissions.can_sign_agreement, Role.SIGNATORY, True),
+        (permissions.can_sign_agreement, Role.HEAD_OF_SERVICE, False),
+        (permissions.can_record_beneficiary_signature, Role.ASSEMBLY_SECRETARIAT, True),
+        (permissions.can_record_beneficiary_signature, Role.SIGNATORY, True),
+        (permissions.can_record_beneficiary_signature, Role.INSTRUCTOR, False),
     ],
 )
 def test_rules_answer_with_a_reason(make_user, rule, role, allowed):
