@@ -32,6 +32,10 @@ from .models import Agreement, AgreementArticle, AgreementTemplate, Amendment
 
 PREPARERS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
 PREPARERS_ONLY = "Réservé au Responsable de service et au Secrétariat des assemblées : {action}."
+BENEFICIARY_SIGNS_FIRST = (
+    "La collectivité signe en dernier : enregistrez d'abord la signature du bénéficiaire "
+    "(ou sa date, avec l'original signé numérisé)."
+)
 SIGNATORY_ONLY = "Seul le rôle Signataire signe pour la collectivité."
 TEMPLATE_EDITORS_ONLY = "Seul le Responsable de service modifie les modèles de convention."
 NO_TEMPLATE = "Aucun modèle de convention n'est en vigueur."
@@ -325,7 +329,9 @@ def document_record_beneficiary_signature(
     return document
 
 
-def _check_authority_may_sign(document, user, signed_on: datetime.date):
+def _check_authority_may_sign(
+    document, user, signed_on: datetime.date, beneficiary_signed_on: datetime.date | None = None
+):
     if not has_role(user, Role.SIGNATORY):
         raise ValidationError(SIGNATORY_ONLY, code="permission")
     document = _locked(document)
@@ -340,6 +346,9 @@ def _check_authority_may_sign(document, user, signed_on: datetime.date):
             AMENDMENT_NEEDS_SIGNED_AGREEMENT.format(number=document.agreement.number),
             code="status",
         )
+    # The authority signs last: its signature puts the document in force (DESIGN.md §4).
+    if document.beneficiary_signed_on is None and beneficiary_signed_on is None:
+        raise ValidationError(BENEFICIARY_SIGNS_FIRST, code="order")
     return document
 
 
@@ -390,7 +399,7 @@ def document_sign_paper(
 ):
     """The authority signed on paper: the scan of the signed original is kept as the
     signed PDF (checked by content, 20 MB at most), with the PDF it was printed from."""
-    document = _check_authority_may_sign(document, user, signed_on)
+    document = _check_authority_may_sign(document, user, signed_on, beneficiary_signed_on)
     if scan is None:
         raise ValidationError(SCAN_REQUIRED, code="required")
     content = _read(scan)

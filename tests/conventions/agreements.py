@@ -31,8 +31,20 @@ def granted_subsidy(*, executory=EXECUTORY, **fields):
     return subsidy
 
 
+BENEFICIARY_SIGNED_ON = datetime.date(2021, 4, 20)
+
+
 def agreement_for(preparer, **fields):
     return agreement_services.agreement_create(subsidy=granted_subsidy(**fields), user=preparer)
+
+
+def countersigned(preparer, document=None, **fields):
+    """An agreement (the one given, or a new one) the beneficiary has signed: the
+    authority, which signs last, may sign it."""
+    document = document or agreement_for(preparer, **fields)
+    return agreement_services.document_record_beneficiary_signature(
+        document=document, user=preparer, signed_on=BENEFICIARY_SIGNED_ON
+    )
 
 
 @functools.cache

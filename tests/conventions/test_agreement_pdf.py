@@ -5,6 +5,7 @@ Everything heavy (demo, PDF, signature) is done once for the module, inside a
 transaction rolled back at the end.
 """
 
+import datetime
 import hashlib
 import io
 import subprocess
@@ -17,7 +18,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from conventions import agreement_rendering
+from conventions import agreement_rendering, agreement_services
 from conventions.enums import AgreementStatus, SignatureMethod
 from conventions.models import Agreement
 from subventions import demo
@@ -74,6 +75,10 @@ def apes(django_db_setup, django_db_blocker, tmp_path_factory):
             "render_agreement", agreement.number, output=str(unsigned), stdout=io.StringIO()
         )
         facts["unsigned"] = unsigned
+        # The beneficiary signs first; the authority's signature puts it in force.
+        agreement_services.document_record_beneficiary_signature(
+            document=agreement, user=loaded["users"]["secretariat"], signed_on=datetime.date.today()
+        )
         p12 = folder / "demo.p12"
         call_command("create_demo_certificate", output=str(p12), stdout=io.StringIO())
         facts["p12"] = p12.read_bytes()
@@ -147,8 +152,8 @@ def test_signed_by_the_authority_it_is_in_force_and_served_as_kept(apes):
     signed = apes["signed"].read_bytes()
     assert hashlib.sha256(signed).hexdigest() == apes["sha256"]
     assert apes["rendered_again"] == signed
-    # The beneficiary has not signed yet: the subsidy is still only voted.
-    assert apes["subsidy_status"] == SubsidyStatus.VOTED
+    # Both parties have signed (the beneficiary first): the subsidy is « conventionnée ».
+    assert apes["subsidy_status"] == SubsidyStatus.AGREEMENT_SIGNED
 
 
 def test_verify_pdf_reports_the_intact_signature(apes):

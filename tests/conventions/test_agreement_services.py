@@ -13,7 +13,7 @@ from conventions import selectors, signing
 from conventions.enums import AgreementStatus, SignatureMethod
 from conventions.models import Agreement
 from subventions.enums import Role, SubsidyStatus
-from tests.conventions.agreements import agreement_for, pdf_bytes, scan
+from tests.conventions.agreements import agreement_for, countersigned, pdf_bytes, scan
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,8 @@ def users(make_user):
 
 @pytest.fixture
 def agreement(users):
-    return agreement_for(users["secretariat"])
+    """Ready and signed by the beneficiary: the authority, which signs last, may sign."""
+    return countersigned(users["secretariat"])
 
 
 def snapshot(agreement) -> dict:
@@ -169,24 +170,38 @@ def test_demo_certificates_are_refused_without_debug_unless_allowed(agreement, u
 # The lifecycle
 
 
-def test_paper_signature_then_the_beneficiary_makes_the_subsidy_conventionnee(agreement, users):
+def test_the_authority_signs_last(users):
+    agreement = agreement_for(users["secretariat"])
+    services.document_send(document=agreement, user=users["secretariat"])
+    before = snapshot(agreement)
+    refused(
+        lambda: services.document_sign_paper(
+            document=agreement, user=users["signatory"], scan=scan(), signed_on=SIGNED_ON
+        ),
+        services.BENEFICIARY_SIGNS_FIRST,
+    )
+    assert snapshot(agreement) == before
+
+
+def test_beneficiary_then_paper_signature_makes_the_subsidy_conventionnee(users):
+    agreement = agreement_for(users["secretariat"])
     assert agreement.status == AgreementStatus.READY
     services.document_send(document=agreement, user=users["secretariat"])
+    services.document_record_beneficiary_signature(
+        document=agreement, user=users["secretariat"], signed_on=datetime.date(2021, 4, 28)
+    )
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.SIGNED_BY_BENEFICIARY
+    assert agreement.subsidy.status == SubsidyStatus.VOTED
     services.document_sign_paper(
         document=agreement, user=users["signatory"], scan=scan(), signed_on=SIGNED_ON
     )
     agreement.refresh_from_db()
+    assert agreement.is_signed_by_both
     assert agreement.status == AgreementStatus.IN_FORCE
     assert agreement.signature_method == SignatureMethod.PAPER
     assert agreement.signed_pdf_sha256 == hashlib.sha256(pdf_bytes()).hexdigest()
     assert agreement.generated_pdf_sha256
-    assert agreement.subsidy.status == SubsidyStatus.VOTED
-    services.document_record_beneficiary_signature(
-        document=agreement, user=users["secretariat"], signed_on=datetime.date(2021, 5, 10)
-    )
-    agreement.refresh_from_db()
-    assert agreement.is_signed_by_both
-    assert agreement.status == AgreementStatus.IN_FORCE
     subsidy = agreement.subsidy
     subsidy.refresh_from_db()
     assert subsidy.status == SubsidyStatus.AGREEMENT_SIGNED
@@ -245,7 +260,11 @@ def test_an_amendment_changes_the_current_amount_once_signed(agreement, users):
         "n'est pas encore signé",
     )
     services.document_sign_paper(
-        document=amendment, user=users["signatory"], scan=scan(), signed_on=SIGNED_ON
+        document=amendment,
+        user=users["signatory"],
+        scan=scan(),
+        signed_on=SIGNED_ON,
+        beneficiary_signed_on=SIGNED_ON,
     )
     assert selectors.current_amount(subsidy) == Decimal("40000")
     assert agreement.current_end_date == datetime.date(2022, 6, 30)
@@ -292,7 +311,11 @@ def test_the_subsidy_current_amount_counts_signed_amendments(agreement, users):
         pytest.skip("Subsidy.current_amount (the money models) is not installed")
     assert subsidy.current_amount == Decimal("35000")
     services.document_sign_paper(
-        document=amendment, user=users["signatory"], scan=scan(), signed_on=SIGNED_ON
+        document=amendment,
+        user=users["signatory"],
+        scan=scan(),
+        signed_on=SIGNED_ON,
+        beneficiary_signed_on=SIGNED_ON,
     )
     subsidy = Subsidy.objects.get(pk=agreement.subsidy_id)
     assert subsidy.current_amount == Decimal("37500")

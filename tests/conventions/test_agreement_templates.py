@@ -128,7 +128,11 @@ def test_editing_the_template_in_the_admin_creates_a_version_and_keeps_signed_by
     secretariat, signatory = make_user(Role.ASSEMBLY_SECRETARIAT), make_user(Role.SIGNATORY)
     agreement = agreement_for(secretariat)
     agreement_services.document_sign_paper(
-        document=agreement, user=signatory, scan=scan(), signed_on=datetime.date(2021, 5, 3)
+        document=agreement,
+        user=signatory,
+        scan=scan(),
+        signed_on=datetime.date(2021, 5, 3),
+        beneficiary_signed_on=datetime.date(2021, 4, 20),
     )
     agreement.refresh_from_db()
     signed_bytes = agreement_rendering.render_pdf(agreement)

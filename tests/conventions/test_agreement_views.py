@@ -11,7 +11,7 @@ from conventions import agreement_services, signing
 from conventions.enums import AgreementStatus
 from subventions import permissions
 from subventions.enums import Role
-from tests.conventions.agreements import agreement_for, pdf_bytes
+from tests.conventions.agreements import countersigned, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ PREPARERS_AND_SIGNATORY = {Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT, Role
 
 @pytest.fixture
 def agreement(make_user):
-    return agreement_for(make_user(Role.ASSEMBLY_SECRETARIAT))
+    return countersigned(make_user(Role.ASSEMBLY_SECRETARIAT))
 
 
 def urls(agreement) -> dict:
@@ -116,7 +116,8 @@ def test_a_text_file_named_pdf_is_refused_on_screen_and_nothing_changes(
     assert response.status_code == 200
     assert "n&#x27;est pas un PDF" in response.content.decode()
     agreement.refresh_from_db()
-    assert agreement.status == AgreementStatus.READY and not agreement.signed_pdf
+    assert agreement.status == AgreementStatus.SIGNED_BY_BENEFICIARY
+    assert not agreement.signed_pdf
 
 
 def test_on_screen_electronic_signature_and_the_verification_page(
