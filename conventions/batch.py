@@ -70,9 +70,11 @@ def batch_job_start(*, session: Session, user) -> BatchJob:
     total = len(session_agreement_subsidies(session))
     if total == 0:
         raise ValidationError(NOTHING_TO_GENERATE, code="empty")
-    job = BatchJob.objects.create(
+    job = BatchJob(
         kind=BatchJob.KIND_SESSION_AGREEMENTS, session=session, total=total, created_by=user
     )
+    job._history_user = user
+    job.save()
     transaction.on_commit(lambda: generate_session_agreements.delay(job.pk))
     return job
 
@@ -112,11 +114,13 @@ def session_agreements_generate(job: BatchJob) -> BatchJob:
             if outcome in ("created", "skipped"):
                 counts[outcome] = F(outcome) + 1
         BatchJob.objects.filter(pk=job.pk).update(done=F("done") + 1, errors=errors, **counts)
-    BatchJob.objects.filter(pk=job.pk).update(
-        status=BatchJobStatus.FAILED if errors else BatchJobStatus.DONE,
-        finished_at=timezone.now(),
-    )
     job.refresh_from_db()
+    job.status = BatchJobStatus.FAILED if errors else BatchJobStatus.DONE
+    job.finished_at = timezone.now()
+    # save() rather than update(): the job's history keeps its outcome, on behalf of the
+    # user who launched it (the task itself has no request).
+    job._history_user = job.created_by
+    job.save(update_fields=["status", "finished_at"])
     return job
 
 

@@ -184,7 +184,8 @@ def deliberation_create(
     )
     _save(deliberation, user)
     for position, subsidy in enumerate(subsidies, start=1):
-        _save(DeliberationSubsidy(deliberation=deliberation, subsidy=subsidy, position=position))
+        link = DeliberationSubsidy(deliberation=deliberation, subsidy=subsidy, position=position)
+        _save(link, user)
     if session is not None:
         deliberation = deliberation_place_on_session(
             deliberation=deliberation, session=session, number=number, user=user
@@ -217,9 +218,13 @@ def deliberation_set_subsidies(
     _require_draft(deliberation, "la modification des subventions")
     subsidies = list(subsidies)
     _check_subsidies(subsidies, deliberation)
-    deliberation.links.all().delete()
+    for link in deliberation.links.all():
+        # One by one, so that each removal is stamped with the user in the history.
+        link._history_user = user
+        link.delete()
     for position, subsidy in enumerate(subsidies, start=1):
-        _save(DeliberationSubsidy(deliberation=deliberation, subsidy=subsidy, position=position))
+        link = DeliberationSubsidy(deliberation=deliberation, subsidy=subsidy, position=position)
+        _save(link, user)
     return deliberation
 
 

@@ -7,6 +7,7 @@ page reads it with one query, and tests see it like any other data.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class BatchJobStatus(models.TextChoices):
@@ -45,6 +46,10 @@ class BatchJob(models.Model):
     )
     created_at = models.DateTimeField("lancé le", auto_now_add=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    # The history keeps the job as launched and as finished (both saved); the progress in
+    # between is written with QuerySet.update() (conventions.batch), not a row per subsidy.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "traitement par lot"

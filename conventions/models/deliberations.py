@@ -310,6 +310,8 @@ class DeliberationSubsidy(models.Model):
     )
     position = models.PositiveSmallIntegerField("ordre", default=1)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "subvention de la délibération"
         verbose_name_plural = "subventions de la délibération"

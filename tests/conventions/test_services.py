@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from conventions import services
 from conventions.enums import Body, DeliberationStatus
-from conventions.models import NUMBER_INVALID, NUMBER_TAKEN, Deliberation
+from conventions.models import NUMBER_INVALID, NUMBER_TAKEN, Deliberation, DeliberationSubsidy
 from subventions.enums import Role, SubsidyStatus
 from subventions.models import Sequence
 from tests.subventions.factories import SubsidyFactory
@@ -85,6 +85,26 @@ def test_number_unique_in_the_database(make_subsidy, make_deliberation):
 
 
 # Creation
+
+
+def test_each_subsidy_added_to_a_deliberation_is_in_the_history(
+    make_subsidy, make_deliberation, secretariat
+):
+    first, second = make_subsidy(), make_subsidy()
+    deliberation = make_deliberation([first], placed=False)
+    services.deliberation_set_subsidies(
+        deliberation=deliberation, subsidies=[second, first], user=secretariat
+    )
+    rows = DeliberationSubsidy.history.filter(deliberation_id=deliberation.pk).order_by(
+        "history_id"
+    )
+    assert [(r.history_type, r.subsidy_id, r.position) for r in rows] == [
+        ("+", first.pk, 1),  # created with the deliberation
+        ("-", first.pk, 1),  # the list replaced...
+        ("+", second.pk, 1),  # ...by the new order
+        ("+", first.pk, 2),
+    ]
+    assert {r.history_user for r in rows} == {secretariat}
 
 
 def test_free_sections_default_from_the_subsidy(make_subsidy, make_deliberation):

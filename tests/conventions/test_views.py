@@ -308,6 +308,11 @@ def test_batch_records_refusals_and_goes_on(
     job.refresh_from_db()
     assert job.status == BatchJobStatus.FAILED
     assert job.done == 1 and "Aucun modèle de convention" in job.errors[0]
+    # The history keeps the job as launched and as finished, by whom.
+    assert [(r.history_type, r.status, r.history_user) for r in job.history.order_by("pk")] == [
+        ("+", BatchJobStatus.PENDING, secretariat),
+        ("~", BatchJobStatus.FAILED, secretariat),
+    ]
 
 
 def test_batch_permission_and_nothing_to_do(client, make_user, session, secretariat):
