@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from subventions import permissions
+from subventions.formatting import percent
 from subventions.models import Subsidy
 
 from . import agreement_rendering, agreement_services
@@ -135,6 +136,7 @@ def job_status(job: BatchJob) -> dict:
         "created": job.created,
         "skipped": job.skipped,
         "percent": job.percent,
+        "percent_label": percent(job.percent, 0),
         "finished": job.is_finished,
         "summary": job.summary,
         "errors": job.errors,

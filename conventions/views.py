@@ -7,6 +7,7 @@ conventions.batch); a refusal is shown on the form and nothing is saved. The pag
 agreement (detail, PDF, signatures) are conventions.agreement_views.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, Sum
@@ -300,7 +301,12 @@ def session_agreements(request, pk: int):
     return render(
         request,
         "conventions/session_agreements.html",
-        {"session": session, "subsidies": subsidies, "running": batch.running_job(session)},
+        {
+            "session": session,
+            "subsidies": subsidies,
+            "running": batch.running_job(session),
+            "threshold": settings.AGREEMENT_THRESHOLD,
+        },
     )
 
 

@@ -15,7 +15,7 @@
     field("total").textContent = job.total;
     bar.setAttribute("aria-valuenow", job.percent);
     fill.style.width = job.percent + "%";
-    fill.textContent = job.percent + " %";
+    fill.textContent = job.percent_label;  // « 25 % », formatted by the server
     var errors = field("errors");
     errors.replaceChildren.apply(errors, job.errors.map(function (text) {
       var item = document.createElement("li");

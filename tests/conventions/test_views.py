@@ -5,6 +5,7 @@ import datetime
 import html
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -274,12 +275,13 @@ def test_batch_generates_the_agreements_eagerly(
         "created": 1,
         "skipped": 0,
         "percent": 100,
+        "percent_label": "100\u00a0%",
         "finished": True,
         "summary": "1 convention créée, 0 régénérée, 0 signée laissée telle quelle, 0 erreur.",
         "errors": [],
     }
     page = as_secretariat.get(reverse("conventions:session_detail", args=[adopted.session_id]))
-    assert "100 %" in text(page)
+    assert ">100\u00a0%</div>" in page.content.decode()  # DESIGN.md §8: a no-break space
     assert "1 convention créée" in text(page)
 
 
@@ -323,6 +325,14 @@ def test_batch_permission_and_nothing_to_do(client, make_user, session, secretar
     response = client.post(url, follow=True)
     assert batch.NOTHING_TO_GENERATE in text(response)
     assert not BatchJob.objects.exists()
+
+
+def test_the_confirmation_page_states_the_agreement_threshold_in_force(
+    as_secretariat, session, settings
+):
+    settings.AGREEMENT_THRESHOLD = Decimal("50000")
+    page = as_secretariat.get(reverse("conventions:session_agreements", args=[session.pk]))
+    assert "accordant plus de 50\u00a0000\u00a0€" in page.content.decode()
 
 
 # Agreements list and dashboard
