@@ -125,6 +125,9 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # Above this annual amount an agreement is mandatory (loi 2000-321 art. 10, décret 2001-495).
 AGREEMENT_THRESHOLD = Decimal(env("SUBVENTIONS_AGREEMENT_THRESHOLD", default="23000"))
+# The self-signed demo certificate (create_demo_certificate) is refused when DEBUG is off,
+# unless this is set on purpose (a training or acceptance platform).
+SUBVENTIONS_ALLOW_DEMO_CERTIFICATE = env.bool("SUBVENTIONS_ALLOW_DEMO_CERTIFICATE", default=False)
 # Awarding beyond what a budget line has left: "refuse" it, or "warn" (noted in the log).
 SUBVENTIONS_BUDGET_OVERRUN = env.str(
     "SUBVENTIONS_BUDGET_OVERRUN", default="refuse", choices=["refuse", "warn"]
