@@ -5,6 +5,7 @@ stamps the history with the user who acted; a refusal raises ValidationError wit
 French message and leaves the database as it was.
 """
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +28,8 @@ from .models import (
     SubsidyTransition,
     funding_plan_error,
 )
+
+logger = logging.getLogger(__name__)
 
 TRANSITION_UNKNOWN = "Action inconnue : « {action} »."
 TRANSITION_WRONG_STATE = "Action « {label} » impossible : le dossier est au statut « {status} »."
@@ -389,3 +392,54 @@ def is_editable(subsidy: Subsidy) -> bool:
         SubsidyStatus.UNDER_REVIEW,
         SubsidyStatus.PROPOSED,
     )
+
+
+# History brought in from elsewhere
+
+IMPORT_ACTION = "import_scdl"
+
+
+@transaction.atomic
+def subsidy_import_historical(
+    *,
+    user,
+    beneficiary: Beneficiary,
+    policy_area: PolicyArea,
+    year: int,
+    object: str,
+    amount: Decimal,
+    nature: str,
+    payment_terms: str,
+    eu_notification: bool,
+    comment: str,
+) -> Subsidy:
+    """A subsidy granted before the application, created closed (« soldée »).
+
+    Validated like any file; one transition row (DRAFT → CLOSED, action « import_scdl »)
+    records who imported it and from where, and the import is logged.
+    """
+    subsidy = Subsidy(
+        beneficiary=beneficiary,
+        policy_area=policy_area,
+        year=year,
+        title=object,
+        object=object,
+        nature=nature,
+        amount_requested=amount,
+        amount_proposed=amount,
+        amount_awarded=amount,
+        payment_terms=payment_terms,
+        eu_notification=eu_notification,
+        status=SubsidyStatus.CLOSED,
+    )
+    _save(subsidy, user)
+    SubsidyTransition.objects.create(
+        subsidy=subsidy,
+        action=IMPORT_ACTION,
+        from_status=SubsidyStatus.DRAFT,
+        to_status=SubsidyStatus.CLOSED,
+        user=user,
+        comment=comment,
+    )
+    logger.info("Subvention historique %s importée par %s : %s", subsidy.reference, user, comment)
+    return subsidy

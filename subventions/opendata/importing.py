@@ -2,7 +2,7 @@
 
 Each line is checked as the export checks its rows (`scdl.row_errors`); its beneficiary
 is found by SIRET, then by RNA, or created through the services; the subsidy is created
-as a historical file, already closed, by `subsidy_import_historical`. The lifecycle cannot
+as a historical file, already closed, by `services.subsidy_import_historical`. The lifecycle cannot
 express such a file (no request, no deliberation of ours, no payment recorded here), so
 that service creates it directly in « soldée » and logs one transition saying where it
 comes from; the SCDL values no field holds (date of the agreement, decision, payment
@@ -21,13 +21,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .. import services
-from ..enums import AidNature, LegalForm, PaymentTerms, SubsidyStatus
-from ..models import Beneficiary, PolicyArea, Subsidy, SubsidyTransition
+from ..enums import AidNature, LegalForm, PaymentTerms
+from ..models import Beneficiary, PolicyArea, Subsidy
 from . import scdl
 
 logger = logging.getLogger(__name__)
 
-IMPORT_ACTION = "import_scdl"
+IMPORT_ACTION = services.IMPORT_ACTION
 DEFAULT_POLICY_AREA = "HISTORIQUE (IMPORT SCDL)"
 
 CREATED = "créée"
@@ -107,51 +107,6 @@ class ImportReport:
 
 
 @transaction.atomic
-def subsidy_import_historical(
-    *,
-    user,
-    beneficiary: Beneficiary,
-    policy_area: PolicyArea,
-    year: int,
-    object: str,
-    amount: Decimal,
-    nature: str,
-    payment_terms: str,
-    eu_notification: bool,
-    comment: str,
-) -> Subsidy:
-    """A subsidy granted before the application, created closed (« soldée »).
-
-    Validated like any file; one transition row (DRAFT → CLOSED, action « import_scdl »)
-    records who imported it and from where, and the import is logged.
-    """
-    subsidy = Subsidy(
-        beneficiary=beneficiary,
-        policy_area=policy_area,
-        year=year,
-        title=object,
-        object=object,
-        nature=nature,
-        amount_requested=amount,
-        amount_proposed=amount,
-        amount_awarded=amount,
-        payment_terms=payment_terms,
-        eu_notification=eu_notification,
-        status=SubsidyStatus.CLOSED,
-    )
-    services._save(subsidy, user)
-    SubsidyTransition.objects.create(
-        subsidy=subsidy,
-        action=IMPORT_ACTION,
-        from_status=SubsidyStatus.DRAFT,
-        to_status=SubsidyStatus.CLOSED,
-        user=user,
-        comment=comment,
-    )
-    logger.info("Subvention historique %s importée par %s : %s", subsidy.reference, user, comment)
-    return subsidy
-
-
 # Reading
 
 
@@ -252,7 +207,7 @@ def _import_line(row: dict[str, str], *, line: int, file: str, user, policy_area
     # keeps the whole value, as it keeps a free description of the payment terms.
     nature = cell["nature"].split(";")[0]
     terms = cell["conditionsVersement"]
-    subsidy = subsidy_import_historical(
+    subsidy = services.subsidy_import_historical(
         user=user,
         beneficiary=beneficiary,
         policy_area=policy_area,
