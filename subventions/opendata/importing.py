@@ -12,7 +12,6 @@ Without `partial`, a file is all or nothing: one rejected line and nothing is sa
 """
 
 import csv
-import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,8 +23,6 @@ from .. import services
 from ..enums import AidNature, LegalForm, PaymentTerms
 from ..models import Beneficiary, PolicyArea, Subsidy
 from . import scdl
-
-logger = logging.getLogger(__name__)
 
 IMPORT_ACTION = services.IMPORT_ACTION
 DEFAULT_POLICY_AREA = "HISTORIQUE (IMPORT SCDL)"
