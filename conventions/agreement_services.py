@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Model
+from django.db.models import Max
 from django.utils import timezone
 
 from subventions import services as subsidy_services
@@ -74,14 +74,6 @@ EDITABLE_FIELDS = (
     "beneficiary_signatory_title",
     "note",
 )
-
-
-def _save(instance: Model, user=None) -> Model:
-    instance.full_clean()
-    if user is not None and user.is_authenticated:
-        instance._history_user = user
-    instance.save()
-    return instance
 
 
 def _require(user, roles, message: str) -> None:
@@ -142,7 +134,7 @@ def agreement_template_new_version(
     versions = AgreementTemplate.objects.select_for_update().filter(name=name)
     last = versions.aggregate(last=Max("version"))["last"] or 0
     versions.filter(is_active=True).update(is_active=False)
-    template = _save(
+    template = subsidy_services.save_validated(
         AgreementTemplate(
             name=name,
             version=last + 1,
@@ -156,7 +148,9 @@ def agreement_template_new_version(
         user,
     )
     for position, (heading, body) in enumerate(articles, start=1):
-        _save(AgreementArticle(template=template, position=position, heading=heading, body=body))
+        subsidy_services.save_validated(
+            AgreementArticle(template=template, position=position, heading=heading, body=body)
+        )
     return template
 
 
@@ -213,7 +207,7 @@ def agreement_create(
         status=AgreementStatus.READY if executory_date_of(subsidy) else AgreementStatus.DRAFT,
         **fields,
     )
-    return _save(agreement, user)
+    return subsidy_services.save_validated(agreement, user)
 
 
 def executory_date_of(subsidy: Subsidy) -> datetime.date | None:
@@ -233,7 +227,7 @@ def agreement_update(*, agreement: Agreement, user, **fields) -> Agreement:
         raise ValidationError(FROZEN, code="frozen")
     for name, value in fields.items():
         setattr(agreement, name, value)
-    return _save(agreement, user)
+    return subsidy_services.save_validated(agreement, user)
 
 
 def refresh_readiness(document) -> None:
@@ -254,7 +248,7 @@ def document_send(*, document, user, sent_on: datetime.date | None = None):
         raise _wrong_status(document, "l'envoi pour signature")
     document.status = AgreementStatus.SENT
     document.sent_on = sent_on or timezone.localdate()
-    return _save(document, user)
+    return subsidy_services.save_validated(document, user)
 
 
 def _check_signing_date(document, signed_on: datetime.date) -> None:
@@ -324,7 +318,7 @@ def document_record_beneficiary_signature(
         document.beneficiary_scan.save(
             _pdf_name(document, "beneficiaire", sha256), ContentFile(content), save=False
         )
-    _save(document, user)
+    subsidy_services.save_validated(document, user)
     _complete(document)
     return document
 
@@ -379,7 +373,7 @@ def _freeze(document, *, user, signed_on, method, generated: bytes, signed: byte
 def _store(document, user) -> None:
     """Save; if the database refuses, remove the files written for it."""
     try:
-        _save(document, user)
+        subsidy_services.save_validated(document, user)
     except Exception:
         for field in ("generated_pdf", "signed_pdf"):
             file = getattr(document, field)
@@ -487,7 +481,7 @@ def document_end(*, document, user, terminated: bool = False, note: str = ""):
     document.status = AgreementStatus.TERMINATED if terminated else AgreementStatus.CLOSED
     if note:
         document.note = f"{document.note}\n{note}".strip()
-    return _save(document, user)
+    return subsidy_services.save_validated(document, user)
 
 
 # Amendments
@@ -530,4 +524,4 @@ def amendment_create(
         new_end_date=new_end_date,
         status=AgreementStatus.READY,
     )
-    return _save(amendment, user)
+    return subsidy_services.save_validated(amendment, user)

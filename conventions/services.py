@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from subventions import services as subsidy_services
@@ -77,14 +76,6 @@ FREE_SECTIONS = (
 )
 
 
-def _save(instance: Model, user=None) -> Model:
-    instance.full_clean()
-    if user is not None and user.is_authenticated:
-        instance._history_user = user
-    instance.save()
-    return instance
-
-
 def _require_secretariat(user, action: str) -> None:
     if not has_role(user, Role.ASSEMBLY_SECRETARIAT):
         raise ValidationError(SECRETARIAT_ONLY.format(action=action), code="permission")
@@ -110,7 +101,9 @@ def session_create(
     *, user, body: str, date: datetime.date, time: datetime.time, place: str = "", note: str = ""
 ) -> Session:
     _require_secretariat(user, "créer une séance")
-    return _save(Session(body=body, date=date, time=time, place=place, note=note), user)
+    return subsidy_services.save_validated(
+        Session(body=body, date=date, time=time, place=place, note=note), user
+    )
 
 
 @transaction.atomic
@@ -123,7 +116,7 @@ def session_update(*, session: Session, user, **fields) -> Session:
     numbered = stored.deliberations.exclude(number="").exists()
     if numbered and session.number_prefix != stored.number_prefix:
         raise ValidationError(SESSION_NUMBERED)
-    return _save(session, user)
+    return subsidy_services.save_validated(session, user)
 
 
 # Deliberations
@@ -182,10 +175,10 @@ def deliberation_create(
         note=note,
         **{**defaults, **free_sections},
     )
-    _save(deliberation, user)
+    subsidy_services.save_validated(deliberation, user)
     for position, subsidy in enumerate(subsidies, start=1):
         link = DeliberationSubsidy(deliberation=deliberation, subsidy=subsidy, position=position)
-        _save(link, user)
+        subsidy_services.save_validated(link, user)
     if session is not None:
         deliberation = deliberation_place_on_session(
             deliberation=deliberation, session=session, number=number, user=user
@@ -205,7 +198,7 @@ def deliberation_update(*, deliberation: Deliberation, user, **fields) -> Delibe
     _require_draft(deliberation, "la modification du texte")
     for name, value in fields.items():
         setattr(deliberation, name, value)
-    return _save(deliberation, user)
+    return subsidy_services.save_validated(deliberation, user)
 
 
 @transaction.atomic
@@ -224,7 +217,7 @@ def deliberation_set_subsidies(
         link.delete()
     for position, subsidy in enumerate(subsidies, start=1):
         link = DeliberationSubsidy(deliberation=deliberation, subsidy=subsidy, position=position)
-        _save(link, user)
+        subsidy_services.save_validated(link, user)
     return deliberation
 
 
@@ -277,7 +270,9 @@ def deliberation_place_on_session(
         number = _check_hand_number(number, session, deliberation)
         deliberation.session = session
         deliberation.number = number
-        _save(deliberation, user)  # clean() checks the number against the session
+        subsidy_services.save_validated(
+            deliberation, user
+        )  # clean() checks the number against the session
         _raise_counter(key, int(number[-4:]))
         return deliberation
     while True:
@@ -287,7 +282,7 @@ def deliberation_place_on_session(
             break
     deliberation.session = session
     deliberation.number = candidate
-    return _save(deliberation, user)
+    return subsidy_services.save_validated(deliberation, user)
 
 
 # Vote
@@ -355,7 +350,7 @@ def _record_vote(
     deliberation.voted_by = user
     getattr(deliberation, action)()
     _freeze(deliberation)
-    return _save(deliberation, user)
+    return subsidy_services.save_validated(deliberation, user)
 
 
 @transaction.atomic
@@ -415,7 +410,7 @@ def deliberation_withdraw(*, deliberation: Deliberation, user) -> Deliberation:
     deliberation = _locked(deliberation)
     _require_draft(deliberation, "le retrait")
     deliberation.withdraw()
-    return _save(deliberation, user)
+    return subsidy_services.save_validated(deliberation, user)
 
 
 @transaction.atomic
@@ -447,4 +442,4 @@ def deliberation_set_executory(
         )
     deliberation.executory_date = date
     _store_pdf(deliberation, rendering.build_pdf(deliberation, deliberation.html))
-    return _save(deliberation, user)
+    return subsidy_services.save_validated(deliberation, user)

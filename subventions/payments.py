@@ -31,7 +31,7 @@ from .models import (
     Subsidy,
     agreement_signed_by_both,
 )
-from .services import _save, subsidy_transition
+from .services import save_validated, subsidy_transition
 from .workflow import has_role
 
 logger = logging.getLogger(__name__)
@@ -212,7 +212,7 @@ def _write_schedule(subsidy: Subsidy, instalments: Sequence[InstalmentData], use
         line.share = data.share
         line.amount = amount
         line.due_date = data.due_date
-        saved.append(_save(line, user))
+        saved.append(save_validated(line, user))
     return saved
 
 
@@ -288,7 +288,7 @@ def payment_create(
     reason = payment_refusal(locked, date=date, amount=payment.amount)
     if reason:
         raise ValidationError({"amount": reason}, code="payment")
-    _save(payment, user)
+    save_validated(payment, user)
     _settle(locked, user)
     subsidy.refresh_from_db()
     return payment
@@ -317,7 +317,7 @@ def clawback_create(
     reason = clawback_refusal(locked, amount=clawback.amount)
     if reason:
         raise ValidationError({"amount": reason}, code="clawback")
-    return _save(clawback, user)
+    return save_validated(clawback, user)
 
 
 def clawback_refusal(subsidy: Subsidy, *, amount: Decimal) -> str | None:
@@ -341,7 +341,7 @@ def report_create(*, subsidy: Subsidy, last_year: int | None = None, user=None) 
         return report
     if last_year is not None:
         report.last_year = last_year
-    return _save(report, user)
+    return save_validated(report, user)
 
 
 @transaction.atomic
@@ -362,7 +362,7 @@ def report_receive(
     report.file = file
     report.status = ReportStatus.RECEIVED
     report.rejection_reason = ""
-    return _save(report, user)
+    return save_validated(report, user)
 
 
 def _received(report: FinancialReport) -> FinancialReport:
@@ -381,7 +381,7 @@ def report_approve(*, report: FinancialReport, user) -> FinancialReport:
     _require_finance(user, "approuver un compte rendu financier")
     report = _received(report)
     report.status = ReportStatus.APPROVED
-    _save(report, user)
+    save_validated(report, user)
     _settle(report.subsidy, user)
     return report
 
@@ -393,7 +393,7 @@ def report_reject(*, report: FinancialReport, reason: str, user) -> FinancialRep
     report = _received(report)
     report.status = ReportStatus.REJECTED
     report.rejection_reason = reason.strip()
-    return _save(report, user)
+    return save_validated(report, user)
 
 
 # Lifecycle

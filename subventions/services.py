@@ -55,7 +55,12 @@ class TransitionRefused(ValidationError):
     """A lifecycle action refused, with the reason to show the user."""
 
 
-def _save(instance: Model, user=None) -> Model:
+def save_validated(instance: Model, user=None) -> Model:
+    """full_clean() then save(), the history row signed by `user`: every service write.
+
+    Shared by the services of both apps (subventions.payments, conventions.services,
+    conventions.agreement_services), so that no write skips validation.
+    """
     instance.full_clean()
     if user is not None and user.is_authenticated:
         instance._history_user = user
@@ -75,22 +80,24 @@ def _assign(instance: Model, fields: dict) -> None:
 def authority_save(*, user=None, **fields) -> Authority:
     authority = Authority.current() or Authority()
     _assign(authority, fields)
-    return _save(authority, user)
+    return save_validated(authority, user)
 
 
 @transaction.atomic
 def policy_area_create(*, label: str, user=None) -> PolicyArea:
-    return _save(PolicyArea(label=label), user)
+    return save_validated(PolicyArea(label=label), user)
 
 
 @transaction.atomic
 def budget_line_create(*, user=None, **fields) -> BudgetLine:
-    return _save(BudgetLine(**fields), user)
+    return save_validated(BudgetLine(**fields), user)
 
 
 @transaction.atomic
 def funding_partner_create(*, name_with_article: str, kind: str, siret: str = "", user=None):
-    return _save(FundingPartner(name_with_article=name_with_article, kind=kind, siret=siret), user)
+    return save_validated(
+        FundingPartner(name_with_article=name_with_article, kind=kind, siret=siret), user
+    )
 
 
 # Beneficiaries
@@ -98,13 +105,13 @@ def funding_partner_create(*, name_with_article: str, kind: str, siret: str = ""
 
 @transaction.atomic
 def beneficiary_create(*, user=None, **fields) -> Beneficiary:
-    return _save(Beneficiary(**fields), user)
+    return save_validated(Beneficiary(**fields), user)
 
 
 @transaction.atomic
 def beneficiary_update(*, beneficiary: Beneficiary, user=None, **fields) -> Beneficiary:
     _assign(beneficiary, fields)
-    return _save(beneficiary, user)
+    return save_validated(beneficiary, user)
 
 
 # Subsidy files
@@ -135,7 +142,7 @@ def subsidy_create(
 ) -> Subsidy:
     """A new file in draft, with its action axes and co-funding plan."""
     fields.setdefault("instructor", user if user is not None and user.is_authenticated else None)
-    subsidy = _save(Subsidy(**fields), user)
+    subsidy = save_validated(Subsidy(**fields), user)
     for position, axis in enumerate(axes, start=1):
         action_axis_create(subsidy=subsidy, position=position, user=user, **vars(axis))
     for position, line in enumerate(cofundings, start=1):
@@ -170,7 +177,7 @@ def subsidy_update(*, subsidy: Subsidy, user=None, **fields) -> Subsidy:
         if changed:
             raise ValidationError(changed)
     _assign(subsidy, fields)
-    _save(subsidy, user)
+    save_validated(subsidy, user)
     check_funding_plan(subsidy, field="projected_budget")
     return subsidy
 
@@ -180,7 +187,7 @@ def action_axis_create(
     *, subsidy: Subsidy, position: int, title: str, description: str = "", user=None
 ) -> ActionAxis:
     axis = ActionAxis(subsidy=subsidy, position=position, title=title, description=description)
-    return _save(axis, user)
+    return save_validated(axis, user)
 
 
 @transaction.atomic
@@ -208,7 +215,7 @@ def cofunding_create(
     )
     if status:
         line.status = status
-    _save(line, user)
+    save_validated(line, user)
     cofunding_set_partners(cofunding=line, partners=partners, user=user)
     check_funding_plan(subsidy, field="amount")
     return line
@@ -227,7 +234,7 @@ def cofunding_set_partners(*, cofunding: CoFunding, partners: Sequence[FundingPa
         link = existing.get(partner.pk) or CoFundingPartner(cofunding=cofunding, partner=partner)
         if link.position != position or link.pk is None:
             link.position = position
-            _save(link, user)
+            save_validated(link, user)
 
 
 def _delete(instance: Model, user=None) -> None:
@@ -262,7 +269,7 @@ def subsidy_edit(
             action_axis_create(subsidy=subsidy, position=position, user=user, **vars(data))
         else:
             _assign(axis, {"position": position, **vars(data)})
-            _save(axis, user)
+            save_validated(axis, user)
 
     kept_lines = [line.pk for line, _ in cofundings if line is not None]
     for line in subsidy.cofundings.exclude(pk__in=kept_lines):
@@ -279,7 +286,7 @@ def subsidy_edit(
         if data.status:
             values["status"] = data.status
         _assign(line, values)
-        _save(line, user)
+        save_validated(line, user)
         cofunding_set_partners(cofunding=line, partners=data.partners, user=user)
 
     # Checks the plan with the lines kept; each new line checks it again with itself added.
@@ -348,7 +355,7 @@ def subsidy_transition(*, subsidy: Subsidy, action: str, user, comment: str = ""
         # Refused beyond the budget line's availability, or only noted in the log.
         warning = payments.check_budget_line(subsidy=locked, amount=locked.amount_awarded)
         comment = " ".join(text for text in (comment, warning) if text)
-    _save(locked, user)
+    save_validated(locked, user)
     SubsidyTransition.objects.create(
         subsidy=locked,
         action=action,
@@ -432,7 +439,7 @@ def subsidy_import_historical(
         eu_notification=eu_notification,
         status=SubsidyStatus.CLOSED,
     )
-    _save(subsidy, user)
+    save_validated(subsidy, user)
     SubsidyTransition.objects.create(
         subsidy=subsidy,
         action=IMPORT_ACTION,
