@@ -26,7 +26,7 @@ from subventions.workflow import has_role
 
 from . import rendering, services
 from .enums import DeliberationStatus
-from .forms import ExecutoryForm, PlaceOnSessionForm, VoteForm
+from .forms import ExecutoryForm, PlaceOnSessionForm, VoteForm, record_vote
 from .models import Deliberation, Session
 
 
@@ -321,20 +321,7 @@ class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
 
     def vote_view(self, request, pk):
         def run(deliberation, data):
-            service = (
-                services.deliberation_adopt
-                if data["result"] == "adopt"
-                else services.deliberation_reject
-            )
-            service(
-                deliberation=deliberation,
-                user=request.user,
-                unanimous=data["unanimous"],
-                votes_for=data["votes_for"],
-                votes_against=data["votes_against"],
-                abstentions=data["abstentions"],
-                non_participants=data["non_participants"],
-            )
+            record_vote(deliberation, request.user, data)
 
         return self._form_view(request, pk, VoteForm, "Vote", run)
 

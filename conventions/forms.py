@@ -10,6 +10,7 @@ from django import forms
 from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
 
+from . import services
 from .enums import DeliberationStatus
 from .models import Deliberation, DeliberationSubsidy, Session
 from .services import FREE_SECTIONS
@@ -63,6 +64,22 @@ class VoteForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Un nom par ligne : « Mme Dupont », « M. Martin ».",
+    )
+
+
+def record_vote(deliberation: Deliberation, user, data: dict) -> Deliberation:
+    """Adopt or reject as a valid VoteForm says (staff page and admin alike)."""
+    service = (
+        services.deliberation_adopt if data["result"] == "adopt" else services.deliberation_reject
+    )
+    return service(
+        deliberation=deliberation,
+        user=user,
+        unanimous=data["unanimous"],
+        votes_for=data["votes_for"],
+        votes_against=data["votes_against"],
+        abstentions=data["abstentions"],
+        non_participants=data["non_participants"],
     )
 
 

@@ -34,6 +34,7 @@ from .forms import (
     PlaceForm,
     SessionForm,
     VoteForm,
+    record_vote,
 )
 from .models import EXECUTORY_NOT_ADOPTED, Agreement, BatchJob, Deliberation, Session
 
@@ -439,20 +440,7 @@ def deliberation_vote(request, pk: int):
     form = VoteForm(request.POST or None)
 
     def run(deliberation, data):
-        service = (
-            services.deliberation_adopt
-            if data["result"] == "adopt"
-            else services.deliberation_reject
-        )
-        return service(
-            deliberation=deliberation,
-            user=request.user,
-            unanimous=data["unanimous"],
-            votes_for=data["votes_for"],
-            votes_against=data["votes_against"],
-            abstentions=data["abstentions"],
-            non_participants=data["non_participants"],
-        )
+        return record_vote(deliberation, request.user, data)
 
     return _deliberation_step(
         request,
