@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -93,8 +93,6 @@ def deliberation_list(request):
 
 @require("export")
 def deliberation_export(request, fmt: str):
-    if fmt not in exports.FORMATS:
-        raise Http404
     filterset = DeliberationFilter(request.GET, queryset=deliberation_list_queryset())
     return exports.export_response(
         fmt, "deliberations", "Délibérations", DELIBERATION_COLUMNS, filterset.qs
@@ -144,8 +142,6 @@ def agreement_list(request):
 
 @require("export")
 def agreement_export(request, fmt: str):
-    if fmt not in exports.FORMATS:
-        raise Http404
     filterset = AgreementFilter(request.GET, queryset=agreement_list_queryset())
     return exports.export_response(
         fmt, "conventions", "Conventions", AGREEMENT_COLUMNS, filterset.qs.iterator()

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -86,6 +86,9 @@ def xlsx_response(filename: str, title: str, columns: list[Column], rows: Iterab
 
 
 def export_response(fmt: str, filename: str, title: str, columns, rows) -> HttpResponse:
+    """The rows as a CSV or XLSX download; an unknown format is a 404."""
+    if fmt not in FORMATS:
+        raise Http404
     if fmt == "xlsx":
         return xlsx_response(filename, title, columns, rows)
     return csv_response(filename, columns, rows)

@@ -149,8 +149,6 @@ def subsidy_list(request):
 
 @require("export")
 def subsidy_export(request, fmt: str):
-    if fmt not in exports.FORMATS:
-        raise Http404
     filterset = SubsidyFilter(request.GET, queryset=selectors.subsidy_list())
     return exports.export_response(
         fmt, "subventions", "Subventions", SUBSIDY_COLUMNS, filterset.qs.iterator()
@@ -382,8 +380,6 @@ def beneficiary_list(request):
 
 @require("export")
 def beneficiary_export(request, fmt: str):
-    if fmt not in exports.FORMATS:
-        raise Http404
     filterset = BeneficiaryFilter(request.GET, queryset=selectors.beneficiary_list())
     return exports.export_response(
         fmt, "beneficiaires", "Bénéficiaires", BENEFICIARY_COLUMNS, filterset.qs.iterator()
