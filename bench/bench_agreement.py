@@ -42,7 +42,7 @@ from weasyprint import HTML  # noqa: E402
 
 from conventions import agreement_rendering  # noqa: E402
 from conventions.models import Agreement  # noqa: E402
-from conventions.pdf import BASE_URL, LocalFetcher  # noqa: E402
+from core.pdf import BASE_URL, LocalFetcher  # noqa: E402
 from subventions import demo  # noqa: E402
 
 

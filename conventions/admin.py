@@ -18,11 +18,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from subventions.admin_widgets import AutocompleteFieldsMixin
+from core.admin_widgets import AutocompleteFieldsMixin
+from core.formatting import euros
+from core.workflow import has_role
 from subventions.enums import Role, SubsidyStatus
-from subventions.formatting import euros
 from subventions.models import Subsidy
-from subventions.workflow import has_role
 
 from . import rendering, services
 from .enums import DeliberationStatus

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from subventions.admin_widgets import AutocompleteFieldsMixin
+from core.admin_widgets import AutocompleteFieldsMixin
 from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
 

@@ -16,12 +16,12 @@ from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from core.pdf import render_document
 from subventions.enums import PaymentTerms
 from subventions.models import Authority, Subsidy
 
 from . import selectors, templating
 from .models import Agreement, AgreementTemplate, Amendment
-from .pdf import render_document
 
 AGREEMENT_PDF = "conventions/agreement/pdf/agreement.html"
 AMENDMENT_PDF = "conventions/agreement/pdf/amendment.html"
@@ -287,7 +287,7 @@ def agreement_html_context(agreement: Agreement) -> dict:
 
 def empowering_sentence(deliberation: dict) -> str:
     """« dûment habilité par la délibération n° 21 B 0110 du Bureau du 2 avril 2021 »."""
-    from subventions.formatting import date_text
+    from core.formatting import date_text
 
     if not deliberation["number"]:
         return ""

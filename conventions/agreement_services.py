@@ -21,10 +21,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.workflow import has_role
 from subventions import services as subsidy_services
 from subventions.enums import Role, SubsidyStatus
 from subventions.models import Authority, Sequence, Subsidy
-from subventions.workflow import has_role
 
 from . import agreement_rendering, selectors, signing, templating
 from .enums import SIGNED_STATUSES, AgreementStatus, SignatureMethod
@@ -255,7 +255,7 @@ def _check_signing_date(document, signed_on: datetime.date) -> None:
     executory = executory_date(document)
     if executory is None:
         raise ValidationError(NOT_EXECUTORY, code="not_executory")
-    from subventions.formatting import short_date
+    from core.formatting import short_date
 
     if signed_on < executory:
         raise ValidationError(
@@ -510,7 +510,7 @@ def amendment_create(
 
     total = current_amount(agreement.subsidy) + Decimal(amount_change)
     if total < 0:
-        from subventions.formatting import euros
+        from core.formatting import euros
 
         raise ValidationError(
             {"amount_change": AMENDMENT_NEGATIVE_TOTAL.format(amount=euros(total))}

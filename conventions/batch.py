@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.formatting import percent
 from subventions import permissions
-from subventions.formatting import percent
 from subventions.models import Subsidy
 
 from . import agreement_rendering, agreement_services

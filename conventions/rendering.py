@@ -12,12 +12,12 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
+from core.pdf import render_to_pdf
 from subventions.models import Authority, Subsidy
 
 from . import selectors
 from .enums import DeliberationStatus
 from .models import Deliberation
-from .pdf import render_to_pdf
 
 TEXT_TEMPLATE = "conventions/deliberation/document.txt"
 HTML_TEMPLATE = "conventions/deliberation/document.html"

@@ -15,11 +15,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.workflow import has_role
 from subventions import services as subsidy_services
 from subventions.enums import Role, SubsidyStatus
 from subventions.models import Sequence as Counter
 from subventions.models import Subsidy
-from subventions.workflow import has_role
 
 from . import rendering, selectors
 from .enums import DeliberationStatus
@@ -418,7 +418,7 @@ def deliberation_set_executory(
     *, deliberation: Deliberation, date: datetime.date, user
 ) -> Deliberation:
     """Record the date the act became executory; the PDF is certified with it, once."""
-    from subventions.formatting import long_date, short_date
+    from core.formatting import long_date, short_date
 
     _require_secretariat(user, "enregistrer la date exécutoire")
     deliberation = _locked(deliberation)

@@ -27,7 +27,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
-from subventions.files import (  # noqa: F401  (re-exported for the views)
+from core.files import (  # noqa: F401  (re-exported for the views)
     PDF_MAX_BYTES,
     PDF_NOT_PDF,
     PDF_TOO_LARGE,

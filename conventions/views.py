@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from subventions import exports, permissions
-from subventions.formatting import short_date
+from core import exports
+from core.formatting import short_date
+from subventions import permissions
 from subventions.views import apply_service_error, filtered_list, paginate, refuse_unless, require
 
 from . import batch, rendering, services

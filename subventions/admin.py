@@ -14,10 +14,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_widgets import AutocompleteFieldsMixin
+from core.formatting import euros, percent, short_date
+
 from . import payments, services
-from .admin_widgets import AutocompleteFieldsMixin
 from .enums import ReportStatus
-from .formatting import euros, percent, short_date
 from .forms import CoFundingPlanFormSet
 from .models import (
     ActionAxis,

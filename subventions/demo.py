@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from conventions import demo as conventions_demo
-from conventions.pdf import render_to_pdf
+from core.pdf import render_to_pdf
 
 from . import payments, services
 from .enums import (

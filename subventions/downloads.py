@@ -1,6 +1,6 @@
 """Private files, streamed only to a logged-in user allowed to see them.
 
-They have no public URL (subventions.files.PrivateStorage): these views are the only way
+They have no public URL (core.files.PrivateStorage): these views are the only way
 to read them.
 """
 

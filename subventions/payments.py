@@ -20,8 +20,10 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Sum
 
+from core.formatting import euros, percent, short_date
+from core.workflow import has_role
+
 from .enums import InstalmentCondition, PaymentTerms, ReportStatus, Role, SubsidyStatus
-from .formatting import euros, percent, short_date
 from .models import (
     BudgetLine,
     Clawback,
@@ -32,7 +34,6 @@ from .models import (
     agreement_signed_by_both,
 )
 from .services import save_validated, subsidy_transition
-from .workflow import has_role
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,9 @@ their own rules in the model's transitions; `can_transition` only asks them.
 
 from collections.abc import Callable
 
+from core.workflow import has_role
+
 from .enums import Role, SubsidyStatus
-from .workflow import has_role
 
 Answer = tuple[bool, str]
 

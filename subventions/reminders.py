@@ -14,8 +14,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.formatting import date_text
+
 from .enums import ReminderKind
-from .formatting import date_text
 from .models import Authority, FinancialReport, ReminderLog
 
 DAYS_BEFORE_DUE = 30

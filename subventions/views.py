@@ -15,7 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from . import exports, locking, permissions, selectors, services
+from core import exports, locking
+
+from . import permissions, selectors, services
 from .filters import BeneficiaryFilter, SubsidyFilter
 from .forms import (
     CONCURRENT_EDIT,

@@ -1,5 +1,5 @@
 """Every management command of the project: what is wrong is one French line, never a
-traceback nor argparse's usage (subventions.management.base).
+traceback nor argparse's usage (core.management.base).
 
 Argument errors through call_command (CommandError) and as real processes (stderr, exit
 status); output files that cannot be written (missing folder, a folder as output) for the
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from conventions import rendering
-from subventions.management.base import (
+from core.management.base import (
     FrenchCommand,
     atomic_output,
     cannot_write,

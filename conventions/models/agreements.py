@@ -20,8 +20,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from subventions import files
-from subventions.files import PrivateStorage
+from core import files
+from core.files import PrivateStorage
 from subventions.models import Subsidy
 
 from ..enums import SIGNED_STATUSES, AgreementStatus, SignatureMethod
@@ -40,7 +40,7 @@ AMENDMENT_NUMBER_TAKEN = "Cette convention a déjà un avenant n° {number}."
 AMENDMENT_CHANGES_NOTHING = "Un avenant modifie le montant ou la période de validité."
 
 
-# One private storage for every private file of the project (subventions.files): signed
+# One private storage for every private file of the project (core.files): signed
 # agreements, scans and generated agreements (which show an IBAN) are served only by the
 # permission-checked views of conventions.agreement_views.
 private_storage = files.private_storage()

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from core.workflow import only_roles
 from subventions.enums import Role
 from subventions.models import PolicyArea, Subsidy
-from subventions.workflow import only_roles
 
 from ..enums import FROZEN_STATUSES, Body, DeliberationStatus
 
@@ -63,7 +63,7 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        from subventions.formatting import long_date
+        from core.formatting import long_date
 
         return f"{self.get_body_display()} du {long_date(self.date)}"
 

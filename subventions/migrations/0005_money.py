@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import simple_history.models
-import subventions.files
+import core.files
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('last_year', models.PositiveSmallIntegerField(blank=True, help_text="Pour une convention pluriannuelle ; sinon l'exercice de la subvention.", null=True, validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='dernier exercice financé')),
                 ('due_date', models.DateField(editable=False, verbose_name='attendu le')),
                 ('received_on', models.DateField(blank=True, null=True, verbose_name='reçu le')),
-                ('file', models.FileField(blank=True, storage=subventions.files.private_storage, upload_to='comptes-rendus/%Y/', validators=[subventions.files.validate_pdf], verbose_name='fichier (PDF)')),
+                ('file', models.FileField(blank=True, storage=core.files.private_storage, upload_to='comptes-rendus/%Y/', validators=[core.files.validate_pdf], verbose_name='fichier (PDF)')),
                 ('status', models.CharField(choices=[('attendu', 'Attendu'), ('recu', 'Reçu'), ('approuve', 'Approuvé'), ('rejete', 'Rejeté')], default='attendu', max_length=20, verbose_name='statut')),
                 ('rejection_reason', models.TextField(blank=True, verbose_name='motif du rejet')),
                 ('subsidy', models.OneToOneField(on_delete=django.db.models.deletion.RESTRICT, related_name='financial_report', to='subventions.subsidy', verbose_name='subvention')),
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('last_year', models.PositiveSmallIntegerField(blank=True, help_text="Pour une convention pluriannuelle ; sinon l'exercice de la subvention.", null=True, validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='dernier exercice financé')),
                 ('due_date', models.DateField(editable=False, verbose_name='attendu le')),
                 ('received_on', models.DateField(blank=True, null=True, verbose_name='reçu le')),
-                ('file', models.TextField(blank=True, max_length=100, validators=[subventions.files.validate_pdf], verbose_name='fichier (PDF)')),
+                ('file', models.TextField(blank=True, max_length=100, validators=[core.files.validate_pdf], verbose_name='fichier (PDF)')),
                 ('status', models.CharField(choices=[('attendu', 'Attendu'), ('recu', 'Reçu'), ('approuve', 'Approuvé'), ('rejete', 'Rejeté')], default='attendu', max_length=20, verbose_name='statut')),
                 ('rejection_reason', models.TextField(blank=True, verbose_name='motif du rejet')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),

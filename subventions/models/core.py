@@ -18,6 +18,8 @@ from django.urls import reverse
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from core.workflow import Condition, only_roles
+
 from .. import validators
 from ..enums import (
     AidNature,
@@ -29,7 +31,6 @@ from ..enums import (
     Role,
     SubsidyStatus,
 )
-from ..workflow import Condition, only_roles
 
 AMOUNT_NEGATIVE = "Le montant ne peut pas être négatif."
 AMOUNT_NOT_POSITIVE = "Le montant doit être supérieur à zéro."
@@ -809,7 +810,7 @@ def funding_plan_error(
     The plan spans a subsidy and its co-funding lines, so it is checked where both are
     known together: the services and the forms' formsets (DESIGN.md §4.6).
     """
-    from ..formatting import euros
+    from core.formatting import euros
 
     if projected_budget is None:
         return None
@@ -924,7 +925,7 @@ class CoFunding(models.Model):
         constraints = [non_negative("amount", "cofunding")]
 
     def __str__(self):
-        from ..formatting import euros
+        from core.formatting import euros
 
         return f"{self.group_label or self.partner_names} : {euros(self.amount)}"
 

@@ -14,9 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.files import private_storage, validate_pdf
+from core.formatting import euros, short_date
+
 from ..enums import InstalmentCondition, ReminderKind, ReportStatus, SubsidyStatus
-from ..files import private_storage, validate_pdf
-from ..formatting import euros, short_date
 from .core import Subsidy, money_field, positive
 
 DUE_DATE_REQUIRED = "Une échéance « à date » porte sa date."

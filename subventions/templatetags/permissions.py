@@ -2,8 +2,8 @@
 
 from django import template
 
+from core.workflow import user_roles
 from subventions import permissions
-from subventions.workflow import user_roles
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conventions import grammar
+from core import grammar
 
 TABLE = [
     # name as stored, à …, de …

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from django.core.management import call_command
 
-from conventions import pdf
+from core import pdf
 
 from .conftest import normalise
 

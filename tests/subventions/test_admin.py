@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.admin_widgets import AutocompleteFieldsMixin
 from subventions import services
-from subventions.admin_widgets import AutocompleteFieldsMixin
 from subventions.enums import Role, SubsidyStatus
 from subventions.models import (
     Beneficiary,
@@ -306,7 +306,7 @@ def test_a_non_numeric_partner_in_an_inline_is_refused_on_the_field(superuser, d
 
 
 def test_every_admin_and_inline_renders_autocomplete_values_safely():
-    """The project's admins all take the widgets of subventions.admin_widgets."""
+    """The project's admins all take the widgets of core.admin_widgets."""
     classes = [type(model_admin) for model_admin in admin.site._registry.values()]
     classes += [inline for cls in list(classes) for inline in cls.inlines]
     ours = [

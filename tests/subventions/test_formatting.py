@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from subventions.formatting import (
+from core.formatting import (
     amount_in_words,
     date_text,
     euros,

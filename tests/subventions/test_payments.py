@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.formatting import euros
 from subventions import payments
 from subventions.enums import Role, SubsidyStatus
-from subventions.formatting import euros
 from subventions.models import (
     AMOUNT_NOT_POSITIVE,
     DUPLICATE_MANDATE,

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from subventions import files, payments
+from core import files
+from subventions import payments
 from subventions.enums import ReportStatus, Role, SubsidyStatus
 from subventions.models import FinancialReport, report_due_date
 from tests.subventions.conftest import pdf_bytes

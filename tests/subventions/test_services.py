@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from core.formatting import euros
 from subventions import models, services, validators
-from subventions.formatting import euros
 from subventions.models import (
     ActionAxis,
     Beneficiary,

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from conventions import signing
-from subventions.management.base import FrenchCommand, write_output
+from core.management.base import FrenchCommand, write_output
 from subventions.models import Authority
 
 DEFAULT_PASSWORD = "demo"

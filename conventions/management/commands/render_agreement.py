@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from conventions import agreement_rendering, selectors
-from subventions.management.base import FrenchCommand, write_output
+from core.management.base import FrenchCommand, write_output
 
 UNKNOWN_REFERENCE = "Aucune convention ni aucun avenant ne correspond à « {reference} »."
 

@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import CommandError
 
 from conventions import rendering, selectors
-from subventions.management.base import FrenchCommand, write_output
+from core.management.base import FrenchCommand, write_output
 
 UNKNOWN_NUMBER = "Aucune délibération ne porte le numéro « {number} »."
 PDF_NEEDS_OUTPUT = "Le format pdf s'écrit dans un fichier : précisez --output FICHIER."

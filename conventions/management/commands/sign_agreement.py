@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from conventions import agreement_services, selectors
+from core.management.base import FrenchCommand
 from subventions.enums import Role
-from subventions.management.base import FrenchCommand
 
 from .render_agreement import UNKNOWN_REFERENCE
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from conventions import signing
-from subventions.management.base import FrenchCommand
+from core.management.base import FrenchCommand
 
 FILE_NOT_FOUND = "Fichier introuvable : {path}."
 NOT_INTACT = "Au moins une signature n'est pas intacte."

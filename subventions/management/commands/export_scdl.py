@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from subventions.management.base import FrenchCommand, atomic_output
+from core.management.base import FrenchCommand, atomic_output
 from subventions.models import Authority
 from subventions.opendata import scdl
 

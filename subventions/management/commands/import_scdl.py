@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from core.management.base import FrenchCommand
 from subventions import services
-from subventions.management.base import FrenchCommand
 from subventions.models import PolicyArea
 from subventions.opendata import importing
 

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
+from core.management.base import FrenchCommand
 from subventions import demo
-from subventions.management.base import FrenchCommand
 
 DEMO_REFUSED_WITHOUT_DEBUG = (
     "Refusé : load_demo crée des comptes de démonstration au mot de passe connu ; "

@@ -7,9 +7,9 @@ import datetime
 
 from django.core.management.base import CommandError
 
+from core.management.base import FrenchCommand
 from subventions import reminders
 from subventions.enums import ReminderKind
-from subventions.management.base import FrenchCommand
 
 BAD_TODAY = "Date invalide pour --today : « {value} » (format attendu : AAAA-MM-JJ)."
 

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from conventions import grammar
+from core import grammar
 
 register = template.Library()
 

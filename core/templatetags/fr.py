@@ -1,8 +1,8 @@
-"""Template filters for French typography; all of them delegate to subventions.formatting."""
+"""Template filters for French typography; all of them delegate to core.formatting."""
 
 from django import template
 
-from subventions import formatting
+from core import formatting
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 """French formatting of amounts, percentages and dates (DESIGN.md §8), in one place.
 
 Every document and page formats through these functions (the template filters in
-`subventions.templatetags.fr` call them), so typography never diverges.
+`core.templatetags.fr` call them), so typography never diverges.
 """
 
 import datetime

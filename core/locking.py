@@ -9,7 +9,7 @@ the first person's change stays.
 from django.db.models import Model
 from django.utils import timezone
 
-from .formatting import long_date
+from core.formatting import long_date
 
 
 def version_of(instance: Model) -> str:

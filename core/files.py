@@ -14,7 +14,7 @@ from django.utils.deconstruct import deconstructible
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from .formatting import amount
+from core.formatting import amount
 
 PDF_MAX_BYTES = 20 * 1024 * 1024
 PDF_TOO_LARGE = "Le fichier fait {size} Mo : {limit} Mo au plus."

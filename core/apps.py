@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """What every app shares and none of them owns: formatting, PDFs, files, exports,
+    the workflow base, the validated save, the command base. No domain knowledge."""
+
+    name = "core"
+    verbose_name = "Socle"
