@@ -32,18 +32,18 @@ os.environ["DJANGO_MEDIA_ROOT"] = str(WORKDIR / "media")
 os.environ["DJANGO_PRIVATE_MEDIA_ROOT"] = str(WORKDIR / "private")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "metropole.settings.local")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.template.loader import render_to_string  # noqa: E402
-from weasyprint import HTML  # noqa: E402
+from django.core.management import call_command
+from django.template.loader import render_to_string
+from weasyprint import HTML
 
-from conventions import agreement_rendering  # noqa: E402
-from conventions.models import Agreement  # noqa: E402
-from core.pdf import BASE_URL, LocalFetcher  # noqa: E402
-from subventions import demo  # noqa: E402
+from conventions import rendering as agreement_rendering
+from conventions.models import Agreement
+from core.pdf import BASE_URL, LocalFetcher
+from subventions import demo
 
 
 def median_seconds(function, runs: int) -> float:

@@ -29,18 +29,18 @@ os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
 os.environ["DJANGO_MEDIA_ROOT"] = str(WORKDIR / "media")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "metropole.settings.local")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
 
-from conventions import rendering, services  # noqa: E402
-from conventions.models import Deliberation  # noqa: E402
-from subventions import services as subsidy_services  # noqa: E402
-from subventions.models import BudgetLine, PolicyArea  # noqa: E402
+from deliberations import rendering, services
+from deliberations.models import Deliberation
+from subventions import services as subsidy_services
+from subventions.models import BudgetLine, PolicyArea
 
 SUBSIDIES = 200
 
@@ -112,7 +112,7 @@ def main() -> None:
     settings.DEBUG = True  # load_demo refuses to run otherwise
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=io.StringIO())
-    from subventions.demo import load_users
+    from pilotage.demo import load_users
 
     demo = Deliberation.objects.get(number="21 B 0110")
     big = many_subsidies(load_users(), SUBSIDIES)

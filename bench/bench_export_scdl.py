@@ -61,31 +61,27 @@ os.environ["DJANGO_MEDIA_ROOT"] = str(WORKDIR / "media")
 os.environ["DJANGO_PRIVATE_MEDIA_ROOT"] = str(WORKDIR / "private")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "metropole.settings.local")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
 
-from conventions.enums import AgreementStatus, Body, DeliberationStatus  # noqa: E402
-from conventions.models import (  # noqa: E402
-    Agreement,
-    AgreementTemplate,
-    Deliberation,
-    DeliberationSubsidy,
-    Session,
-)
-from subventions.enums import PaymentTerms, SubsidyStatus  # noqa: E402
-from subventions.models import (  # noqa: E402
+from conventions.enums import AgreementStatus
+from conventions.models import Agreement, AgreementTemplate
+from deliberations.enums import Body, DeliberationStatus
+from deliberations.models import Deliberation, DeliberationSubsidy, Session
+from pilotage.opendata import scdl
+from subventions.enums import PaymentTerms, SubsidyStatus
+from subventions.models import (
     Authority,
     Beneficiary,
     Payment,
     PolicyArea,
     Subsidy,
 )
-from subventions.opendata import scdl  # noqa: E402
-from tests.subventions.factories import luhn_siret  # noqa: E402
+from tests.subventions.factories import luhn_siret
 
 BATCH = 5000
 PER_DELIBERATION = 1000

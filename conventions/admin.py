@@ -1,33 +1,28 @@
-"""The clerks' admin for sessions and deliberations: every write goes through the services.
+"""Admin of the agreement templates, agreements and amendments (imported by admin.py).
 
-Staff edit the free sections of a draft and preview the generated text on its page; the
-Secrétariat des assemblées places it on a session, records the vote and the executory
-date from buttons on that page. A voted deliberation is shown read-only, its frozen
-PDF downloadable as it was.
+Saving a template — new or edited — creates a new version through the service; the
+version shown is never altered, so agreements generated from it keep their text. An
+agreement signed by the authority is read-only. Signing happens on the agreement's staff
+page (conventions.views), linked from here.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_widgets import AutocompleteFieldsMixin
-from core.formatting import euros
-from core.workflow import has_role
-from subventions.enums import Role, SubsidyStatus
+from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
 
-from . import rendering, services
-from .enums import DeliberationStatus
-from .forms import ExecutoryForm, PlaceOnSessionForm, VoteForm, record_vote
-from .models import Deliberation, Session
+from . import services, templating
+from .models import Agreement, AgreementArticle, AgreementTemplate, Amendment
+
+NEW_VERSION_SAVED = "Version {version} du modèle « {name} » enregistrée ; elle est en vigueur."
 
 
 def _report(request, error: ValidationError) -> None:
@@ -35,304 +30,236 @@ def _report(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-@admin.register(Session)
-class SessionAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
-    list_display = ["__str__", "date", "time", "body", "place", "deliberation_count"]
-    list_filter = ["body"]
-    date_hierarchy = "date"
-    fields = ["body", "date", "time", "place", "note"]
+class ArticleFormSet(BaseInlineFormSet):
+    """Checks the whole template (visas, preamble, every article) before anything is saved:
+    an error names the part and the line."""
 
-    @admin.display(description="délibérations")
-    def deliberation_count(self, session):
-        return session.deliberations.count()
+    def articles(self) -> list[tuple[int, str, str]]:
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or not data.get("body"):
+                continue
+            rows.append((data["position"], data.get("heading", ""), data["body"]))
+        return sorted(rows)
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        errors = []
+        for position, heading, body in self.articles():
+            errors += templating.source_errors(heading, f"Article {position} (intitulé)")
+            errors += templating.source_errors(body, f"Article {position}")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ArticleInline(AutocompleteFieldsMixin, admin.StackedInline):
+    model = AgreementArticle
+    formset = ArticleFormSet
+    extra = 0
+    fields = ["position", "heading", "body"]
+
+
+@admin.register(AgreementTemplate)
+class AgreementTemplateAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
+    list_display = ["name", "version", "is_active", "created_at", "created_by", "agreement_count"]
+    list_filter = ["name", "is_active"]
+    fields = ["name", "version", "is_active", "title", "visas", "preamble", "change_note"]
+    readonly_fields = ["version", "is_active"]
+    inlines = [ArticleInline]
+
+    @admin.display(description="conventions")
+    def agreement_count(self, template):
+        return template.agreements.count()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in self.fields}
-        if change:
-            services.session_update(session=obj, user=request.user, **data)
-        else:
-            saved = services.session_create(user=request.user, **data)
-            obj.pk = saved.pk
+        # The version on screen is never saved over: save_related writes a new one.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        (articles,) = [f for f in formsets if isinstance(f, ArticleFormSet)]
+        data = form.cleaned_data
+        template = services.agreement_template_new_version(
+            user=request.user,
+            name=data["name"],
+            title=data["title"],
+            visas=data["visas"],
+            preamble=data["preamble"],
+            change_note=data.get("change_note", ""),
+            articles=[(heading, body) for _position, heading, body in articles.articles()],
+        )
+        request._new_template_version = template
+
+    def _to_new_version(self, request):
+        template = request._new_template_version
+        self.message_user(
+            request, NEW_VERSION_SAVED.format(version=template.version, name=template.name)
+        )
+        return HttpResponseRedirect(
+            reverse("admin:conventions_agreementtemplate_change", args=[template.pk])
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._to_new_version(request)
+
+    def response_change(self, request, obj):
+        return self._to_new_version(request)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        template = request._new_template_version
+        return [{"added": {"name": "version", "object": str(template)}}]
+
+    def log_addition(self, request, obj, message):
+        return super().log_addition(request, request._new_template_version, message)
+
+    def log_change(self, request, obj, message):
+        return super().log_addition(request, request._new_template_version, message)
 
 
-class DeliberationForm(forms.ModelForm):
-    """The draft's text and, on creation or while a draft, its subsidies."""
-
-    subsidy_choice = forms.ModelMultipleChoiceField(
-        label="subventions",
-        queryset=Subsidy.objects.none(),
-        required=False,
-        help_text="Subventions proposées, dans l'ordre du tableau.",
-        widget=admin.widgets.FilteredSelectMultiple("subventions", is_stacked=False),
-    )
-
+class AgreementForm(forms.ModelForm):
     class Meta:
-        model = Deliberation
+        model = Agreement
         fields = [
-            "title",
-            "preamble",
-            "context",
-            "partnership_description",
-            "previous_year_activity",
-            "axes_introduction",
+            "subsidy",
+            "start_date",
+            "end_date",
+            "authority_signatory_name",
+            "authority_signatory_title",
+            "beneficiary_signatory_name",
+            "beneficiary_signatory_title",
             "note",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        current = list(self.instance.subsidies.all()) if self.instance.pk else []
-        self.fields["subsidy_choice"].queryset = Subsidy.objects.for_list().filter(
-            Q(status=SubsidyStatus.PROPOSED) | Q(pk__in=[s.pk for s in current])
-        )
-        if current:
-            self.fields["subsidy_choice"].initial = current
-        else:
-            self.fields["subsidy_choice"].required = True
-            self.fields["title"].required = False
-            self.fields["title"].help_text = "Laissé vide : le titre de la subvention."
+        if "subsidy" in self.fields:
+            self.fields["subsidy"].queryset = Subsidy.objects.filter(
+                status=SubsidyStatus.VOTED, agreement__isnull=True
+            ).select_related("beneficiary")
+        for name in ("start_date", "end_date"):
+            if name in self.fields:
+                self.fields[name].required = False
 
 
-@admin.register(Deliberation)
-class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
-    form = DeliberationForm
-    list_display = ["number", "title", "session", "status", "executory_date", "total"]
-    list_filter = ["status", "session__body", "policy_area"]
-    search_fields = ["number", "title", "subsidies__beneficiary__legal_name"]
-    list_select_related = ["session"]
-    readonly_fields = [
-        "number",
-        "session",
-        "policy_area",
+class SignedDocumentAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
+    """What agreements and amendments share: read-only once signed, a link to sign."""
+
+    SIGNATURE_FIELDS = [
         "status",
-        "vote_summary",
-        "executory_date",
-        "frozen_pdf",
-        "pdf_sha256",
-        "buttons",
-        "preview",
+        "sent_on",
+        "beneficiary_signed_on",
+        "authority_signed_on",
+        "authority_signed_by",
+        "signature_method",
+        "signed_pdf_sha256",
+        "generated_pdf_sha256",
+        "staff_page",
     ]
-    fieldsets = [
-        (None, {"fields": ["number", "session", "status", "buttons", "note"]}),
-        ("Texte", {"fields": ["title", "subsidy_choice", "policy_area", "preamble", "context"]}),
-        (
-            "Partenariat",
-            {"fields": ["partnership_description", "previous_year_activity", "axes_introduction"]},
-        ),
-        ("Vote", {"fields": ["vote_summary", "executory_date", "frozen_pdf", "pdf_sha256"]}),
-        ("Aperçu du texte généré", {"fields": ["preview"]}),
-    ]
-    actions = ["adopt_unanimously", "withdraw"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("subsidies")
-
-    def get_fieldsets(self, request, obj=None):
-        if obj is None:
-            return [(None, {"fields": ["subsidy_choice", "title", "note"]})]
-        if obj.is_frozen:
-            return [
-                (name, {"fields": [f for f in opts["fields"] if f != "subsidy_choice"]})
-                for name, opts in self.fieldsets
-            ]
-        return self.fieldsets
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status != DeliberationStatus.DRAFT:
-            return [*self.readonly_fields, *DeliberationForm.Meta.fields]
-        return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status != DeliberationStatus.DRAFT:
-            return False
-        return super().has_delete_permission(request, obj)
+        return obj is None or (not obj.is_frozen and super().has_delete_permission(request, obj))
 
-    # Columns and read-only fields
-
-    @admin.display(description="montant total")
-    def total(self, deliberation):
-        return euros(sum((s.amount or 0) for s in deliberation.subsidies.all()))
-
-    @admin.display(description="vote")
-    def vote_summary(self, deliberation):
-        if not deliberation.has_vote:
+    @admin.display(description="page de signature")
+    def staff_page(self, document):
+        if document.pk is None:
             return "—"
-        if deliberation.unanimous:
-            summary = "à l'unanimité"
-        else:
-            summary = (
-                f"pour : {deliberation.votes_for}, contre : {deliberation.votes_against}, "
-                f"abstentions : {deliberation.abstentions}"
-            )
-        return f"{deliberation.get_status_display()} {summary}"
+        kind = "avenant" if isinstance(document, Amendment) else "convention"
+        url = reverse("conventions:agreement_detail", args=[kind, document.pk])
+        return format_html('<a href="{}">Documents, signatures et vérification</a>', url)
 
-    @admin.display(description="PDF figé")
-    def frozen_pdf(self, deliberation):
-        if not deliberation.pdf:
-            return "—"
-        url = reverse("admin:conventions_deliberation_pdf", args=[deliberation.pk])
-        return format_html('<a href="{}">Télécharger le PDF adopté</a>', url)
 
-    @admin.display(description="actions")
-    def buttons(self, deliberation):
-        links = [("pdf", "PDF")]
-        if deliberation.status == DeliberationStatus.DRAFT:
-            if not deliberation.number:
-                links.append(("place", "Inscrire à une séance"))
-            else:
-                links.append(("vote", "Enregistrer le vote"))
-        elif deliberation.status == DeliberationStatus.ADOPTED and not deliberation.executory_date:
-            links.append(("executory", "Date exécutoire"))
-        return format_html_join(
-            " ",
-            '<a class="button" href="{}">{}</a>',
-            (
-                (reverse(f"admin:conventions_deliberation_{name}", args=[deliberation.pk]), label)
-                for name, label in links
-            ),
-        )
+@admin.register(Agreement)
+class AgreementAdmin(SignedDocumentAdmin):
+    form = AgreementForm
+    list_display = [
+        "number",
+        "subsidy",
+        "status",
+        "beneficiary_signed_on",
+        "authority_signed_on",
+        "start_date",
+        "end_date",
+    ]
+    list_filter = ["status", "signature_method"]
+    search_fields = ["number", "subsidy__reference", "subsidy__beneficiary__legal_name"]
+    actions = ["send_for_signature"]
 
-    @admin.display(description="aperçu")
-    def preview(self, deliberation):
-        if deliberation.pk is None:
-            return "—"
-        # The HTML comes from our templates, which escape every value they print.
-        return mark_safe(rendering.render_html_body(deliberation))
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["number", "template", *self.SIGNATURE_FIELDS]
+        if obj is not None:
+            readonly.append("subsidy")
+        if obj is not None and obj.is_frozen:
+            readonly += [f for f in AgreementForm.Meta.fields if f not in readonly]
+        return readonly
 
-    # Writes, through the services
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return AgreementForm.Meta.fields
+        return ["number", "template", *AgreementForm.Meta.fields, *self.SIGNATURE_FIELDS]
 
     def save_model(self, request, obj, form, change):
         data = {
-            name: form.cleaned_data[name]
-            for name in DeliberationForm.Meta.fields
-            if name in form.cleaned_data
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name in services.EDITABLE_FIELDS and value not in (None, "")
         }
-        subsidies = list(form.cleaned_data.get("subsidy_choice") or [])
-        if change:
-            services.deliberation_update(deliberation=obj, user=request.user, **data)
-            if subsidies and set(subsidies) != set(obj.subsidies.all()):
-                services.deliberation_set_subsidies(
-                    deliberation=obj, subsidies=subsidies, user=request.user
+        try:
+            if change:
+                saved = services.agreement_update(agreement=obj, user=request.user, **data)
+            else:
+                saved = services.agreement_create(
+                    subsidy=form.cleaned_data["subsidy"], user=request.user, **data
                 )
-        else:
-            saved = services.deliberation_create(user=request.user, subsidies=subsidies, **data)
-            obj.pk = saved.pk
-
-    def save_related(self, request, form, formsets, change):
-        pass  # the subsidies are set by the services in save_model
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as error:
             _report(request, error)
-            return HttpResponseRedirect(request.get_full_path())
+            raise
+        obj.pk = saved.pk
 
-    # Actions on several deliberations
-
-    @admin.action(description="Enregistrer l'adoption à l'unanimité")
-    def adopt_unanimously(self, request, queryset):
-        self._run(request, queryset, services.deliberation_adopt, unanimous=True)
-
-    @admin.action(description="Retirer de l'ordre du jour")
-    def withdraw(self, request, queryset):
-        self._run(request, queryset, services.deliberation_withdraw)
-
-    def _run(self, request, queryset, service, **kwargs):
-        done = 0
-        for deliberation in queryset:
+    @admin.action(description="Enregistrer l'envoi pour signature")
+    def send_for_signature(self, request, queryset):
+        for agreement in queryset:
             try:
-                service(deliberation=deliberation, user=request.user, **kwargs)
-                done += 1
-            except ValidationError as error:
-                messages.error(request, f"{deliberation} : {' '.join(error.messages)}")
-        if done:
-            messages.success(request, f"{done} délibération(s) traitée(s).")
-
-    # Pages of one deliberation
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path("<int:pk>/pdf/", view(self.pdf_view), name="conventions_deliberation_pdf"),
-            path("<int:pk>/place/", view(self.place_view), name="conventions_deliberation_place"),
-            path("<int:pk>/vote/", view(self.vote_view), name="conventions_deliberation_vote"),
-            path(
-                "<int:pk>/executory/",
-                view(self.executory_view),
-                name="conventions_deliberation_executory",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _deliberation(self, request, pk) -> Deliberation:
-        deliberation = get_object_or_404(Deliberation, pk=pk)
-        if not self.has_view_permission(request, deliberation):
-            raise PermissionDenied
-        return deliberation
-
-    def pdf_view(self, request, pk):
-        deliberation = self._deliberation(request, pk)
-        try:
-            content = rendering.render_pdf(deliberation)
-        except ValidationError as error:
-            _report(request, error)
-            return HttpResponseRedirect(deliberation.get_absolute_url())
-        response = HttpResponse(content, content_type="application/pdf")
-        name = (deliberation.number or f"projet-{deliberation.pk}").replace(" ", "")
-        response["Content-Disposition"] = f'inline; filename="deliberation-{name}.pdf"'
-        return response
-
-    def _form_view(self, request, pk, form_class, title, run):
-        deliberation = self._deliberation(request, pk)
-        if not has_role(request.user, Role.ASSEMBLY_SECRETARIAT):
-            raise PermissionDenied
-        form = form_class(request.POST or None)
-        for field in form.fields.values():
-            # The staff pages' forms, with the admin's calendar for dates.
-            if isinstance(field, forms.DateField):
-                field.widget = admin.widgets.AdminDateWidget()
-        if request.method == "POST" and form.is_valid():
-            try:
-                run(deliberation, form.cleaned_data)
+                services.document_send(document=agreement, user=request.user)
             except ValidationError as error:
                 _report(request, error)
             else:
-                messages.success(request, f"{deliberation} : {title.lower()} enregistré(e).")
-                return HttpResponseRedirect(deliberation.get_absolute_url())
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": deliberation,
-            "title": f"{title} — {deliberation}",
-            "form": form,
-        }
-        return TemplateResponse(request, "conventions/admin/deliberation_form.html", context)
+                messages.success(request, f"{agreement} : envoyée pour signature.")
 
-    def place_view(self, request, pk):
-        def run(deliberation, data):
-            services.deliberation_place_on_session(
-                deliberation=deliberation,
-                session=data["session"],
-                number=data["number"],
+
+@admin.register(Amendment)
+class AmendmentAdmin(SignedDocumentAdmin):
+    list_display = ["__str__", "status", "amount_change", "new_end_date", "authority_signed_on"]
+    list_filter = ["status"]
+
+    def get_fields(self, request, obj=None):
+        editable = ["agreement", "reason", "amount_change", "new_end_date"]
+        return editable if obj is None else ["number", *editable, *self.SIGNATURE_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["number", "agreement", "reason", "amount_change", "new_end_date"] + (
+            self.SIGNATURE_FIELDS
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        data = form.cleaned_data
+        try:
+            saved = services.amendment_create(
+                agreement=data["agreement"],
                 user=request.user,
+                reason=data["reason"],
+                amount_change=data["amount_change"],
+                new_end_date=data.get("new_end_date"),
             )
-
-        return self._form_view(request, pk, PlaceOnSessionForm, "Inscription à une séance", run)
-
-    def vote_view(self, request, pk):
-        def run(deliberation, data):
-            record_vote(deliberation, request.user, data)
-
-        return self._form_view(request, pk, VoteForm, "Vote", run)
-
-    def executory_view(self, request, pk):
-        def run(deliberation, data):
-            services.deliberation_set_executory(
-                deliberation=deliberation, date=data["date"], user=request.user
-            )
-
-        return self._form_view(request, pk, ExecutoryForm, "Date exécutoire", run)
-
-
-# Agreement templates, agreements and amendments: their own module.
-from . import agreement_admin  # noqa: E402, F401
+        except ValidationError as error:
+            _report(request, error)
+            raise
+        obj.pk = saved.pk

@@ -2,8 +2,10 @@ from django.apps import AppConfig
 
 
 class ConventionsConfig(AppConfig):
+    """Agreements (conventions), their templates, amendments and signatures."""
+
     name = "conventions"
-    verbose_name = "Délibérations et conventions"
+    verbose_name = "Conventions"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the deletion guard)
+        from . import panels  # noqa: F401  (what the lower layers' pages show of agreements)

@@ -15,12 +15,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.formatting import percent
+from deliberations.enums import DeliberationStatus
+from deliberations.models import DeliberationSubsidy, Session
 from subventions import permissions
 from subventions.models import Subsidy
 
-from . import agreement_rendering, agreement_services
-from .enums import DeliberationStatus
-from .models import Agreement, BatchJob, BatchJobStatus, DeliberationSubsidy, Session
+from . import rendering, services
+from .enums import BatchJobStatus
+from .models import Agreement, BatchJob
 
 logger = logging.getLogger(__name__)
 
@@ -88,11 +90,11 @@ def _generate_one(subsidy: Subsidy, user) -> str:
         return "skipped"
     outcome = "regenerated"
     if agreement is None:
-        agreement = agreement_services.agreement_create(subsidy=subsidy, user=user)
+        agreement = services.agreement_create(subsidy=subsidy, user=user)
         outcome = "created"
     # The PDF of an unsigned agreement is built from the current data whenever it is
     # downloaded; building it here checks that every agreement of the session renders.
-    agreement_rendering.build_pdf(agreement)
+    rendering.build_pdf(agreement)
     return outcome
 
 

@@ -1,24 +1,7 @@
-"""Choices of the conventions app: English identifiers, French labels."""
+"""Choices of the conventions app (agreements, amendments, batch jobs): English identifiers,
+French labels."""
 
 from django.db import models
-
-
-class Body(models.TextChoices):
-    """The assembly that votes; its letter is part of the deliberation number."""
-
-    BUREAU = "B", "Bureau"
-    COUNCIL = "C", "Conseil"
-
-
-class DeliberationStatus(models.TextChoices):
-    DRAFT = "brouillon", "Brouillon"
-    ADOPTED = "adoptee", "Adoptée"
-    REJECTED = "rejetee", "Rejetée"
-    WITHDRAWN = "retiree", "Retirée"
-
-
-# Once voted, a deliberation is an act: nothing of it changes any more.
-FROZEN_STATUSES = (DeliberationStatus.ADOPTED, DeliberationStatus.REJECTED)
 
 
 class AgreementStatus(models.TextChoices):
@@ -44,3 +27,10 @@ SIGNED_STATUSES = (AgreementStatus.IN_FORCE, AgreementStatus.CLOSED, AgreementSt
 class SignatureMethod(models.TextChoices):
     PAPER = "papier", "Signature manuscrite (original numérisé)"
     ELECTRONIC = "electronique", "Signature électronique (PAdES)"
+
+
+class BatchJobStatus(models.TextChoices):
+    PENDING = "en_attente", "En attente"
+    RUNNING = "en_cours", "En cours"
+    DONE = "terminee", "Terminée"
+    FAILED = "echec", "Terminée avec des erreurs"

@@ -1,220 +1,344 @@
-"""The deliberation text in three outputs (plain text, HTML, PDF), from one plain context.
+"""The agreement and amendment documents: one plain context, the template's text, a PDF.
 
-`deliberation_context` is the only place that reads the data; the legal prose lives in
-templates/conventions/deliberation/ (shared sentences under sentences/, included by both
-the text and the HTML body) and templates/conventions/pdf/. Once the deliberation is
-voted, its stored text, HTML and PDF are served instead of being rendered again.
+`agreement_context` is the only place that reads the data for the template's articles
+(plain values only: the legal department's text never reaches a model). The layout
+around the articles — header, parties, « Fait à … », signature blocks — lives in
+templates/conventions/agreement/pdf/. Once the authority has signed, the signed PDF is
+served as kept, byte for byte, and nothing is rendered again.
 """
 
+import datetime
 import re
-from collections import OrderedDict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.template.loader import render_to_string
+from django.conf import settings
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
-from core.pdf import render_to_pdf
+from core.pdf import render_document
+from deliberations.selectors import granting_deliberation
+from subventions.enums import PaymentTerms
 from subventions.models import Authority, Subsidy
 
-from . import selectors
-from .enums import DeliberationStatus
-from .models import Deliberation
+from . import templating
+from .models import Agreement, AgreementTemplate, Amendment
 
-TEXT_TEMPLATE = "conventions/deliberation/document.txt"
-HTML_TEMPLATE = "conventions/deliberation/document.html"
-PAGE_TEMPLATE = "conventions/deliberation/page.html"
-PDF_TEMPLATE = "conventions/pdf/deliberation.html"
-CERTIFICATE_TEXT = "conventions/deliberation/sentences/certificate.txt"
-
-FINANCING_SAME, FINANCING_UP, FINANCING_DOWN, FINANCING_FIRST = "same", "up", "down", "first"
+AGREEMENT_PDF = "conventions/agreement/pdf/agreement.html"
+AMENDMENT_PDF = "conventions/agreement/pdf/amendment.html"
+# The element the authority's visible electronic signature is drawn in.
+SIGNATURE_BOX_ID = "authority-signature-box"
+CSS_PX_TO_PT = 0.75
 
 
-def _cofunding_entries(subsidy: Subsidy) -> list[dict]:
-    """The co-funding plan as the sentence names it: one entry per partner, summed over
-    its lines; a line with several partners is one entry of its own."""
-    entries: OrderedDict = OrderedDict()
-    for line in subsidy.cofundings.all():
-        partners = [link.partner for link in line.partner_links.all()]
-        if len(partners) == 1:
-            key = ("partner", partners[0].pk)
-            entry = entries.setdefault(
-                key,
-                {
-                    "name": partners[0].name_with_article,
-                    "partners": [],
-                    "amount": Decimal("0"),
-                    "lines": 0,
-                    "total": False,
-                },
-            )
-        else:
-            entry = entries.setdefault(
-                ("line", line.pk),
-                {
-                    "name": line.group_label,
-                    "partners": [partner.name_with_article for partner in partners],
-                    "amount": Decimal("0"),
-                    "lines": 0,
-                    "total": False,
-                },
-            )
-        entry["amount"] += line.amount
-        entry["lines"] += 1
-        entry["total"] = entry["total"] or line.is_total or entry["lines"] > 1
-    return list(entries.values())
+def report_due_date(year: int) -> datetime.date:
+    """30 June of the year after the financed one (DESIGN.md §4.4)."""
+    return datetime.date(year + 1, 6, 30)
 
 
-def _financing_change(subsidy: Subsidy, previous: Subsidy | None) -> tuple[str, Decimal | None]:
-    if previous is None or previous.amount is None:
-        return FINANCING_FIRST, None
-    difference = subsidy.amount - previous.amount
-    if difference > 0:
-        return FINANCING_UP, difference
-    if difference < 0:
-        return FINANCING_DOWN, -difference
-    return FINANCING_SAME, Decimal("0")
+def _instalments_from_schedule(subsidy: Subsidy) -> list[dict] | None:
+    """The subsidy's payment schedule (subventions' PaymentInstalment), when it has one."""
+    related = getattr(subsidy, "instalments", None)
+    if related is None:  # the money models are not installed
+        return None
+    rows = [
+        {
+            "position": instalment.position,
+            "label": instalment.label,
+            "amount": instalment.amount,
+            "condition": instalment.get_condition_display(),
+            "due_date": instalment.due_date,
+        }
+        for instalment in related.order_by("position")
+    ]
+    return rows or None
 
 
-def _subsidy_context(subsidy: Subsidy, *, with_financing: bool) -> dict:
+def instalments_context(subsidy: Subsidy, amount: Decimal) -> list[dict]:
+    """Article 4's schedule: the subsidy's instalments, or else the single payment at
+    signature that its payment terms imply. The one place to switch between the two."""
+    rows = _instalments_from_schedule(subsidy)
+    if rows:
+        return rows
+    label = (
+        "Versement unique"
+        if subsidy.payment_terms == PaymentTerms.SINGLE
+        else "Versement à la signature"
+    )
+    return [
+        {
+            "position": 1,
+            "label": label,
+            "amount": amount,
+            "condition": "À la signature de la convention",
+            "due_date": None,
+        }
+    ]
+
+
+def _party(name, name_with_article, siret, address, postal_code, city) -> dict:
+    return {
+        "name": name,
+        "name_with_article": name_with_article,
+        "siret": siret,
+        "address": address,
+        "address_lines": [line.strip() for line in address.splitlines() if line.strip()],
+        "postal_code": postal_code,
+        "city": city,
+    }
+
+
+def _group(value: str, size: int = 4) -> str:
+    return " ".join(value[i : i + size] for i in range(0, len(value), size))
+
+
+def agreement_context(agreement: Agreement) -> dict:
+    """Everything an agreement template may show, as plain values (no model instances)."""
+    subsidy = agreement.subsidy
     beneficiary = subsidy.beneficiary
-    context = {
-        "beneficiary": beneficiary.name_with_article,
-        "beneficiary_name": str(beneficiary),
-        "legal_form": beneficiary.legal_form,
-        "year": subsidy.year,
-        "object": subsidy.object,
-        "amount": subsidy.amount,
-        "section": subsidy.get_section_display().lower(),
-        "requires_agreement": subsidy.requires_agreement,
-    }
-    if with_financing:
-        previous = subsidy.previous_subsidy
-        change, difference = _financing_change(subsidy, previous)
-        context.update(
-            change=change,
-            difference=difference,
-            previous_year=previous.year if previous else None,
-            projected_budget=subsidy.projected_budget,
-            budget_share=subsidy.budget_share,
-            axes=[
-                {"position": axis.position, "title": axis.title, "description": axis.description}
-                for axis in subsidy.axes.all()
-            ],
-            cofundings=_cofunding_entries(subsidy),
-        )
-    return context
-
-
-def deliberation_context(deliberation: Deliberation) -> dict:
-    """Everything the deliberation templates show, as plain values (no model instances)."""
-    subsidies = selectors.deliberation_subsidies(deliberation)
-    single = len(subsidies) == 1
-    rows = [_subsidy_context(subsidy, with_financing=single) for subsidy in subsidies]
     authority = Authority.current()
-    session = deliberation.session
-    sections = list(dict.fromkeys(row["section"] for row in rows))
-    decisions = ["support", "grant"]
-    if any(row["requires_agreement"] for row in rows):
-        decisions.append("sign")
-    decisions.append("charge")
-    status = deliberation.status
+    deliberation = granting_deliberation(subsidy)
+    session = deliberation.session if deliberation else None
+    amount = subsidy.amount_awarded if subsidy.amount_awarded is not None else subsidy.amount
     return {
-        "number": deliberation.number,
-        "body": session.body if session else "",
-        "body_label": session.get_body_display() if session else "",
-        "session_date": session.date if session else None,
-        "policy_area": deliberation.policy_area.label,
-        "title": deliberation.title,
-        "preamble": deliberation.preamble,
-        "context": deliberation.context,
-        "partnership_description": deliberation.partnership_description,
-        "previous_year_activity": deliberation.previous_year_activity,
-        "axes_introduction": deliberation.axes_introduction,
-        "authority": authority.name_with_article if authority else "la collectivité",
-        "single": single,
-        "subsidy": rows[0] if single else None,
-        "subsidies": rows,
-        "year": max((row["year"] for row in rows), default=None),
-        "total": sum((row["amount"] or Decimal("0") for row in rows), Decimal("0")),
-        "budget_sections": sections,
-        "decisions": decisions,
-        "vote": {
-            "voted": status in (DeliberationStatus.ADOPTED, DeliberationStatus.REJECTED),
-            "adopted": status == DeliberationStatus.ADOPTED,
-            "unanimous": deliberation.unanimous,
-            "votes_for": deliberation.votes_for,
-            "votes_against": deliberation.votes_against,
-            "abstentions": deliberation.abstentions,
-            "non_participants": deliberation.non_participant_names,
+        "number": agreement.number,
+        "year": subsidy.year,
+        "title": subsidy.title,
+        "object": subsidy.object,
+        "authority": {
+            **_party(
+                authority.name,
+                authority.name_with_article,
+                authority.siret,
+                authority.address,
+                authority.postal_code,
+                authority.city,
+            ),
+            "legal_name": authority.name,
+            "president_name": authority.president_name,
+            "president_title": authority.president_title,
+            "seat_city": authority.seat_city,
+            "administrative_court": authority.administrative_court,
         },
-        "executory_date": deliberation.executory_date,
+        "beneficiary": {
+            **_party(
+                str(beneficiary),
+                beneficiary.name_with_article,
+                beneficiary.siret,
+                beneficiary.address,
+                beneficiary.postal_code,
+                beneficiary.city,
+            ),
+            "legal_name": beneficiary.legal_name,
+            "short_name": beneficiary.short_name,
+            "legal_form": beneficiary.get_legal_form_display(),
+            "rna": beneficiary.rna,
+            "representative_name": beneficiary.representative_name,
+            "representative_title": beneficiary.representative_title,
+            "iban": _group(beneficiary.iban),
+            "bic": beneficiary.bic,
+            "republican_commitment_date": beneficiary.republican_commitment_date,
+        },
+        "deliberation": {
+            "number": deliberation.number if deliberation else "",
+            "body": session.get_body_display() if session else "",
+            "session_date": session.date if session else None,
+            "executory_date": deliberation.executory_date if deliberation else None,
+            "title": deliberation.title if deliberation else "",
+        },
+        "signatories": signatories(agreement),
+        "amount": amount,
+        "projected_budget": subsidy.projected_budget,
+        "budget_share": subsidy.budget_share,
+        "section": subsidy.get_section_display().lower(),
+        "payment_terms": subsidy.get_payment_terms_display(),
+        "instalments": instalments_context(subsidy, amount),
+        "axes": [
+            {"position": axis.position, "title": axis.title, "description": axis.description}
+            for axis in subsidy.axes.all()
+        ],
+        "start_date": agreement.start_date,
+        "end_date": agreement.end_date,
+        "report_due_date": report_due_date(agreement.end_date.year),
+        "threshold": settings.AGREEMENT_THRESHOLD,
     }
 
 
-_BLANK_LINES = re.compile(r"\n{3,}")
-_TRAILING_SPACES = re.compile(r"[ \t]+\n")
-
-
-def _tidy(text: str) -> str:
-    """Template tags leave blank lines and trailing spaces: at most one blank line."""
-    text = _TRAILING_SPACES.sub("\n", text)
-    return _BLANK_LINES.sub("\n\n", text).strip() + "\n"
-
-
-def build_text(context: dict) -> str:
-    return _tidy(render_to_string(TEXT_TEMPLATE, context))
-
-
-def build_html(context: dict) -> str:
-    return render_to_string(HTML_TEMPLATE, context)
-
-
-def _certificate(deliberation: Deliberation) -> dict:
-    return {"executory_date": deliberation.executory_date}
-
-
-def render_text(deliberation: Deliberation) -> str:
-    """The plain text: frozen once voted, then certified executory when it is."""
-    if deliberation.is_frozen and deliberation.text:
-        body = deliberation.text
-    else:
-        body = build_text(deliberation_context(deliberation))
-    certificate = render_to_string(CERTIFICATE_TEXT, _certificate(deliberation)).strip()
-    return body + (f"\n{certificate}\n" if certificate else "")
-
-
-def _page_context(deliberation: Deliberation, body_html: str) -> dict:
-    session = deliberation.session
+def signatories(document: Agreement | Amendment) -> dict:
+    """Who signs for each party: as recorded on the document, else the representatives."""
+    agreement = document.agreement if isinstance(document, Amendment) else document
+    authority = Authority.current()
+    beneficiary = agreement.subsidy.beneficiary
     return {
-        "number": deliberation.number,
-        "body_label": session.get_body_display() if session else "",
-        "session_date": session.date if session else None,
-        "policy_area": deliberation.policy_area.label,
-        "title": deliberation.title,
-        "body_html": body_html,
-        **_certificate(deliberation),
+        "authority": {
+            "name": document.authority_signatory_name or authority.president_name,
+            "title": document.authority_signatory_title or authority.president_title,
+        },
+        "beneficiary": {
+            "name": document.beneficiary_signatory_name or beneficiary.representative_name,
+            "title": document.beneficiary_signatory_title or beneficiary.representative_title,
+        },
     }
 
 
-def render_html_body(deliberation: Deliberation) -> str:
-    """The HTML body (no header): frozen once voted, else generated now (admin preview)."""
-    if deliberation.is_frozen and deliberation.html:
-        return deliberation.html
-    return build_html(deliberation_context(deliberation))
+_BLOCKS = re.compile(r"\n\s*\n")
 
 
-def render_html(deliberation: Deliberation) -> str:
-    """A standalone HTML page of the deliberation."""
-    context = _page_context(deliberation, render_html_body(deliberation))
-    return render_to_string(PAGE_TEMPLATE, context)
+def paragraphs(text: str) -> str:
+    """Rendered article text → HTML: blank lines part paragraphs, « - » lines make a list,
+    a block starting with a tag (a table) is kept as written."""
+    html = []
+    for block in _BLOCKS.split(text.strip()):
+        block = block.strip()
+        if not block:
+            continue
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if block.startswith("<"):
+            html.append(block)
+        elif all(line.startswith("- ") for line in lines):
+            items = "".join(f"<li>{line[2:]}</li>" for line in lines)
+            html.append(f"<ul>{items}</ul>")
+        else:
+            prose = [line for line in lines if not line.startswith("- ")]
+            items = [line[2:] for line in lines if line.startswith("- ")]
+            html.append(f"<p>{'<br>'.join(prose)}</p>")
+            if items:
+                html.append("<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+    return "".join(html)
 
 
-def build_pdf(deliberation: Deliberation, body_html: str) -> bytes:
-    """The PDF of a deliberation around the given HTML body (frozen or freshly built)."""
-    return render_to_pdf(PDF_TEMPLATE, _page_context(deliberation, body_html))
+def template_parts(template: AgreementTemplate, context: dict) -> dict:
+    """The template version rendered with `context`: title, visas, preamble, articles."""
+    visas = templating.render(template.visas, context)
+    return {
+        "title": templating.render(template.title, context),
+        "visas": [mark_safe(line.strip()) for line in visas.splitlines() if line.strip()],
+        "preamble": mark_safe(paragraphs(templating.render(template.preamble, context))),
+        "articles": [
+            {
+                "position": article.position,
+                "heading": mark_safe(templating.render(article.heading, context)),
+                "html": mark_safe(paragraphs(templating.render(article.body, context))),
+            }
+            for article in template.articles.all()
+        ],
+    }
 
 
-def render_pdf(deliberation: Deliberation) -> bytes:
-    """The PDF: the stored one, byte for byte, once voted; otherwise built now."""
-    if deliberation.is_frozen and deliberation.pdf:
-        return deliberation.frozen_pdf_bytes()
-    return build_pdf(deliberation, render_html_body(deliberation))
+def _logo_url(authority: Authority) -> str:
+    return authority.logo.url if authority and authority.logo else ""
+
+
+def _page_context(document: Agreement | Amendment, context: dict) -> dict:
+    authority = Authority.current()
+    return {
+        "document": {
+            "number": context["number"],
+            "signed_on": document.authority_signed_on,
+            "seat_city": authority.seat_city,
+        },
+        "context": context,
+        "logo_url": _logo_url(authority),
+        "signature_box_id": SIGNATURE_BOX_ID,
+    }
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    # Where the authority's signature goes: page index (from 0) and (x1, y1, x2, y2) in
+    # PDF points from the bottom-left corner, as pyHanko expects.
+    signature_page: int
+    signature_box: tuple[int, int, int, int]
+
+
+def _signature_box(document) -> tuple[int, tuple[int, int, int, int]]:
+    """Find the signature element in WeasyPrint's layout and convert it to PDF points."""
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or element.get("id") != SIGNATURE_BOX_ID:
+                continue
+            x, y = box.border_box_x(), box.border_box_y()
+            width, height = box.border_width(), box.border_height()
+            page_height = page.height * CSS_PX_TO_PT
+            return index, (
+                round(x * CSS_PX_TO_PT),
+                round(page_height - (y + height) * CSS_PX_TO_PT),
+                round((x + width) * CSS_PX_TO_PT),
+                round(page_height - y * CSS_PX_TO_PT),
+            )
+    raise LookupError(f"No #{SIGNATURE_BOX_ID} in the agreement layout")
+
+
+def _render(template_name: str, page_context: dict) -> RenderedPdf:
+    document = render_document(template_name, page_context)
+    page, box = _signature_box(document)
+    return RenderedPdf(document.write_pdf(), page, box)
+
+
+def agreement_html_context(agreement: Agreement) -> dict:
+    context = agreement_context(agreement)
+    return {
+        **_page_context(agreement, context),
+        "parts": template_parts(agreement.template, context),
+        "empowering": empowering_sentence(context["deliberation"]),
+    }
+
+
+def empowering_sentence(deliberation: dict) -> str:
+    """« dûment habilité par la délibération n° 21 B 0110 du Bureau du 2 avril 2021 »."""
+    from core.formatting import date_text
+
+    if not deliberation["number"]:
+        return ""
+    return conditional_escape(
+        f"dûment habilité par la délibération n° {deliberation['number']} du "
+        f"{deliberation['body']} du {date_text(deliberation['session_date'])}"
+    )
+
+
+def build_agreement_pdf(agreement: Agreement) -> RenderedPdf:
+    """The agreement's PDF generated now, with where its authority signature goes."""
+    return _render(AGREEMENT_PDF, agreement_html_context(agreement))
+
+
+def amendment_html_context(amendment: Amendment) -> dict:
+    agreement = amendment.agreement
+    context = agreement_context(agreement)
+    context["number"] = amendment.reference
+    context["signatories"] = signatories(amendment)
+    current = agreement.subsidy.amount_awarded or Decimal("0")
+    current += sum(
+        (a.amount_change for a in agreement.amendments.signed_by_authority()), Decimal("0")
+    )
+    return {
+        **_page_context(amendment, context),
+        "agreement": {"number": agreement.number, "signed_on": agreement.authority_signed_on},
+        "amendment": {
+            "number": amendment.number,
+            "reason": mark_safe(paragraphs(conditional_escape(amendment.reason))),
+            "amount_change": amendment.amount_change,
+            "amount_change_abs": abs(amendment.amount_change),
+            "new_amount": current + amendment.amount_change,
+            "new_end_date": amendment.new_end_date,
+        },
+        "empowering": empowering_sentence(context["deliberation"]),
+    }
+
+
+def build_amendment_pdf(amendment: Amendment) -> RenderedPdf:
+    return _render(AMENDMENT_PDF, amendment_html_context(amendment))
+
+
+def build_pdf(document: Agreement | Amendment) -> RenderedPdf:
+    if isinstance(document, Amendment):
+        return build_amendment_pdf(document)
+    return build_agreement_pdf(document)
+
+
+def render_pdf(document: Agreement | Amendment) -> bytes:
+    """The current PDF: the signed one, as kept, once the authority has signed; else built."""
+    if document.is_frozen and document.signed_pdf:
+        return document.frozen_pdf_bytes()
+    return build_pdf(document).content

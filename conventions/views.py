@@ -1,104 +1,33 @@
-"""Staff pages of the conventions app: deliberations, sessions, the batch generation of a
-session's agreements and the list of agreements.
+"""Staff pages of the agreements: the list and its exports, the batch generation of a
+session's agreements, and the pages of one agreement or amendment (detail, PDFs,
+signatures) with the page where staff drop any PDF to check its signatures.
 
-Views stay thin: they check the permission (subventions.permissions), validate with the
-forms (conventions.forms) and write through the services (conventions.services,
-conventions.batch); a refusal is shown on the form and nothing is saved. The pages of one
-agreement (detail, PDF, signatures) are conventions.agreement_views.
+Views stay thin: login and permission first (subventions.permissions, 403 with the
+reason), then a form (conventions.forms), then a service (conventions.services,
+conventions.batch). `kind` in the URL is « convention » or « avenant ».
 """
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, DecimalField, Sum
-from django.db.models.functions import Coalesce
-from django.http import HttpResponse, JsonResponse
+from django.db.models import Count
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from core import exports
-from core.formatting import short_date
+from deliberations.models import Session
+from deliberations.selectors import granting_deliberation
 from subventions import permissions
-from subventions.views import apply_service_error, filtered_list, paginate, refuse_unless, require
+from subventions.views import apply_service_error, filtered_list, require
 
-from . import batch, rendering, services
-from .enums import DeliberationStatus
-from .filters import AgreementFilter, DeliberationFilter
-from .forms import (
-    DeliberationTextForm,
-    ExecutoryForm,
-    PlaceDraftForm,
-    PlaceForm,
-    SessionForm,
-    VoteForm,
-    record_vote,
-)
-from .models import EXECUTORY_NOT_ADOPTED, Agreement, BatchJob, Deliberation, Session
-
-MONEY = DecimalField(max_digits=14, decimal_places=2)
-
-
-def deliberation_list_queryset():
-    """Deliberations with their session, policy area, subsidies (prefetched, in table
-    order) and the total they grant: a constant number of queries."""
-    return (
-        Deliberation.objects.select_related("session", "policy_area")
-        .prefetch_related("links__subsidy__beneficiary")
-        .annotate(
-            subsidy_count=Count("links", distinct=True),
-            # What each file is granted: awarded once voted, proposed before.
-            total=Coalesce(
-                Sum(Coalesce("links__subsidy__amount_awarded", "links__subsidy__amount_proposed")),
-                0,
-                output_field=MONEY,
-            ),
-        )
-        # Meta.ordering does not apply to aggregating queries.
-        .order_by("-session__date", "-number", "-pk")
-    )
-
-
-DELIBERATION_COLUMNS = [
-    exports.Column("Numéro", lambda d: d.number),
-    exports.Column("Instance", lambda d: d.session.get_body_display() if d.session else ""),
-    exports.Column("Séance", lambda d: d.session.date if d.session else None),
-    exports.Column("Politique publique", lambda d: d.policy_area.label),
-    exports.Column("Titre", lambda d: d.title),
-    exports.Column("Statut", lambda d: d.get_status_display()),
-    exports.Column(
-        "Bénéficiaires",
-        lambda d: ", ".join(str(link.subsidy.beneficiary) for link in d.links.all()),
-    ),
-    exports.Column(
-        "Dossiers", lambda d: ", ".join(link.subsidy.reference for link in d.links.all())
-    ),
-    exports.Column("Montant total", lambda d: d.total),
-    exports.Column("Exécutoire le", lambda d: d.executory_date),
-]
-
-
-@require("view")
-def deliberation_list(request):
-    filterset = DeliberationFilter(request.GET, queryset=deliberation_list_queryset())
-    return filtered_list(
-        request,
-        filterset=filterset,
-        template="conventions/deliberation_list.html",
-        context={"export_url": "conventions:deliberation_export"},
-    )
-
-
-@require("export")
-def deliberation_export(request, fmt: str):
-    filterset = DeliberationFilter(request.GET, queryset=deliberation_list_queryset())
-    return exports.export_response(
-        fmt, "deliberations", "Délibérations", DELIBERATION_COLUMNS, filterset.qs
-    )
-
+from . import batch, rendering, services, signing
+from .enums import SignatureMethod
+from .filters import AgreementFilter
+from .forms import BeneficiarySignatureForm, ElectronicSignatureForm, PaperSignatureForm, VerifyForm
+from .models import Agreement, Amendment, BatchJob
 
 # Agreements
 
@@ -149,137 +78,13 @@ def agreement_export(request, fmt: str):
     )
 
 
-# Sessions
+# Batch generation of a session's agreements
 
 
-SESSION_SAVED = "La séance « {session} » est enregistrée."
-PLACED = "La délibération {number} est inscrite à la séance."
-TEXT_SAVED = "Le texte de la délibération {deliberation} est enregistré."
-VOTE_SAVED = "Vote enregistré : la délibération {number} est {status}."
-EXECUTORY_SAVED = "La délibération {number} est exécutoire depuis le {date}."
 JOB_STARTED = (
     "Génération des conventions lancée ({total} subvention{plural}) : la progression "
     "s'affiche ci-dessous."
 )
-
-
-@require("view")
-def session_list(request):
-    """Upcoming sessions first (soonest first), then past ones (latest first)."""
-    today = timezone.localdate()
-    sessions = Session.objects.annotate(deliberation_count=Count("deliberations", distinct=True))
-    upcoming = sessions.filter(date__gte=today).order_by("date", "time")
-    past = sessions.filter(date__lt=today).order_by("-date", "-time")
-    page = paginate(request, past)
-    return render(
-        request,
-        "conventions/session_list.html",
-        {"upcoming": upcoming, "page": page, "past": page.object_list, "today": today},
-    )
-
-
-def _session_form(request, session: Session | None):
-    form = SessionForm(request.POST or None, instance=session or Session())
-    if request.method == "POST" and form.is_valid():
-        try:
-            if session is None:
-                session = services.session_create(user=request.user, **form.model_data())
-            else:
-                session = services.session_update(
-                    session=Session.objects.get(pk=session.pk),
-                    user=request.user,
-                    **form.model_data(),
-                )
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, SESSION_SAVED.format(session=session))
-            return redirect("conventions:session_detail", pk=session.pk)
-    return render(request, "conventions/session_form.html", {"form": form, "session": session})
-
-
-@require("manage_sessions")
-@require_http_methods(["GET", "POST"])
-def session_create(request):
-    return _session_form(request, None)
-
-
-@require("manage_sessions")
-@require_http_methods(["GET", "POST"])
-def session_update(request, pk: int):
-    return _session_form(request, get_object_or_404(Session, pk=pk))
-
-
-def session_agenda(session: Session) -> list[Deliberation]:
-    """The session's deliberations in number order, with subsidies and totals."""
-    return list(deliberation_list_queryset().filter(session=session).order_by("number", "pk"))
-
-
-@require("view")
-def session_detail(request, pk: int):
-    session = get_object_or_404(Session, pk=pk)
-    agenda = session_agenda(session)
-    user = request.user
-    can_manage = permissions.can_manage_sessions(user)[0]
-    job = session.batch_jobs.order_by("-created_at", "-pk").first()
-    return render(
-        request,
-        "conventions/session_detail.html",
-        {
-            "session": session,
-            "agenda": [
-                (
-                    deliberation,
-                    # Our templates escape every value they print (conventions/rendering).
-                    mark_safe(rendering.render_html_body(deliberation)),
-                    permissions.can_edit_deliberation_text(user, deliberation)[0],
-                )
-                for deliberation in agenda
-            ],
-            "can_manage": can_manage,
-            "can_generate": permissions.can_generate_agreements(user)[0],
-            "to_generate": len(batch.session_agreement_subsidies(session)),
-            "job": job,
-        },
-    )
-
-
-@require("manage_sessions")
-@require_http_methods(["GET", "POST"])
-def session_place(request, pk: int):
-    """Place proposed subsidies (in a new deliberation) or a draft deliberation on the
-    session; the service numbers it. A refusal is shown on the form, nothing is saved."""
-    session = get_object_or_404(Session, pk=pk)
-    data = request.POST if request.method == "POST" else None
-    is_draft = data is not None and "projet-deliberation" in data
-    place_form = PlaceForm(None if is_draft else data, prefix="inscrire")
-    draft_form = PlaceDraftForm(data if is_draft else None, prefix="projet")
-    form = draft_form if is_draft else place_form
-    if data is not None and form.is_valid():
-        values = form.cleaned_data
-        try:
-            if is_draft:
-                deliberation = services.deliberation_place_on_session(
-                    deliberation=values["deliberation"], session=session, user=request.user
-                )
-            else:
-                deliberation = services.deliberation_create(
-                    user=request.user,
-                    subsidies=values["subsidies"],
-                    title=values["title"],
-                    number=values["number"],
-                    session=session,
-                )
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, PLACED.format(number=deliberation.number))
-            return redirect("conventions:session_detail", pk=session.pk)
-    return render(
-        request,
-        "conventions/session_place.html",
-        {"session": session, "place_form": place_form, "draft_form": draft_form},
-    )
 
 
 @require("generate_agreements")
@@ -295,7 +100,7 @@ def session_agreements(request, pk: int):
             messages.error(request, " ".join(refusal.messages))
         else:
             messages.info(request, JOB_STARTED.format(total=job.total, plural=pluralize(job.total)))
-        return redirect(reverse("conventions:session_detail", args=[session.pk]) + "#lot")
+        return redirect(reverse("deliberations:session_detail", args=[session.pk]) + "#lot")
     return render(
         request,
         "conventions/session_agreements.html",
@@ -315,176 +120,170 @@ def batch_job_status(request, pk: int):
     return JsonResponse(batch.job_status(job))
 
 
-# Deliberations
+# One agreement or amendment
 
 
-def _links_with_agreements(deliberation: Deliberation) -> list[tuple]:
-    links = list(deliberation.links.all())
-    agreements = {
-        agreement.subsidy_id: agreement
-        for agreement in Agreement.objects.filter(subsidy__in=[link.subsidy_id for link in links])
-    }
-    return [(link, agreements.get(link.subsidy_id)) for link in links]
+SIGNED = "{document} : signature de la collectivité enregistrée ; le document est en vigueur."
+BENEFICIARY_SIGNED = "{document} : signature du bénéficiaire enregistrée."
+NO_SUCH_PIECE = "Ce document n'a pas cette pièce."
+PIECES = {"generee": "generated_pdf", "beneficiaire": "beneficiary_scan"}
+KINDS = {"convention": Agreement, "avenant": Amendment}
 
 
-@require("view")
-def deliberation_detail(request, pk: int):
-    deliberation = get_object_or_404(deliberation_list_queryset().select_related("voted_by"), pk=pk)
-    user = request.user
+def _document(kind: str, pk: int):
+    model = KINDS.get(kind)
+    if model is None:
+        raise Http404
+    related = (
+        ["agreement__subsidy__beneficiary"] if model is Amendment else ["subsidy__beneficiary"]
+    )
+    return get_object_or_404(model.objects.select_related(*related), pk=pk)
+
+
+def _kind(document) -> str:
+    return "avenant" if isinstance(document, Amendment) else "convention"
+
+
+def _file_name(document) -> str:
+    return getattr(document, "reference", None) or document.number
+
+
+def _signature_reports(document) -> list | None:
+    """What verify_pdf says of the stored PDF signed electronically, shown on the page."""
+    if document.signature_method != SignatureMethod.ELECTRONIC or not document.signed_pdf:
+        return None
+    with document.signed_pdf.open("rb") as handle:
+        try:
+            return signing.verify_pdf(handle.read())
+        except ValidationError:
+            return []
+
+
+@require("view_agreements")
+def agreement_detail(request, kind: str, pk: int):
+    document = _document(kind, pk)
+    agreement = document.agreement if isinstance(document, Amendment) else document
     return render(
         request,
-        "conventions/deliberation_detail.html",
+        "conventions/agreement/detail.html",
         {
-            "deliberation": deliberation,
-            "preview": mark_safe(rendering.render_html_body(deliberation)),
-            "can_edit_text": permissions.can_edit_deliberation_text(user, deliberation)[0],
-            "can_manage": permissions.can_manage_sessions(user)[0],
-            "links": _links_with_agreements(deliberation),
+            "document": document,
+            "kind": kind,
+            "agreement": agreement,
+            "subsidy": agreement.subsidy,
+            "deliberation": granting_deliberation(agreement.subsidy),
+            "amendments": agreement.amendments.order_by("number"),
+            "signature_reports": _signature_reports(document),
+            "can_sign": permissions.can_sign_agreement(request.user, document)[0],
+            "can_record_beneficiary": permissions.can_record_beneficiary_signature(
+                request.user, document
+            )[0],
         },
     )
 
 
-@require("view")
-def deliberation_pdf(request, pk: int):
-    """The PDF: the adopted one exactly as frozen (its SHA-256 checked), else built now."""
-    deliberation = get_object_or_404(Deliberation.objects.select_related("session"), pk=pk)
-    try:
-        content = rendering.render_pdf(deliberation)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("conventions:deliberation_detail", pk=deliberation.pk)
-    name = (deliberation.number or f"projet-{deliberation.pk}").replace(" ", "")
+@require("view_agreements")
+def agreement_pdf(request, kind: str, pk: int):
+    """The current PDF (the signed one once signed); `?piece=generee|beneficiaire` for the
+    other kept files."""
+    document = _document(kind, pk)
+    piece = request.GET.get("piece")
+    if piece:
+        field = PIECES.get(piece)
+        file = getattr(document, field) if field else None
+        if not file:
+            raise Http404(NO_SUCH_PIECE)
+        with file.open("rb") as handle:
+            content = handle.read()
+        name = f"{_file_name(document)}-{piece}.pdf"
+    else:
+        content = rendering.render_pdf(document)
+        name = f"{_file_name(document)}.pdf"
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="deliberation-{name}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-STEP_TEMPLATE = "conventions/deliberation_step.html"
-
-
-def _deliberation_step(request, pk, *, form, step: dict, refusal: str | None, run, done):
-    """A page with one form for one deliberation: show it, run the service on POST, show
-    the service's refusal on the form (nothing saved) or go back to the deliberation."""
-    deliberation = get_object_or_404(Deliberation.objects.select_related("session"), pk=pk)
-    if request.method == "POST" and refusal is None and form.is_valid():
+@require("sign_agreement")
+def agreement_sign(request, kind: str, pk: int):
+    """The authority signs: the scan of the paper original, or electronically (PAdES)."""
+    document = _document(kind, pk)
+    paper = PaperSignatureForm(prefix="papier")
+    electronic = ElectronicSignatureForm(prefix="electronique")
+    if request.method == "POST":
+        method = request.POST.get("method")
         try:
-            deliberation = run(deliberation, form.cleaned_data)
+            if method == "papier":
+                paper = PaperSignatureForm(request.POST, request.FILES, prefix="papier")
+                if paper.is_valid():
+                    services.document_sign_paper(
+                        document=document,
+                        user=request.user,
+                        scan=paper.cleaned_data["scan"],
+                        signed_on=paper.cleaned_data["signed_on"],
+                        beneficiary_signed_on=paper.cleaned_data["beneficiary_signed_on"],
+                    )
+                    messages.success(request, SIGNED.format(document=document))
+                    return redirect("conventions:agreement_detail", kind, pk)
+            elif method == "electronique":
+                electronic = ElectronicSignatureForm(
+                    request.POST, request.FILES, prefix="electronique"
+                )
+                if electronic.is_valid():
+                    services.document_sign_electronic(
+                        document=document,
+                        user=request.user,
+                        p12=electronic.cleaned_data["p12"].read(),
+                        password=electronic.cleaned_data["password"],
+                    )
+                    messages.success(request, SIGNED.format(document=document))
+                    return redirect("conventions:agreement_detail", kind, pk)
         except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, done(deliberation))
-            return redirect("conventions:deliberation_detail", pk=deliberation.pk)
+            apply_service_error(paper if method == "papier" else electronic, error)
     return render(
         request,
-        STEP_TEMPLATE,
-        {
-            **step,
-            "deliberation": deliberation,
-            "form": form,
-            "refusal": refusal,
-            "preview": mark_safe(rendering.render_html_body(deliberation)),
-        },
+        "conventions/agreement/sign.html",
+        {"document": document, "kind": kind, "paper": paper, "electronic": electronic},
     )
 
 
-@require("view")
-@require_http_methods(["GET", "POST"])
-def deliberation_text(request, pk: int):
-    """Edit the title and free sections of a draft (Responsable de service, Secrétariat)."""
-    deliberation = get_object_or_404(Deliberation, pk=pk)
-    allowed, reason = permissions.can_edit_deliberation_text(request.user)
-    refuse_unless((allowed, reason))
-    allowed, reason = permissions.can_edit_deliberation_text(request.user, deliberation)
-    form = DeliberationTextForm(request.POST or None, instance=deliberation)
-
-    def run(deliberation, data):
-        return services.deliberation_update(
-            deliberation=deliberation,
-            user=request.user,
-            **{name: data[name] for name in DeliberationTextForm.Meta.fields},
-        )
-
-    return _deliberation_step(
+@require("record_beneficiary_signature")
+def agreement_beneficiary_signature(request, kind: str, pk: int):
+    document = _document(kind, pk)
+    form = BeneficiarySignatureForm()
+    if request.method == "POST":
+        form = BeneficiarySignatureForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.document_record_beneficiary_signature(
+                    document=document, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, BENEFICIARY_SIGNED.format(document=document))
+                return redirect("conventions:agreement_detail", kind, pk)
+    return render(
         request,
-        pk,
-        form=form,
-        step={
-            "step_title": "Texte de la délibération",
-            "submit_label": "Enregistrer le texte",
-            "intro": "Les sections libres du texte ; le reste (axes, financement, décisions) "
-            "est généré à partir du dossier.",
-        },
-        refusal=None if allowed else reason,
-        run=run,
-        done=lambda d: TEXT_SAVED.format(deliberation=d.number or d.title),
+        "conventions/agreement/beneficiary_signature.html",
+        {"document": document, "kind": kind, "form": form},
     )
 
 
-def _vote_refusal(deliberation: Deliberation) -> str | None:
-    if deliberation.status != DeliberationStatus.DRAFT:
-        return services.NOT_DRAFT.format(
-            status=deliberation.get_status_display().lower(), action="l'enregistrement du vote"
-        )
-    if not deliberation.number:
-        return services.NOT_PLACED
-    return None
-
-
-@require("manage_sessions")
-@require_http_methods(["GET", "POST"])
-def deliberation_vote(request, pk: int):
-    deliberation = get_object_or_404(Deliberation, pk=pk)
-    form = VoteForm(request.POST or None)
-
-    def run(deliberation, data):
-        return record_vote(deliberation, request.user, data)
-
-    return _deliberation_step(
+@require("verify_pdf")
+def pdf_verify(request):
+    """Drop any PDF: each electronic signature, intact or not, who signed and when."""
+    form = VerifyForm()
+    reports = None
+    if request.method == "POST":
+        form = VerifyForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                reports = signing.verify_pdf(form.cleaned_data["file"].read())
+            except ValidationError as error:
+                apply_service_error(form, error)
+    return render(
         request,
-        pk,
-        form=form,
-        step={
-            "step_title": "Enregistrer le vote",
-            "submit_label": "Confirmer le vote",
-            "intro": "À l'unanimité, ou le nombre de voix pour, contre et d'abstentions. "
-            "Une fois le vote enregistré, la délibération est figée.",
-        },
-        refusal=_vote_refusal(deliberation),
-        run=run,
-        done=lambda d: VOTE_SAVED.format(number=d.number, status=d.get_status_display().lower()),
-    )
-
-
-def _executory_refusal(deliberation: Deliberation) -> str | None:
-    if deliberation.status != DeliberationStatus.ADOPTED:
-        return EXECUTORY_NOT_ADOPTED
-    if deliberation.executory_date is not None:
-        return services.EXECUTORY_ALREADY_SET.format(date=short_date(deliberation.executory_date))
-    return None
-
-
-@require("manage_sessions")
-@require_http_methods(["GET", "POST"])
-def deliberation_executory(request, pk: int):
-    deliberation = get_object_or_404(Deliberation, pk=pk)
-    form = ExecutoryForm(request.POST or None, initial={"date": timezone.localdate()})
-
-    def run(deliberation, data):
-        return services.deliberation_set_executory(
-            deliberation=deliberation, date=data["date"], user=request.user
-        )
-
-    return _deliberation_step(
-        request,
-        pk,
-        form=form,
-        step={
-            "step_title": "Date exécutoire",
-            "submit_label": "Enregistrer la date exécutoire",
-            "intro": "La date à laquelle l'acte a été transmis au préfet et publié ; le PDF "
-            "est certifié exécutoire à cette date, une seule fois.",
-        },
-        refusal=_executory_refusal(deliberation),
-        run=run,
-        done=lambda d: EXECUTORY_SAVED.format(number=d.number, date=short_date(d.executory_date)),
+        "conventions/agreement/verify.html",
+        {"form": form, "reports": reports, "no_signature": signing.NO_SIGNATURE},
     )

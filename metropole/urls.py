@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from subventions.views import dashboard
+from pilotage.views import dashboard
 
 admin.site.site_header = "Subventions — administration"
 admin.site.site_title = "Subventions"
@@ -14,9 +14,10 @@ urlpatterns = [
     # login, logout, password change and reset (French templates in templates/registration/)
     path("compte/", include("django.contrib.auth.urls")),
     # Open data, public (no login); the read API, token or staff session.
-    path("donnees-ouvertes/", include("subventions.public_urls")),
-    path("api/", include("subventions.api.urls")),
+    path("donnees-ouvertes/", include("pilotage.opendata.urls")),
+    path("api/", include("pilotage.api.urls")),
     path("", dashboard, name="dashboard"),
     path("", include("subventions.urls")),
+    path("", include("deliberations.urls")),
     path("", include("conventions.urls")),
 ]

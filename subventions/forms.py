@@ -9,14 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import (
-    ActionAxis,
-    Beneficiary,
-    CoFunding,
-    FundingPartner,
-    Subsidy,
-    funding_plan_error,
-)
+from .models import ActionAxis, Beneficiary, CoFunding, FundingPartner, Subsidy, funding_plan_error
 from .services import FROZEN_FIELDS, is_editable
 
 SPACES = (" ", "\u00a0", "\u202f")

@@ -42,7 +42,7 @@ CLOSED_STATUSES = (SubsidyStatus.REJECTED, SubsidyStatus.WITHDRAWN, SubsidyStatu
 # Responsable de service edits the draft text (conventions.services lets both do it).
 SECRETARIAT = (Role.ASSEMBLY_SECRETARIAT,)
 TEXT_EDITORS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
-# Who prepares agreements (conventions.agreement_services.PREPARERS).
+# Who prepares agreements (conventions.services.PREPARERS).
 AGREEMENT_PREPARERS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
 # The Signataire signs for the authority; those who prepare agreements or sign them record
 # the date the beneficiary signed (and its scan).
@@ -96,7 +96,7 @@ def can_manage_sessions(user, obj=None) -> Answer:
 
 def can_edit_deliberation_text(user, obj=None) -> Answer:
     """The free sections of a deliberation, while it is a draft."""
-    from conventions.enums import DeliberationStatus
+    from deliberations.enums import DeliberationStatus
 
     allowed, reason = _roles(user, TEXT_EDITORS, TEXT_EDITORS_ONLY)
     if allowed and obj is not None and obj.status != DeliberationStatus.DRAFT:
@@ -116,7 +116,7 @@ def can_view_agreements(user, obj=None) -> Answer:
 
 def can_sign_agreement(user, obj=None) -> Answer:
     """Sign an agreement or amendment for the authority (scanned original or electronic)."""
-    from conventions.agreement_services import ALREADY_SIGNED_BY_AUTHORITY, SIGNATORY_ONLY
+    from conventions.services import ALREADY_SIGNED_BY_AUTHORITY, SIGNATORY_ONLY
 
     allowed, reason = _roles(user, SIGNATORIES, SIGNATORY_ONLY)
     if allowed and obj is not None and obj.is_frozen:
@@ -126,7 +126,7 @@ def can_sign_agreement(user, obj=None) -> Answer:
 
 def can_record_beneficiary_signature(user, obj=None) -> Answer:
     """Record that the beneficiary signed an agreement or amendment."""
-    from conventions.agreement_services import ALREADY_SIGNED_BY_BENEFICIARY
+    from conventions.services import ALREADY_SIGNED_BY_BENEFICIARY
 
     allowed, reason = _roles(user, BENEFICIARY_RECORDERS, BENEFICIARY_RECORDERS_ONLY)
     if allowed and obj is not None and obj.beneficiary_signed_on is not None:

@@ -59,7 +59,7 @@ def save_validated(instance: Model, user=None) -> Model:
     """full_clean() then save(), the history row signed by `user`: every service write.
 
     Shared by the services of both apps (subventions.payments, conventions.services,
-    conventions.agreement_services), so that no write skips validation.
+    conventions.services), so that no write skips validation.
     """
     instance.full_clean()
     if user is not None and user.is_authenticated:

@@ -89,33 +89,6 @@ def filtered_list(request, *, filterset, template: str, context: dict):
     )
 
 
-# Dashboard
-
-
-@require("view")
-def dashboard(request):
-    from conventions.filters import AWAITING_SIGNATURE
-
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("exercice", today.year))
-    except ValueError:
-        year = today.year
-    figures = selectors.dashboard_figures(year, today)
-    return render(
-        request,
-        "subventions/dashboard.html",
-        {
-            "figures": figures,
-            "sessions": selectors.next_sessions(today),
-            "today": today,
-            "active_statuses": selectors.ACTIVE_STATUSES,
-            "voted_statuses": selectors.VOTED_STATUSES,
-            "awaiting_signature": AWAITING_SIGNATURE,
-        },
-    )
-
-
 # Subsidies
 
 

@@ -18,7 +18,6 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from conventions import rendering
 from core.management.base import (
     FrenchCommand,
     atomic_output,
@@ -26,19 +25,21 @@ from core.management.base import (
     french_argument_error,
     write_output,
 )
+from deliberations import rendering
 from tests.conventions.factories import PDF
+from tests.pilotage.opendata_helpers import published_subsidy
 from tests.subventions.factories import AuthorityFactory
-from tests.subventions.opendata_helpers import published_subsidy
 
 COMMANDS = {
-    "subventions": ["export_scdl", "import_scdl", "load_demo", "send_reminders"],
+    "subventions": ["send_reminders"],
+    "deliberations": ["render_deliberation"],
     "conventions": [
         "create_demo_certificate",
         "render_agreement",
-        "render_deliberation",
         "sign_agreement",
         "verify_pdf",
     ],
+    "pilotage": ["export_scdl", "import_scdl", "load_demo"],
 }
 UNKNOWN = "Arguments non reconnus : --bogus"
 P12_PASSWORD = "--p12, --password-env"

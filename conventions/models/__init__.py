@@ -1,7 +1,7 @@
 """Models of the conventions app, one module per concern.
 
-`deliberations` holds sessions and deliberations, `agreements` the agreement templates,
-agreements and amendments. Every name is re-exported here: import from
+`agreements` holds the agreement templates, agreements and amendments, `batch` the batch
+jobs that generate a session's agreements. Every name is re-exported here: import from
 `conventions.models`.
 """
 
@@ -21,35 +21,9 @@ from .agreements import (
     get_private_storage,
     private_storage,
 )
-from .batch import BatchJob, BatchJobStatus
-from .deliberations import (
-    DELIBERATION_FROZEN,
-    EXECUTORY_NOT_ADOPTED,
-    NUMBER_INVALID,
-    NUMBER_NOT_MATCHING_SESSION,
-    NUMBER_PATTERN,
-    NUMBER_TAKEN,
-    NUMBER_WITHOUT_SESSION,
-    PDF_TAMPERED,
-    Deliberation,
-    DeliberationQuerySet,
-    DeliberationSubsidy,
-    Session,
-)
+from .batch import BatchJob
 
 __all__ = [
-    "DELIBERATION_FROZEN",
-    "EXECUTORY_NOT_ADOPTED",
-    "NUMBER_INVALID",
-    "NUMBER_NOT_MATCHING_SESSION",
-    "NUMBER_PATTERN",
-    "NUMBER_TAKEN",
-    "NUMBER_WITHOUT_SESSION",
-    "PDF_TAMPERED",
-    "Deliberation",
-    "DeliberationQuerySet",
-    "DeliberationSubsidy",
-    "Session",
     # agreements
     "AMENDMENT_CHANGES_NOTHING",
     "AMENDMENT_NUMBER_TAKEN",
@@ -67,5 +41,4 @@ __all__ = [
     "private_storage",
     # batch jobs
     "BatchJob",
-    "BatchJobStatus",
 ]

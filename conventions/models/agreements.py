@@ -42,7 +42,7 @@ AMENDMENT_CHANGES_NOTHING = "Un avenant modifie le montant ou la période de val
 
 # One private storage for every private file of the project (core.files): signed
 # agreements, scans and generated agreements (which show an IBAN) are served only by the
-# permission-checked views of conventions.agreement_views.
+# permission-checked views of conventions.views.
 private_storage = files.private_storage()
 
 

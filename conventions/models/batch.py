@@ -9,12 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-
-class BatchJobStatus(models.TextChoices):
-    PENDING = "en_attente", "En attente"
-    RUNNING = "en_cours", "En cours"
-    DONE = "terminee", "Terminée"
-    FAILED = "echec", "Terminée avec des erreurs"
+from ..enums import BatchJobStatus
 
 
 class BatchJob(models.Model):
@@ -25,7 +20,7 @@ class BatchJob(models.Model):
 
     kind = models.CharField("traitement", max_length=40, choices=KINDS)
     session = models.ForeignKey(
-        "conventions.Session",
+        "deliberations.Session",
         verbose_name="séance",
         on_delete=models.CASCADE,
         related_name="batch_jobs",

@@ -34,7 +34,9 @@ INSTALLED_APPS = [
     "simple_history",
     "core",
     "subventions",
+    "deliberations",
     "conventions",
+    "pilotage",
 ]
 
 MIDDLEWARE = [
@@ -134,7 +136,7 @@ SUBVENTIONS_BUDGET_OVERRUN = env.str(
     "SUBVENTIONS_BUDGET_OVERRUN", default="refuse", choices=["refuse", "warn"]
 )
 
-# Read-only API (subventions.api): token or staff session; staff with view permissions.
+# Read-only API (pilotage.api): token or staff session; staff with view permissions.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -648,7 +648,7 @@ class Subsidy(models.Model):
 
         Nothing is paid and no agreement is signed before it (DESIGN.md §4.3).
         """
-        from conventions.enums import DeliberationStatus
+        from deliberations.enums import DeliberationStatus
 
         adopted = self.deliberations.filter(
             status=DeliberationStatus.ADOPTED, executory_date__isnull=False
@@ -761,7 +761,7 @@ class Subsidy(models.Model):
         field=status,
         source=SubsidyStatus.VOTED,
         target=SubsidyStatus.AGREEMENT_SIGNED,
-        # Fired by the agreement's signature (conventions.agreement_services), never on a
+        # Fired by the agreement's signature (conventions.services), never on a
         # clerk's word alone: the signed agreement must exist.
         conditions=[has_signed_agreement],
         permission=only_roles(Role.SIGNATORY),

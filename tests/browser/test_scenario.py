@@ -15,15 +15,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from conventions import services as deliberation_services
-from conventions.enums import Body
-from conventions.models import (
-    DEFAULT_TEMPLATE_NAME,
-    Agreement,
-    AgreementTemplate,
-    BatchJob,
-    BatchJobStatus,
-)
+from conventions.enums import BatchJobStatus
+from conventions.models import DEFAULT_TEMPLATE_NAME, Agreement, AgreementTemplate, BatchJob
+from deliberations import services as deliberation_services
+from deliberations.enums import Body
 from subventions.enums import Role, SubsidyStatus
 from subventions.models import Beneficiary, Subsidy
 from tests.browser.conftest import assert_every_field_labelled, log_in, log_out

@@ -12,8 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from conventions.models import BatchJob, BatchJobStatus, Deliberation
-from subventions.demo import DEMO_PASSWORD
+from conventions.enums import BatchJobStatus
+from conventions.models import BatchJob
+from deliberations.models import Deliberation
+from pilotage.demo import DEMO_PASSWORD
 from subventions.models import Subsidy
 from tests.browser.conftest import log_in
 

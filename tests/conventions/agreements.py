@@ -5,9 +5,9 @@ import functools
 
 from django.core.files.base import ContentFile
 
-from conventions import agreement_services
-from conventions.enums import DeliberationStatus
-from conventions.models import Deliberation, DeliberationSubsidy
+from conventions import services as agreement_services
+from deliberations.enums import DeliberationStatus
+from deliberations.models import Deliberation, DeliberationSubsidy
 from subventions.models import Authority
 from tests.subventions.factories import ActionAxisFactory, AuthorityFactory, SubsidyFactory
 

@@ -18,12 +18,17 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from conventions import agreement_rendering, agreement_services
+from conventions import (
+    rendering as agreement_rendering,
+)
+from conventions import (
+    services as agreement_services,
+)
 from conventions.enums import AgreementStatus, SignatureMethod
 from conventions.models import Agreement
-from subventions import demo
+from pilotage import demo
 from subventions.enums import SubsidyStatus
-from tests.conventions.conftest import normalise
+from tests.deliberations.conftest import normalise
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from conventions import agreement_services as services
-from conventions import selectors, signing
+from conventions import selectors, services, signing
 from conventions.enums import AgreementStatus, SignatureMethod
 from conventions.models import Agreement
 from subventions.enums import Role, SubsidyStatus

@@ -6,7 +6,15 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from conventions import agreement_rendering, agreement_services, templating
+from conventions import (
+    rendering as agreement_rendering,
+)
+from conventions import (
+    services as agreement_services,
+)
+from conventions import (
+    templating,
+)
 from conventions.models import DEFAULT_TEMPLATE_NAME, AgreementTemplate
 from subventions.enums import Role
 from tests.conventions.agreements import agreement_for, scan

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conventions import agreement_services, signing
+from conventions import services as agreement_services
+from conventions import signing
 from conventions.enums import AgreementStatus
 from subventions import permissions
 from subventions.enums import Role

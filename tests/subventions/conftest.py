@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 
-from conventions.enums import DeliberationStatus
-from conventions.models import Deliberation, DeliberationSubsidy
+from deliberations.enums import DeliberationStatus
+from deliberations.models import Deliberation, DeliberationSubsidy
 from subventions import payments
 from subventions.enums import PaymentTerms, Role
 from tests.subventions.factories import SubsidyFactory

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from conventions.models import Deliberation, DeliberationSubsidy
+from deliberations.models import Deliberation, DeliberationSubsidy
 from subventions.enums import Role, SubsidyStatus
 from subventions.models import Beneficiary, Subsidy
 from tests.subventions.factories import (
@@ -225,7 +225,7 @@ def add_agreements(count: int):
     [
         ("subventions:subsidy_list", add_subsidies),
         ("subventions:beneficiary_list", add_subsidies),
-        ("conventions:deliberation_list", add_deliberations),
+        ("deliberations:deliberation_list", add_deliberations),
         ("conventions:agreement_list", add_agreements),
     ],
 )

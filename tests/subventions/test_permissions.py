@@ -14,7 +14,8 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conventions.models import BatchJob, Deliberation
+from conventions.models import BatchJob
+from deliberations.models import Deliberation
 from subventions import permissions
 from subventions.enums import Role
 from subventions.models import Subsidy
@@ -56,26 +57,26 @@ TABLE = {
     "subventions:beneficiary_update": EDITORS,
     # Every role reads the financial reports (migration 0006_money_roles).
     "subventions:financial_report_file": ALL,
-    "conventions:deliberation_list": ALL,
-    "conventions:deliberation_export": ALL,
+    "deliberations:deliberation_list": ALL,
+    "deliberations:deliberation_export": ALL,
     # Deliberations, sessions and the batch generation (conventions.views). The demo
     # deliberation is adopted and executory: its text, vote and date pages show why they
     # no longer apply (200) to the roles that may use them.
-    "conventions:deliberation_detail": ALL,
-    "conventions:deliberation_pdf": ALL,
-    "conventions:deliberation_text": TEXT_EDITORS,
-    "conventions:deliberation_vote": SECRETARIAT,
-    "conventions:deliberation_executory": SECRETARIAT,
-    "conventions:session_list": ALL,
-    "conventions:session_create": SECRETARIAT,
-    "conventions:session_detail": ALL,
-    "conventions:session_update": SECRETARIAT,
-    "conventions:session_place": SECRETARIAT,
+    "deliberations:deliberation_detail": ALL,
+    "deliberations:deliberation_pdf": ALL,
+    "deliberations:deliberation_text": TEXT_EDITORS,
+    "deliberations:deliberation_vote": SECRETARIAT,
+    "deliberations:deliberation_executory": SECRETARIAT,
+    "deliberations:session_list": ALL,
+    "deliberations:session_create": SECRETARIAT,
+    "deliberations:session_detail": ALL,
+    "deliberations:session_update": SECRETARIAT,
+    "deliberations:session_place": SECRETARIAT,
     "conventions:session_agreements": PREPARERS,
     "conventions:batch_job_status": ALL,
     "conventions:agreement_list": ALL,
     "conventions:agreement_export": ALL,
-    # Agreements (conventions.agreement_views): the demo agreement is ready for signature.
+    # Agreements (conventions.views): the demo agreement is ready for signature.
     "conventions:agreement_detail": ALL,
     "conventions:agreement_pdf": ALL,
     "conventions:agreement_sign": frozenset({Role.SIGNATORY}),

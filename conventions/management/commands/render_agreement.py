@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from conventions import agreement_rendering, selectors
+from conventions import rendering, selectors
 from core.management.base import FrenchCommand, write_output
 
 UNKNOWN_REFERENCE = "Aucune convention ni aucun avenant ne correspond à « {reference} »."
@@ -30,5 +30,5 @@ class Command(FrenchCommand):
             raise CommandError(UNKNOWN_REFERENCE.format(reference=reference))
         name = getattr(document, "reference", None) or document.number
         path = Path(output or f"{name}.pdf")
-        write_output(path, agreement_rendering.render_pdf(document))
+        write_output(path, rendering.render_pdf(document))
         self.stdout.write(f"{path}")

@@ -1,0 +1,59 @@
+"""What the pages of the lower layers show of agreements (core.panels): a file's agreement
+and amendments, a beneficiary's agreements, a deliberation's agreements, and the batch
+generation of a session's agreements."""
+
+from django.template.loader import render_to_string
+
+from core import panels
+from subventions import permissions
+
+from . import batch
+from .models import Agreement
+
+
+def subsidy_documents(request, subsidy) -> str:
+    agreement = Agreement.objects.filter(subsidy=subsidy).first()
+    return render_to_string(
+        "conventions/panels/subsidy_documents.html",
+        {"agreement": agreement, "subsidy": subsidy},
+        request,
+    )
+
+
+def beneficiary_documents(request, beneficiary) -> str:
+    return render_to_string(
+        "conventions/panels/beneficiary_documents.html", {"beneficiary": beneficiary}, request
+    )
+
+
+def deliberation_agreements(request, deliberation) -> str:
+    """The agreements of the subsidies a deliberation grants, in one query."""
+    agreements = (
+        Agreement.objects.filter(subsidy__in=deliberation.subsidies.all())
+        .select_related("subsidy__beneficiary")
+        .order_by("number")
+    )
+    return render_to_string(
+        "conventions/panels/deliberation_agreements.html", {"agreements": agreements}, request
+    )
+
+
+def session_agreements(request, session) -> str:
+    """« Générer toutes les conventions de la séance » and the progress of the last run."""
+    job = session.batch_jobs.select_related("created_by").order_by("-created_at", "-pk").first()
+    return render_to_string(
+        "conventions/panels/session_agreements.html",
+        {
+            "session": session,
+            "job": job,
+            "to_generate": len(batch.session_agreement_subsidies(session)),
+            "can_generate": permissions.can_generate_agreements(request.user)[0],
+        },
+        request,
+    )
+
+
+panels.register("subsidy_documents", subsidy_documents)
+panels.register("beneficiary_documents", beneficiary_documents)
+panels.register("deliberation_detail", deliberation_agreements)
+panels.register("session_detail", session_agreements)

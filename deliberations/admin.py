@@ -1,0 +1,334 @@
+"""The clerks' admin for sessions and deliberations: every write goes through the services.
+
+Staff edit the free sections of a draft and preview the generated text on its page; the
+Secrétariat des assemblées places it on a session, records the vote and the executory
+date from buttons on that page. A voted deliberation is shown read-only, its frozen
+PDF downloadable as it was.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_widgets import AutocompleteFieldsMixin
+from core.formatting import euros
+from core.workflow import has_role
+from subventions.enums import Role, SubsidyStatus
+from subventions.models import Subsidy
+
+from . import rendering, services
+from .enums import DeliberationStatus
+from .forms import ExecutoryForm, PlaceOnSessionForm, VoteForm, record_vote
+from .models import Deliberation, Session
+
+
+def _report(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@admin.register(Session)
+class SessionAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "date", "time", "body", "place", "deliberation_count"]
+    list_filter = ["body"]
+    date_hierarchy = "date"
+    fields = ["body", "date", "time", "place", "note"]
+
+    @admin.display(description="délibérations")
+    def deliberation_count(self, session):
+        return session.deliberations.count()
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.fields}
+        if change:
+            services.session_update(session=obj, user=request.user, **data)
+        else:
+            saved = services.session_create(user=request.user, **data)
+            obj.pk = saved.pk
+
+
+class DeliberationForm(forms.ModelForm):
+    """The draft's text and, on creation or while a draft, its subsidies."""
+
+    subsidy_choice = forms.ModelMultipleChoiceField(
+        label="subventions",
+        queryset=Subsidy.objects.none(),
+        required=False,
+        help_text="Subventions proposées, dans l'ordre du tableau.",
+        widget=admin.widgets.FilteredSelectMultiple("subventions", is_stacked=False),
+    )
+
+    class Meta:
+        model = Deliberation
+        fields = [
+            "title",
+            "preamble",
+            "context",
+            "partnership_description",
+            "previous_year_activity",
+            "axes_introduction",
+            "note",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = list(self.instance.subsidies.all()) if self.instance.pk else []
+        self.fields["subsidy_choice"].queryset = Subsidy.objects.for_list().filter(
+            Q(status=SubsidyStatus.PROPOSED) | Q(pk__in=[s.pk for s in current])
+        )
+        if current:
+            self.fields["subsidy_choice"].initial = current
+        else:
+            self.fields["subsidy_choice"].required = True
+            self.fields["title"].required = False
+            self.fields["title"].help_text = "Laissé vide : le titre de la subvention."
+
+
+@admin.register(Deliberation)
+class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
+    form = DeliberationForm
+    list_display = ["number", "title", "session", "status", "executory_date", "total"]
+    list_filter = ["status", "session__body", "policy_area"]
+    search_fields = ["number", "title", "subsidies__beneficiary__legal_name"]
+    list_select_related = ["session"]
+    readonly_fields = [
+        "number",
+        "session",
+        "policy_area",
+        "status",
+        "vote_summary",
+        "executory_date",
+        "frozen_pdf",
+        "pdf_sha256",
+        "buttons",
+        "preview",
+    ]
+    fieldsets = [
+        (None, {"fields": ["number", "session", "status", "buttons", "note"]}),
+        ("Texte", {"fields": ["title", "subsidy_choice", "policy_area", "preamble", "context"]}),
+        (
+            "Partenariat",
+            {"fields": ["partnership_description", "previous_year_activity", "axes_introduction"]},
+        ),
+        ("Vote", {"fields": ["vote_summary", "executory_date", "frozen_pdf", "pdf_sha256"]}),
+        ("Aperçu du texte généré", {"fields": ["preview"]}),
+    ]
+    actions = ["adopt_unanimously", "withdraw"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("subsidies")
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["subsidy_choice", "title", "note"]})]
+        if obj.is_frozen:
+            return [
+                (name, {"fields": [f for f in opts["fields"] if f != "subsidy_choice"]})
+                for name, opts in self.fieldsets
+            ]
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != DeliberationStatus.DRAFT:
+            return [*self.readonly_fields, *DeliberationForm.Meta.fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status != DeliberationStatus.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    # Columns and read-only fields
+
+    @admin.display(description="montant total")
+    def total(self, deliberation):
+        return euros(sum((s.amount or 0) for s in deliberation.subsidies.all()))
+
+    @admin.display(description="vote")
+    def vote_summary(self, deliberation):
+        if not deliberation.has_vote:
+            return "—"
+        if deliberation.unanimous:
+            summary = "à l'unanimité"
+        else:
+            summary = (
+                f"pour : {deliberation.votes_for}, contre : {deliberation.votes_against}, "
+                f"abstentions : {deliberation.abstentions}"
+            )
+        return f"{deliberation.get_status_display()} {summary}"
+
+    @admin.display(description="PDF figé")
+    def frozen_pdf(self, deliberation):
+        if not deliberation.pdf:
+            return "—"
+        url = reverse("admin:deliberations_deliberation_pdf", args=[deliberation.pk])
+        return format_html('<a href="{}">Télécharger le PDF adopté</a>', url)
+
+    @admin.display(description="actions")
+    def buttons(self, deliberation):
+        links = [("pdf", "PDF")]
+        if deliberation.status == DeliberationStatus.DRAFT:
+            if not deliberation.number:
+                links.append(("place", "Inscrire à une séance"))
+            else:
+                links.append(("vote", "Enregistrer le vote"))
+        elif deliberation.status == DeliberationStatus.ADOPTED and not deliberation.executory_date:
+            links.append(("executory", "Date exécutoire"))
+        return format_html_join(
+            " ",
+            '<a class="button" href="{}">{}</a>',
+            (
+                (reverse(f"admin:deliberations_deliberation_{name}", args=[deliberation.pk]), label)
+                for name, label in links
+            ),
+        )
+
+    @admin.display(description="aperçu")
+    def preview(self, deliberation):
+        if deliberation.pk is None:
+            return "—"
+        # The HTML comes from our templates, which escape every value they print.
+        return mark_safe(rendering.render_html_body(deliberation))
+
+    # Writes, through the services
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            name: form.cleaned_data[name]
+            for name in DeliberationForm.Meta.fields
+            if name in form.cleaned_data
+        }
+        subsidies = list(form.cleaned_data.get("subsidy_choice") or [])
+        if change:
+            services.deliberation_update(deliberation=obj, user=request.user, **data)
+            if subsidies and set(subsidies) != set(obj.subsidies.all()):
+                services.deliberation_set_subsidies(
+                    deliberation=obj, subsidies=subsidies, user=request.user
+                )
+        else:
+            saved = services.deliberation_create(user=request.user, subsidies=subsidies, **data)
+            obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the subsidies are set by the services in save_model
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            _report(request, error)
+            return HttpResponseRedirect(request.get_full_path())
+
+    # Actions on several deliberations
+
+    @admin.action(description="Enregistrer l'adoption à l'unanimité")
+    def adopt_unanimously(self, request, queryset):
+        self._run(request, queryset, services.deliberation_adopt, unanimous=True)
+
+    @admin.action(description="Retirer de l'ordre du jour")
+    def withdraw(self, request, queryset):
+        self._run(request, queryset, services.deliberation_withdraw)
+
+    def _run(self, request, queryset, service, **kwargs):
+        done = 0
+        for deliberation in queryset:
+            try:
+                service(deliberation=deliberation, user=request.user, **kwargs)
+                done += 1
+            except ValidationError as error:
+                messages.error(request, f"{deliberation} : {' '.join(error.messages)}")
+        if done:
+            messages.success(request, f"{done} délibération(s) traitée(s).")
+
+    # Pages of one deliberation
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/pdf/", view(self.pdf_view), name="deliberations_deliberation_pdf"),
+            path("<int:pk>/place/", view(self.place_view), name="deliberations_deliberation_place"),
+            path("<int:pk>/vote/", view(self.vote_view), name="deliberations_deliberation_vote"),
+            path(
+                "<int:pk>/executory/",
+                view(self.executory_view),
+                name="deliberations_deliberation_executory",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _deliberation(self, request, pk) -> Deliberation:
+        deliberation = get_object_or_404(Deliberation, pk=pk)
+        if not self.has_view_permission(request, deliberation):
+            raise PermissionDenied
+        return deliberation
+
+    def pdf_view(self, request, pk):
+        deliberation = self._deliberation(request, pk)
+        try:
+            content = rendering.render_pdf(deliberation)
+        except ValidationError as error:
+            _report(request, error)
+            return HttpResponseRedirect(deliberation.get_absolute_url())
+        response = HttpResponse(content, content_type="application/pdf")
+        name = (deliberation.number or f"projet-{deliberation.pk}").replace(" ", "")
+        response["Content-Disposition"] = f'inline; filename="deliberation-{name}.pdf"'
+        return response
+
+    def _form_view(self, request, pk, form_class, title, run):
+        deliberation = self._deliberation(request, pk)
+        if not has_role(request.user, Role.ASSEMBLY_SECRETARIAT):
+            raise PermissionDenied
+        form = form_class(request.POST or None)
+        for field in form.fields.values():
+            # The staff pages' forms, with the admin's calendar for dates.
+            if isinstance(field, forms.DateField):
+                field.widget = admin.widgets.AdminDateWidget()
+        if request.method == "POST" and form.is_valid():
+            try:
+                run(deliberation, form.cleaned_data)
+            except ValidationError as error:
+                _report(request, error)
+            else:
+                messages.success(request, f"{deliberation} : {title.lower()} enregistré(e).")
+                return HttpResponseRedirect(deliberation.get_absolute_url())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": deliberation,
+            "title": f"{title} — {deliberation}",
+            "form": form,
+        }
+        return TemplateResponse(request, "deliberations/admin/deliberation_form.html", context)
+
+    def place_view(self, request, pk):
+        def run(deliberation, data):
+            services.deliberation_place_on_session(
+                deliberation=deliberation,
+                session=data["session"],
+                number=data["number"],
+                user=request.user,
+            )
+
+        return self._form_view(request, pk, PlaceOnSessionForm, "Inscription à une séance", run)
+
+    def vote_view(self, request, pk):
+        def run(deliberation, data):
+            record_vote(deliberation, request.user, data)
+
+        return self._form_view(request, pk, VoteForm, "Vote", run)
+
+    def executory_view(self, request, pk):
+        def run(deliberation, data):
+            services.deliberation_set_executory(
+                deliberation=deliberation, date=data["date"], user=request.user
+            )
+
+        return self._form_view(request, pk, ExecutoryForm, "Date exécutoire", run)

@@ -1,0 +1,334 @@
+"""Sessions and deliberations (DESIGN.md §2, §5).
+
+A deliberation is drafted, placed on a session (which numbers it), then voted. Once
+adopted or rejected it is an act: its text, HTML and PDF are frozen with the PDF's
+SHA-256, and nothing of it changes any more — `clean()` refuses it for forms and the
+admin, the services refuse it, and database triggers (migration 0003) refuse it even
+for `QuerySet.update()`. The one later step is the executory date, set once.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from core.workflow import only_roles
+from subventions.enums import Role
+from subventions.models import PolicyArea, Subsidy
+
+from .enums import FROZEN_STATUSES, Body, DeliberationStatus
+
+NUMBER_PATTERN = r"^[0-9]{2} [BC] [0-9]{4}$"
+NUMBER_INVALID = "Le numéro doit avoir la forme « 21 B 0110 » : année sur deux chiffres, B ou C, "
+NUMBER_INVALID += "numéro d'ordre sur quatre chiffres."
+NUMBER_TAKEN = "Le numéro {number} est déjà attribué à une autre délibération."
+NUMBER_WITHOUT_SESSION = "Une délibération numérotée appartient à une séance."
+NUMBER_NOT_MATCHING_SESSION = (
+    "Le numéro {number} ne correspond pas à la séance : il doit commencer par « {prefix} »."
+)
+EXECUTORY_NOT_ADOPTED = "Seule une délibération adoptée devient exécutoire."
+DELIBERATION_FROZEN = "La délibération est {status} : elle ne peut plus être modifiée ({fields})."
+PDF_TAMPERED = "Le PDF enregistré ne correspond plus à son empreinte SHA-256."
+
+
+class Session(models.Model):
+    """A sitting of the Bureau or the Council (séance)."""
+
+    body = models.CharField("instance", max_length=1, choices=Body.choices)
+    date = models.DateField("date")
+    time = models.TimeField("heure")
+    place = models.CharField("lieu", max_length=200, blank=True)
+    note = models.TextField("note interne", blank=True)
+
+    # The tables keep the names they had when these models lived in the conventions app.
+    history = HistoricalRecords(table_name="conventions_historicalsession")
+
+    class Meta:
+        db_table = "conventions_session"
+        verbose_name = "séance"
+        verbose_name_plural = "séances"
+        ordering = ["-date", "-time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "date", "time"],
+                name="session_unique",
+                violation_error_message="Une séance de cette instance existe déjà à cette date "
+                "et à cette heure.",
+            ),
+        ]
+
+    def __str__(self):
+        from core.formatting import long_date
+
+        return f"{self.get_body_display()} du {long_date(self.date)}"
+
+    def get_absolute_url(self):
+        return reverse("admin:deliberations_session_change", args=[self.pk])
+
+    @property
+    def number_prefix(self) -> str:
+        """« 21 B »: the start of the numbers of this session's deliberations."""
+        return f"{self.date:%y} {self.body}"
+
+
+class DeliberationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=DeliberationStatus.WITHDRAWN)
+
+
+class Deliberation(models.Model):
+    """A deliberation of the Bureau or the Council granting one or more subsidies."""
+
+    number = models.CharField(
+        "numéro",
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(NUMBER_PATTERN, NUMBER_INVALID)],
+        help_text="Attribué quand la délibération est inscrite à une séance (« 21 B 0110 »). "
+        "Saisi à la main pour un acte ancien.",
+    )
+    session = models.ForeignKey(
+        Session,
+        verbose_name="séance",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="deliberations",
+    )
+    policy_area = models.ForeignKey(
+        PolicyArea,
+        verbose_name="politique publique",
+        on_delete=models.RESTRICT,
+        related_name="deliberations",
+    )
+    title = models.CharField("titre", max_length=500)
+    subsidies = models.ManyToManyField(
+        Subsidy,
+        verbose_name="subventions",
+        through="DeliberationSubsidy",
+        related_name="deliberations",
+    )
+    preamble = models.TextField("préambule", blank=True)
+    context = models.TextField("I. Contexte", blank=True)
+    partnership_description = models.TextField(
+        "II. Description des objectifs et modalités du partenariat", blank=True
+    )
+    previous_year_activity = models.TextField("activité de l'année précédente", blank=True)
+    axes_introduction = models.TextField("phrase d'introduction des axes", blank=True)
+    status = FSMField(
+        "statut",
+        max_length=20,
+        choices=DeliberationStatus.choices,
+        default=DeliberationStatus.DRAFT,
+    )
+    unanimous = models.BooleanField("adoptée à l'unanimité", default=False)
+    votes_for = models.PositiveIntegerField("voix pour", null=True, blank=True)
+    votes_against = models.PositiveIntegerField("voix contre", null=True, blank=True)
+    abstentions = models.PositiveIntegerField("abstentions", null=True, blank=True)
+    non_participants = models.TextField(
+        "n'ont pas pris part au vote",
+        blank=True,
+        help_text="Un nom par ligne : « Mme Dupont », « M. Martin ».",
+    )
+    voted_at = models.DateTimeField("vote enregistré le", null=True, blank=True)
+    voted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vote enregistré par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    executory_date = models.DateField("exécutoire le", null=True, blank=True)
+    text = models.TextField("texte figé", blank=True, editable=False)
+    html = models.TextField("HTML figé", blank=True, editable=False)
+    pdf = models.FileField("PDF figé", upload_to="deliberations/", blank=True, editable=False)
+    pdf_sha256 = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
+    note = models.TextField(
+        "note interne",
+        blank=True,
+        help_text="Par exemple : numéro et date fictifs (données de démonstration).",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["text", "html"], table_name="conventions_historicaldeliberation"
+    )
+
+    objects = DeliberationQuerySet.as_manager()
+
+    class Meta:
+        db_table = "conventions_deliberation"
+        verbose_name = "délibération"
+        verbose_name_plural = "délibérations"
+        ordering = ["-session__date", "-number", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=~Q(number=""),
+                name="deliberation_number_unique",
+                violation_error_message="Ce numéro est déjà attribué à une autre délibération.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number="") | Q(number__regex=NUMBER_PATTERN),
+                name="deliberation_number_format",
+                violation_error_message=NUMBER_INVALID,
+            ),
+            models.CheckConstraint(
+                condition=Q(number="") | Q(session__isnull=False),
+                name="deliberation_number_has_session",
+                violation_error_message=NUMBER_WITHOUT_SESSION,
+            ),
+            models.CheckConstraint(
+                condition=Q(executory_date__isnull=True) | Q(status=DeliberationStatus.ADOPTED),
+                name="deliberation_executory_if_adopted",
+                violation_error_message=EXECUTORY_NOT_ADOPTED,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number or 'Projet'} — {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("admin:deliberations_deliberation_change", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.number and self.session_id:
+            prefix = self.session.number_prefix
+            if re.match(NUMBER_PATTERN, self.number) and not self.number.startswith(prefix):
+                errors["number"] = NUMBER_NOT_MATCHING_SESSION.format(
+                    number=self.number, prefix=prefix
+                )
+        if self.number and not self.session_id:
+            errors["session"] = NUMBER_WITHOUT_SESSION
+        if self.executory_date and self.status != DeliberationStatus.ADOPTED:
+            errors["executory_date"] = EXECUTORY_NOT_ADOPTED
+        if errors:
+            raise ValidationError(errors)
+        self.check_not_frozen()
+
+    # Freezing (DESIGN.md §4.7)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
+
+    # What may still change on a voted deliberation: the executory date, set once, and
+    # the PDF certified with it in the same save.
+    EXECUTORY_FIELDS = ("executory_date", "pdf", "pdf_sha256")
+
+    def frozen_changes(self) -> list[str]:
+        """The fields changed against the stored row that a voted deliberation forbids."""
+        if self.pk is None:
+            return []
+        stored = type(self).objects.filter(pk=self.pk).first()
+        if stored is None or not stored.is_frozen:
+            return []
+        setting_executory = stored.executory_date is None and self.executory_date is not None
+        allowed = self.EXECUTORY_FIELDS if setting_executory else ()
+        return [
+            field.name
+            for field in self._meta.concrete_fields
+            if field.name not in allowed
+            and field.value_from_object(self) != field.value_from_object(stored)
+        ]
+
+    def check_not_frozen(self) -> None:
+        changed = self.frozen_changes()
+        if changed:
+            stored = type(self).objects.get(pk=self.pk)
+            names = ", ".join(str(self._meta.get_field(name).verbose_name) for name in changed)
+            raise ValidationError(
+                DELIBERATION_FROZEN.format(
+                    status=stored.get_status_display().lower(), fields=names
+                ),
+                code="frozen",
+            )
+
+    def frozen_pdf_bytes(self) -> bytes:
+        """The stored PDF, exactly as frozen; refuses a file that no longer matches its hash."""
+        with self.pdf.open("rb") as handle:
+            content = handle.read()
+        if hashlib.sha256(content).hexdigest() != self.pdf_sha256:
+            raise ValidationError(PDF_TAMPERED, code="tampered")
+        return content
+
+    # Vote
+
+    @property
+    def non_participant_names(self) -> list[str]:
+        return [name.strip() for name in self.non_participants.splitlines() if name.strip()]
+
+    @property
+    def has_vote(self) -> bool:
+        return self.unanimous or self.votes_for is not None
+
+    # Lifecycle: run through services, which check the vote and record who and when.
+
+    @transition(
+        field=status,
+        source=DeliberationStatus.DRAFT,
+        target=DeliberationStatus.ADOPTED,
+        permission=only_roles(Role.ASSEMBLY_SECRETARIAT),
+        custom={"label": "Enregistrer l'adoption"},
+    )
+    def adopt(self):
+        pass
+
+    @transition(
+        field=status,
+        source=DeliberationStatus.DRAFT,
+        target=DeliberationStatus.REJECTED,
+        permission=only_roles(Role.ASSEMBLY_SECRETARIAT),
+        custom={"label": "Enregistrer le rejet"},
+    )
+    def reject(self):
+        pass
+
+    @transition(
+        field=status,
+        source=DeliberationStatus.DRAFT,
+        target=DeliberationStatus.WITHDRAWN,
+        permission=only_roles(Role.ASSEMBLY_SECRETARIAT),
+        custom={"label": "Retirer de l'ordre du jour"},
+    )
+    def withdraw(self):
+        pass
+
+
+class DeliberationSubsidy(models.Model):
+    """A subsidy granted by a deliberation, in the order of its table."""
+
+    deliberation = models.ForeignKey(
+        Deliberation, verbose_name="délibération", on_delete=models.CASCADE, related_name="links"
+    )
+    subsidy = models.ForeignKey(
+        Subsidy, verbose_name="subvention", on_delete=models.RESTRICT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField("ordre", default=1)
+
+    history = HistoricalRecords(table_name="conventions_historicaldeliberationsubsidy")
+
+    class Meta:
+        db_table = "conventions_deliberationsubsidy"
+        verbose_name = "subvention de la délibération"
+        verbose_name_plural = "subventions de la délibération"
+        ordering = ["deliberation", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliberation", "subsidy"],
+                name="deliberationsubsidy_unique",
+                violation_error_message="Cette subvention figure déjà dans la délibération.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.subsidy)

@@ -1,0 +1,23 @@
+"""What the pages of the subsidies app show of deliberations (core.panels)."""
+
+from django.template.loader import render_to_string
+
+from core import panels
+
+
+def subsidy_documents(request, subsidy) -> str:
+    """The deliberations of a file, with their PDFs, in its « Documents » list."""
+    deliberations = subsidy.deliberations.select_related("session").order_by("pk")
+    return render_to_string(
+        "deliberations/panels/subsidy_documents.html", {"deliberations": deliberations}, request
+    )
+
+
+def beneficiary_documents(request, beneficiary) -> str:
+    return render_to_string(
+        "deliberations/panels/beneficiary_documents.html", {"beneficiary": beneficiary}, request
+    )
+
+
+panels.register("subsidy_documents", subsidy_documents)
+panels.register("beneficiary_documents", beneficiary_documents)

@@ -1,0 +1,12 @@
+"""Public pages (no login): the open data, under /donnees-ouvertes/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "opendata"
+
+urlpatterns = [
+    path("", views.opendata_index, name="index"),
+    path("subventions.<str:fmt>", views.opendata_download, name="download"),
+]
