@@ -144,7 +144,7 @@ def kwargs_for(name: str, pattern: URLPattern, demo: dict) -> dict:
     kwargs = {}
     for key in pattern.pattern.regex.groupindex:
         if key == "pk":
-            kind = next((kind for kind in demo["pk"] if kind in name), None)
+            kind = next((kind for kind in demo["pk"] if kind in name.split(":")[-1]), None)
             value = demo["pk"].get(kind)
         else:
             value = demo.get(key)
