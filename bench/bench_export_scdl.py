@@ -74,13 +74,7 @@ from deliberations.enums import Body, DeliberationStatus
 from deliberations.models import Deliberation, DeliberationSubsidy, Session
 from pilotage.opendata import scdl
 from subventions.enums import PaymentTerms, SubsidyStatus
-from subventions.models import (
-    Authority,
-    Beneficiary,
-    Payment,
-    PolicyArea,
-    Subsidy,
-)
+from subventions.models import Authority, Beneficiary, Payment, PolicyArea, Subsidy
 from tests.subventions.factories import luhn_siret
 
 BATCH = 5000

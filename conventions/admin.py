@@ -1,4 +1,4 @@
-"""Admin of the agreement templates, agreements and amendments (imported by admin.py).
+"""Admin of the agreement templates, agreements, amendments and batch jobs.
 
 Saving a template — new or edited — creates a new version through the service; the
 version shown is never altered, so agreements generated from it keep their text. An
@@ -7,27 +7,22 @@ page (conventions.views), linked from here.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin, TransitionsAdmin
 from core.admin_widgets import AutocompleteFieldsMixin
 from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
 
 from . import services, templating
-from .models import Agreement, AgreementArticle, AgreementTemplate, Amendment
+from .models import Agreement, AgreementArticle, AgreementTemplate, Amendment, BatchJob
 
 NEW_VERSION_SAVED = "Version {version} du modèle « {name} » enregistrée ; elle est en vigueur."
-
-
-def _report(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 class ArticleFormSet(BaseInlineFormSet):
@@ -146,8 +141,23 @@ class AgreementForm(forms.ModelForm):
                 self.fields[name].required = False
 
 
-class SignedDocumentAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
-    """What agreements and amendments share: read-only once signed, a link to sign."""
+def _send(document, user, comment):
+    return services.document_send(document=document, user=user)
+
+
+def _close(document, user, comment):
+    return services.document_end(document=document, user=user, note=comment)
+
+
+def _terminate(document, user, comment):
+    return services.document_end(document=document, user=user, terminated=True, note=comment)
+
+
+class SignedDocumentAdmin(TransitionsAdmin):
+    """What agreements and amendments share: read-only once signed, a link to sign (the
+    signatures need their documents: the staff page), the other steps as actions."""
+
+    transition_services = {"send": _send, "close": _close, "terminate": _terminate}
 
     SIGNATURE_FIELDS = [
         "status",
@@ -163,6 +173,9 @@ class SignedDocumentAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or (not obj.is_frozen and super().has_delete_permission(request, obj))
+
+    def delete_service(self, request, obj):
+        services.document_delete(document=obj, user=request.user)
 
     @admin.display(description="page de signature")
     def staff_page(self, document):
@@ -187,7 +200,6 @@ class AgreementAdmin(SignedDocumentAdmin):
     ]
     list_filter = ["status", "signature_method"]
     search_fields = ["number", "subsidy__reference", "subsidy__beneficiary__legal_name"]
-    actions = ["send_for_signature"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["number", "template", *self.SIGNATURE_FIELDS]
@@ -202,33 +214,17 @@ class AgreementAdmin(SignedDocumentAdmin):
             return AgreementForm.Meta.fields
         return ["number", "template", *AgreementForm.Meta.fields, *self.SIGNATURE_FIELDS]
 
-    def save_model(self, request, obj, form, change):
+    def save_service(self, request, obj, form, change):
         data = {
             name: value
             for name, value in form.cleaned_data.items()
             if name in services.EDITABLE_FIELDS and value not in (None, "")
         }
-        try:
-            if change:
-                saved = services.agreement_update(agreement=obj, user=request.user, **data)
-            else:
-                saved = services.agreement_create(
-                    subsidy=form.cleaned_data["subsidy"], user=request.user, **data
-                )
-        except ValidationError as error:
-            _report(request, error)
-            raise
-        obj.pk = saved.pk
-
-    @admin.action(description="Enregistrer l'envoi pour signature")
-    def send_for_signature(self, request, queryset):
-        for agreement in queryset:
-            try:
-                services.document_send(document=agreement, user=request.user)
-            except ValidationError as error:
-                _report(request, error)
-            else:
-                messages.success(request, f"{agreement} : envoyée pour signature.")
+        if change:
+            return services.agreement_update(agreement=obj, user=request.user, **data)
+        return services.agreement_create(
+            subsidy=form.cleaned_data["subsidy"], user=request.user, **data
+        )
 
 
 @admin.register(Amendment)
@@ -247,19 +243,24 @@ class AmendmentAdmin(SignedDocumentAdmin):
             self.SIGNATURE_FIELDS
         )
 
-    def save_model(self, request, obj, form, change):
+    def save_service(self, request, obj, form, change):
         if change:
-            return
+            return obj  # nothing of an amendment is edited here once created
         data = form.cleaned_data
-        try:
-            saved = services.amendment_create(
-                agreement=data["agreement"],
-                user=request.user,
-                reason=data["reason"],
-                amount_change=data["amount_change"],
-                new_end_date=data.get("new_end_date"),
-            )
-        except ValidationError as error:
-            _report(request, error)
-            raise
-        obj.pk = saved.pk
+        return services.amendment_create(
+            agreement=data["agreement"],
+            user=request.user,
+            reason=data["reason"],
+            amount_change=data["amount_change"],
+            new_end_date=data.get("new_end_date"),
+        )
+
+
+@admin.register(BatchJob)
+class BatchJobAdmin(ReadOnlyAdmin):
+    """« Générer toutes les conventions de la séance »: the runs and their outcome."""
+
+    list_display = ["created_at", "session", "status", "done", "total", "created_by"]
+    list_select_related = ["session", "created_by"]
+    list_filter = ["status"]
+    date_hierarchy = "created_at"

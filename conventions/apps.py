@@ -8,4 +8,5 @@ class ConventionsConfig(AppConfig):
     verbose_name = "Conventions"
 
     def ready(self):
-        from . import panels  # noqa: F401  (what the lower layers' pages show of agreements)
+        # Registered on import: what the lower pages show of agreements, the objects' rules.
+        from . import panels, permissions  # noqa: F401

@@ -9,27 +9,29 @@ any transaction, so that the session page sees it move.
 
 import logging
 
+from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
-from core.formatting import percent
+from core import workflow
+from core.formatting import euros, percent
 from deliberations.enums import DeliberationStatus
 from deliberations.models import DeliberationSubsidy, Session
-from subventions import permissions
 from subventions.models import Subsidy
 
 from . import rendering, services
 from .enums import BatchJobStatus
 from .models import Agreement, BatchJob
+from .permissions import can_generate_agreements
 
 logger = logging.getLogger(__name__)
 
 JOB_RUNNING = "Une génération des conventions de cette séance est déjà en cours."
 NOTHING_TO_GENERATE = (
     "Aucune subvention de cette séance n'appelle de convention : il faut une délibération "
-    "adoptée accordant plus de 23 000 € (ou une convention déjà préparée)."
+    "adoptée accordant plus de {threshold} (ou une convention déjà préparée)."
 )
 UNEXPECTED = "{subsidy} : erreur inattendue ({error}) ; l'équipe technique est prévenue."
 
@@ -62,9 +64,7 @@ def running_job(session: Session) -> BatchJob | None:
 @transaction.atomic
 def batch_job_start(*, session: Session, user) -> BatchJob:
     """Record the job and queue it (run at once when Celery is eager)."""
-    from .tasks import generate_session_agreements
-
-    allowed, reason = permissions.can_generate_agreements(user, session)
+    allowed, reason = can_generate_agreements(user, session)
     if not allowed:
         raise ValidationError(reason, code="permission")
     session = Session.objects.select_for_update().get(pk=session.pk)
@@ -72,7 +72,8 @@ def batch_job_start(*, session: Session, user) -> BatchJob:
         raise ValidationError(JOB_RUNNING, code="running")
     total = len(session_agreement_subsidies(session))
     if total == 0:
-        raise ValidationError(NOTHING_TO_GENERATE, code="empty")
+        threshold = euros(settings.AGREEMENT_THRESHOLD)
+        raise ValidationError(NOTHING_TO_GENERATE.format(threshold=threshold), code="empty")
     job = BatchJob(
         kind=BatchJob.KIND_SESSION_AGREEMENTS, session=session, total=total, created_by=user
     )
@@ -100,7 +101,11 @@ def _generate_one(subsidy: Subsidy, user) -> str:
 
 def session_agreements_generate(job: BatchJob) -> BatchJob:
     """Run the job: every subsidy of the session that calls for an agreement."""
-    BatchJob.objects.filter(pk=job.pk).update(status=BatchJobStatus.RUNNING)
+    job = BatchJob.objects.get(pk=job.pk)
+    # Logged as a transition; the job's history keeps it as launched and as finished only.
+    job.skip_history_when_saving = True
+    workflow.apply(job, "start", job.created_by)
+    del job.skip_history_when_saving
     subsidies = session_agreement_subsidies(job.session)
     BatchJob.objects.filter(pk=job.pk).update(total=len(subsidies), done=0)
     errors = []
@@ -118,13 +123,17 @@ def session_agreements_generate(job: BatchJob) -> BatchJob:
                 counts[outcome] = F(outcome) + 1
         BatchJob.objects.filter(pk=job.pk).update(done=F("done") + 1, errors=errors, **counts)
     job.refresh_from_db()
-    job.status = BatchJobStatus.FAILED if errors else BatchJobStatus.DONE
-    job.finished_at = timezone.now()
-    # save() rather than update(): the job's history keeps its outcome, on behalf of the
-    # user who launched it (the task itself has no request).
-    job._history_user = job.created_by
-    job.save(update_fields=["status", "finished_at"])
+    # A transition: the job's history and the transition log keep its outcome, on behalf
+    # of the user who launched it (the task itself has no request).
+    workflow.apply(job, "fail" if errors else "finish", job.created_by)
     return job
+
+
+@shared_task(name="conventions.tasks.generate_session_agreements")
+def generate_session_agreements(job_id: int) -> int:
+    """« Générer toutes les conventions de la séance »; returns the number of subsidies done."""
+    job = BatchJob.objects.select_related("session", "created_by").get(pk=job_id)
+    return session_agreements_generate(job).done
 
 
 def job_status(job: BatchJob) -> dict:

@@ -3,9 +3,10 @@
 import django_filters
 from django import forms
 
+from core.filters import AmountFilter, search
 from deliberations.enums import DeliberationStatus
 from deliberations.models import DeliberationSubsidy, Session
-from subventions.filters import AmountFilter, YearChoicesMixin, search
+from subventions.filters import YearsOfTheFiles
 from subventions.models import Beneficiary, PolicyArea
 
 from .enums import AgreementStatus
@@ -21,7 +22,7 @@ AWAITING_SIGNATURE = [
 ]
 
 
-class AgreementFilter(YearChoicesMixin, django_filters.FilterSet):
+class AgreementFilter(YearsOfTheFiles, django_filters.FilterSet):
     SEARCH_FIELDS = [
         "number",
         "subsidy__reference",

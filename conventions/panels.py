@@ -5,9 +5,8 @@ generation of a session's agreements."""
 from django.template.loader import render_to_string
 
 from core import panels
-from subventions import permissions
 
-from . import batch
+from . import batch, permissions
 from .models import Agreement
 
 

@@ -7,7 +7,6 @@ templates/conventions/agreement/pdf/. Once the authority has signed, the signed 
 served as kept, byte for byte, and nothing is rendered again.
 """
 
-import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +19,7 @@ from core.pdf import render_document
 from deliberations.selectors import granting_deliberation
 from subventions.enums import PaymentTerms
 from subventions.models import Authority, Subsidy
+from subventions.models.money import report_due_date
 
 from . import templating
 from .models import Agreement, AgreementTemplate, Amendment
@@ -31,16 +31,8 @@ SIGNATURE_BOX_ID = "authority-signature-box"
 CSS_PX_TO_PT = 0.75
 
 
-def report_due_date(year: int) -> datetime.date:
-    """30 June of the year after the financed one (DESIGN.md §4.4)."""
-    return datetime.date(year + 1, 6, 30)
-
-
 def _instalments_from_schedule(subsidy: Subsidy) -> list[dict] | None:
     """The subsidy's payment schedule (subventions' PaymentInstalment), when it has one."""
-    related = getattr(subsidy, "instalments", None)
-    if related is None:  # the money models are not installed
-        return None
     rows = [
         {
             "position": instalment.position,
@@ -49,7 +41,7 @@ def _instalments_from_schedule(subsidy: Subsidy) -> list[dict] | None:
             "condition": instalment.get_condition_display(),
             "due_date": instalment.due_date,
         }
-        for instalment in related.order_by("position")
+        for instalment in subsidy.instalments.order_by("position")
     ]
     return rows or None
 
@@ -282,20 +274,7 @@ def agreement_html_context(agreement: Agreement) -> dict:
     return {
         **_page_context(agreement, context),
         "parts": template_parts(agreement.template, context),
-        "empowering": empowering_sentence(context["deliberation"]),
     }
-
-
-def empowering_sentence(deliberation: dict) -> str:
-    """« dûment habilité par la délibération n° 21 B 0110 du Bureau du 2 avril 2021 »."""
-    from core.formatting import date_text
-
-    if not deliberation["number"]:
-        return ""
-    return conditional_escape(
-        f"dûment habilité par la délibération n° {deliberation['number']} du "
-        f"{deliberation['body']} du {date_text(deliberation['session_date'])}"
-    )
 
 
 def build_agreement_pdf(agreement: Agreement) -> RenderedPdf:
@@ -308,10 +287,8 @@ def amendment_html_context(amendment: Amendment) -> dict:
     context = agreement_context(agreement)
     context["number"] = amendment.reference
     context["signatories"] = signatories(amendment)
-    current = agreement.subsidy.amount_awarded or Decimal("0")
-    current += sum(
-        (a.amount_change for a in agreement.amendments.signed_by_authority()), Decimal("0")
-    )
+    # What the file is granted before this amendment: awarded + the amendments signed.
+    current = agreement.subsidy.granted_amount
     return {
         **_page_context(amendment, context),
         "agreement": {"number": agreement.number, "signed_on": agreement.authority_signed_on},
@@ -323,7 +300,6 @@ def amendment_html_context(amendment: Amendment) -> dict:
             "new_amount": current + amendment.amount_change,
             "new_end_date": amendment.new_end_date,
         },
-        "empowering": empowering_sentence(context["deliberation"]),
     }
 
 

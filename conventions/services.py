@@ -1,43 +1,34 @@
-"""Writes of the agreements: templates, agreements, amendments, signatures.
+"""Writes of the agreements: template versions, agreements, amendments, sending, closing.
+Their signatures are conventions.signatures.
 
 Keyword-only, one transaction each, `full_clean()` before saving; a refusal raises
 ValidationError with a French reason (the constants below, which tests reuse) and leaves
-the database — and the files — as they were.
-
-Rules (DESIGN.md §4): nothing is signed before the deliberation granting the subsidy is
-executory; only the Signataire signs for the authority; from the authority's signature
-the document is in force and frozen (its generated PDF, its signed PDF and their SHA-256
-are kept); once both parties have signed an agreement, its subsidy becomes
-« conventionnée » (subsidy_transition "sign_agreement", by the signatory).
+the database — and the files — as they were. Status changes are the transitions of the
+agreements' state machine (conventions.models.agreements), logged (core.workflow).
 """
 
 import datetime
-import hashlib
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.workflow import has_role
-from deliberations.selectors import granting_deliberation
-from subventions import services as subsidy_services
-from subventions.enums import Role, SubsidyStatus
-from subventions.models import Authority, Sequence, Subsidy
+from core import workflow
+from core.formatting import euros
+from core.models import Counter
+from core.services import delete_logged, save_validated
+from subventions.enums import SubsidyStatus
+from subventions.models import Subsidy
+from subventions.permissions import SIGNATORY_ONLY
+from subventions.roles import allowed
 
-from . import rendering, signing, templating
-from .enums import SIGNED_STATUSES, AgreementStatus, SignatureMethod
+from . import templating
+from .enums import SIGNED_STATUSES, AgreementStatus
 from .models import Agreement, AgreementArticle, AgreementTemplate, Amendment
 
-PREPARERS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
 PREPARERS_ONLY = "Réservé au Responsable de service et au Secrétariat des assemblées : {action}."
-BENEFICIARY_SIGNS_FIRST = (
-    "La collectivité signe en dernier : enregistrez d'abord la signature du bénéficiaire "
-    "(ou sa date, avec l'original signé numérisé)."
-)
-SIGNATORY_ONLY = "Seul le rôle Signataire signe pour la collectivité."
 TEMPLATE_EDITORS_ONLY = "Seul le Responsable de service modifie les modèles de convention."
 NO_TEMPLATE = "Aucun modèle de convention n'est en vigueur."
 SUBSIDY_NOT_VOTED = (
@@ -49,15 +40,7 @@ NOT_EXECUTORY = (
     "La délibération accordant la subvention n'est pas encore exécutoire : aucune signature "
     "avant cette date."
 )
-SIGNED_BEFORE_EXECUTORY = (
-    "La date de signature ({date}) précède la date à laquelle la délibération est devenue "
-    "exécutoire ({executory})."
-)
-SIGNED_IN_FUTURE = "La date de signature ({date}) est dans le futur."
 WRONG_STATUS = "Le document est au statut « {status} » : {action} n'est pas possible."
-ALREADY_SIGNED_BY_AUTHORITY = "Le document est déjà signé par la collectivité."
-ALREADY_SIGNED_BY_BENEFICIARY = "Le bénéficiaire a déjà signé ce document."
-SCAN_REQUIRED = "Joignez l'exemplaire signé numérisé (PDF)."
 FROZEN = "Le document est signé par la collectivité : il ne se modifie plus, passez par un avenant."
 AMENDMENT_NEEDS_SIGNED_AGREEMENT = (
     "Un avenant modifie une convention signée par la collectivité ; la convention {number} "
@@ -77,25 +60,20 @@ EDITABLE_FIELDS = (
 )
 
 
-def _require(user, roles, message: str) -> None:
-    if not has_role(user, *roles):
+def require_role(user, action: str, message: str) -> None:
+    if not allowed(user, action):
         raise ValidationError(message, code="permission")
 
 
-def _locked(document):
+def require_preparer(user, action: str) -> None:
+    require_role(user, "prepare_agreements", PREPARERS_ONLY.format(action=action))
+
+
+def locked(document):
     return type(document).objects.select_for_update().get(pk=document.pk)
 
 
-def _agreement_of(document) -> Agreement:
-    return document.agreement if isinstance(document, Amendment) else document
-
-
-def executory_date(document) -> datetime.date | None:
-    deliberation = granting_deliberation(_agreement_of(document).subsidy)
-    return deliberation.executory_date if deliberation else None
-
-
-def _wrong_status(document, action: str) -> ValidationError:
+def wrong_status(document, action: str) -> ValidationError:
     return ValidationError(
         WRONG_STATUS.format(status=document.get_status_display().lower(), action=action),
         code="status",
@@ -122,8 +100,7 @@ def agreement_template_new_version(
     `articles`: (heading, body) pairs in order. Earlier versions are left as they are:
     the agreements generated from them keep their text.
     """
-    if not (user.is_superuser or has_role(user, Role.HEAD_OF_SERVICE)):
-        raise ValidationError(TEMPLATE_EDITORS_ONLY, code="permission")
+    require_role(user, "edit_agreement_templates", TEMPLATE_EDITORS_ONLY)
     articles = [(heading, body) for heading, body in articles]
     templating.check_template(
         title=title,
@@ -135,7 +112,7 @@ def agreement_template_new_version(
     versions = AgreementTemplate.objects.select_for_update().filter(name=name)
     last = versions.aggregate(last=Max("version"))["last"] or 0
     versions.filter(is_active=True).update(is_active=False)
-    template = subsidy_services.save_validated(
+    template = save_validated(
         AgreementTemplate(
             name=name,
             version=last + 1,
@@ -149,7 +126,7 @@ def agreement_template_new_version(
         user,
     )
     for position, (heading, body) in enumerate(articles, start=1):
-        subsidy_services.save_validated(
+        save_validated(
             AgreementArticle(template=template, position=position, heading=heading, body=body)
         )
     return template
@@ -159,7 +136,7 @@ def agreement_template_new_version(
 
 
 def _number(year: int) -> str:
-    return f"CONV-{year}-{Sequence.next_value(f'agreement-{year}'):04d}"
+    return f"CONV-{year}-{Counter.next_value(f'agreement-{year}'):04d}"
 
 
 @transaction.atomic
@@ -178,7 +155,9 @@ def agreement_create(
     refuses neither; payment is what waits for the signature (the subsidy's status).
     It is ready for signature at once when the deliberation is already executory.
     """
-    _require(user, PREPARERS, PREPARERS_ONLY.format(action="préparer une convention"))
+    require_role(
+        user, "prepare_agreements", PREPARERS_ONLY.format(action="préparer une convention")
+    )
     subsidy = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
     if subsidy.status != SubsidyStatus.VOTED:
         raise ValidationError(
@@ -205,284 +184,78 @@ def agreement_create(
         template=template,
         start_date=start_date or datetime.date(subsidy.year, 1, 1),
         end_date=end_date or datetime.date(subsidy.year, 12, 31),
-        status=AgreementStatus.READY if executory_date_of(subsidy) else AgreementStatus.DRAFT,
+        status=AgreementStatus.READY if subsidy.is_executory else AgreementStatus.DRAFT,
         **fields,
     )
-    return subsidy_services.save_validated(agreement, user)
-
-
-def executory_date_of(subsidy: Subsidy) -> datetime.date | None:
-    deliberation = granting_deliberation(subsidy)
-    return deliberation.executory_date if deliberation else None
+    return save_validated(agreement, user)
 
 
 @transaction.atomic
 def agreement_update(*, agreement: Agreement, user, **fields) -> Agreement:
     """Edit the period and signatories of an agreement not yet signed by the authority."""
-    _require(user, PREPARERS, PREPARERS_ONLY.format(action="modifier une convention"))
+    require_role(
+        user, "prepare_agreements", PREPARERS_ONLY.format(action="modifier une convention")
+    )
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
-    agreement = _locked(agreement)
+    agreement = locked(agreement)
     if agreement.is_frozen:
         raise ValidationError(FROZEN, code="frozen")
     for name, value in fields.items():
         setattr(agreement, name, value)
-    return subsidy_services.save_validated(agreement, user)
+    return save_validated(agreement, user)
 
 
-def refresh_readiness(document) -> None:
+def refresh_readiness(document, user) -> None:
     """A draft becomes ready for signature once the deliberation is executory."""
-    if document.status == AgreementStatus.DRAFT and executory_date(document):
-        document.status = AgreementStatus.READY
+    if workflow.refusal(document, "make_ready", user) is None:
+        workflow.apply(document, "make_ready", user)
 
 
 @transaction.atomic
 def document_send(*, document, user, sent_on: datetime.date | None = None):
     """Record that the document was sent to the beneficiary for signature."""
-    _require(user, PREPARERS, PREPARERS_ONLY.format(action="envoyer pour signature"))
-    document = _locked(document)
-    refresh_readiness(document)
+    require_preparer(user, "envoyer pour signature")
+    document = locked(document)
+    refresh_readiness(document, user)
     if document.status == AgreementStatus.DRAFT:
         raise ValidationError(NOT_EXECUTORY, code="not_executory")
     if document.status != AgreementStatus.READY:
-        raise _wrong_status(document, "l'envoi pour signature")
-    document.status = AgreementStatus.SENT
-    document.sent_on = sent_on or timezone.localdate()
-    return subsidy_services.save_validated(document, user)
-
-
-def _check_signing_date(document, signed_on: datetime.date) -> None:
-    executory = executory_date(document)
-    if executory is None:
-        raise ValidationError(NOT_EXECUTORY, code="not_executory")
-    from core.formatting import short_date
-
-    if signed_on < executory:
-        raise ValidationError(
-            SIGNED_BEFORE_EXECUTORY.format(
-                date=short_date(signed_on), executory=short_date(executory)
-            ),
-            code="not_executory",
-        )
-    if signed_on > timezone.localdate():
-        raise ValidationError(SIGNED_IN_FUTURE.format(date=short_date(signed_on)), code="date")
-
-
-def _read(upload) -> bytes:
-    upload.seek(0)
-    content = upload.read()
-    upload.seek(0)
-    return content
-
-
-def _pdf_name(document, suffix: str, sha256: str) -> str:
-    reference = document.reference if isinstance(document, Amendment) else document.number
-    return f"{reference}-{suffix}-{sha256[:12]}.pdf"
-
-
-@transaction.atomic
-def document_record_beneficiary_signature(
-    *,
-    document,
-    user,
-    signed_on: datetime.date,
-    scan=None,
-    name: str = "",
-    title: str = "",
-):
-    """The beneficiary signed (on paper, usually first): its date, and its copy if given."""
-    if not has_role(user, *PREPARERS, Role.SIGNATORY):
-        raise ValidationError(
-            PREPARERS_ONLY.format(action="enregistrer la signature du bénéficiaire"),
-            code="permission",
-        )
-    document = _locked(document)
-    refresh_readiness(document)
-    if document.beneficiary_signed_on is not None:
-        raise ValidationError(ALREADY_SIGNED_BY_BENEFICIARY, code="status")
-    if document.status not in (AgreementStatus.READY, AgreementStatus.SENT, *SIGNED_STATUSES):
-        if document.status == AgreementStatus.DRAFT:
-            raise ValidationError(NOT_EXECUTORY, code="not_executory")
-        raise _wrong_status(document, "la signature du bénéficiaire")
-    _check_signing_date(document, signed_on)
-    if scan is not None:
-        content = _read(scan)
-        signing.check_pdf(content)
-    document.beneficiary_signed_on = signed_on
-    document.beneficiary_signatory_name = name or document.beneficiary_signatory_name
-    document.beneficiary_signatory_title = title or document.beneficiary_signatory_title
-    if document.status in (AgreementStatus.READY, AgreementStatus.SENT):
-        document.status = AgreementStatus.SIGNED_BY_BENEFICIARY
-    if scan is not None:
-        sha256 = hashlib.sha256(content).hexdigest()
-        document.beneficiary_scan.save(
-            _pdf_name(document, "beneficiaire", sha256), ContentFile(content), save=False
-        )
-    subsidy_services.save_validated(document, user)
-    _complete(document)
+        raise wrong_status(document, "l'envoi pour signature")
+    workflow.apply(document, "send", user, sent_on=sent_on or timezone.localdate())
     return document
-
-
-def _check_authority_may_sign(
-    document, user, signed_on: datetime.date, beneficiary_signed_on: datetime.date | None = None
-):
-    if not has_role(user, Role.SIGNATORY):
-        raise ValidationError(SIGNATORY_ONLY, code="permission")
-    document = _locked(document)
-    refresh_readiness(document)
-    if document.is_frozen:
-        raise ValidationError(ALREADY_SIGNED_BY_AUTHORITY, code="status")
-    if document.status == AgreementStatus.DRAFT:
-        raise ValidationError(NOT_EXECUTORY, code="not_executory")
-    _check_signing_date(document, signed_on)
-    if isinstance(document, Amendment) and not document.agreement.is_signed_by_authority:
-        raise ValidationError(
-            AMENDMENT_NEEDS_SIGNED_AGREEMENT.format(number=document.agreement.number),
-            code="status",
-        )
-    # The authority signs last: its signature puts the document in force (DESIGN.md §4).
-    if document.beneficiary_signed_on is None and beneficiary_signed_on is None:
-        raise ValidationError(BENEFICIARY_SIGNS_FIRST, code="order")
-    return document
-
-
-def _freeze(document, *, user, signed_on, method, generated: bytes, signed: bytes) -> None:
-    """Keep the generated and the signed PDF with their SHA-256: the document is in force."""
-    authority = Authority.current()
-    names = rendering.signatories(document)
-    document.authority_signatory_name = names["authority"]["name"] or authority.president_name
-    document.authority_signatory_title = names["authority"]["title"]
-    document.beneficiary_signatory_name = names["beneficiary"]["name"]
-    document.beneficiary_signatory_title = names["beneficiary"]["title"]
-    document.generated_pdf_sha256 = hashlib.sha256(generated).hexdigest()
-    document.generated_pdf.save(
-        _pdf_name(document, "generee", document.generated_pdf_sha256),
-        ContentFile(generated),
-        save=False,
-    )
-    document.signed_pdf_sha256 = hashlib.sha256(signed).hexdigest()
-    document.signed_pdf.save(
-        _pdf_name(document, "signee", document.signed_pdf_sha256), ContentFile(signed), save=False
-    )
-    document.authority_signed_on = signed_on
-    document.authority_signed_by = user
-    document.signature_method = method
-    document.status = AgreementStatus.IN_FORCE
-
-
-def _store(document, user) -> None:
-    """Save; if the database refuses, remove the files written for it."""
-    try:
-        subsidy_services.save_validated(document, user)
-    except Exception:
-        for field in ("generated_pdf", "signed_pdf"):
-            file = getattr(document, field)
-            if file:
-                file.storage.delete(file.name)
-        raise
-
-
-@transaction.atomic
-def document_sign_paper(
-    *,
-    document,
-    user,
-    scan,
-    signed_on: datetime.date,
-    beneficiary_signed_on: datetime.date | None = None,
-):
-    """The authority signed on paper: the scan of the signed original is kept as the
-    signed PDF (checked by content, 20 MB at most), with the PDF it was printed from."""
-    document = _check_authority_may_sign(document, user, signed_on, beneficiary_signed_on)
-    if scan is None:
-        raise ValidationError(SCAN_REQUIRED, code="required")
-    content = _read(scan)
-    signing.check_pdf(content)
-    if beneficiary_signed_on is not None and document.beneficiary_signed_on is None:
-        _check_signing_date(document, beneficiary_signed_on)
-        document.beneficiary_signed_on = beneficiary_signed_on
-    generated = rendering.build_pdf(document).content
-    _freeze(
-        document,
-        user=user,
-        signed_on=signed_on,
-        method=SignatureMethod.PAPER,
-        generated=generated,
-        signed=content,
-    )
-    _store(document, user)
-    _complete(document)
-    return document
-
-
-@transaction.atomic
-def document_sign_electronic(
-    *,
-    document,
-    user,
-    p12: bytes,
-    password: str,
-    signed_on: datetime.date | None = None,
-):
-    """The authority signs the generated PDF as PAdES (pyHanko), in its signature block."""
-    signed_on = signed_on or timezone.localdate()
-    document = _check_authority_may_sign(document, user, signed_on)
-    signer = signing.load_signer(p12, password)
-    # The date shows in « Fait à Lille, le … » of the signed PDF.
-    document.authority_signed_on = signed_on
-    rendered = rendering.build_pdf(document)
-    authority = Authority.current()
-    signed = signing.sign_pdf(
-        rendered.content,
-        signer=signer,
-        page=rendered.signature_page,
-        box=rendered.signature_box,
-        reason=f"Signature de {document} pour {authority.name}",
-        location=authority.seat_city,
-    )
-    _freeze(
-        document,
-        user=user,
-        signed_on=signed_on,
-        method=SignatureMethod.ELECTRONIC,
-        generated=rendered.content,
-        signed=signed,
-    )
-    _store(document, user)
-    _complete(document)
-    return document
-
-
-def _complete(document) -> None:
-    """Both parties signed an agreement: its voted subsidy becomes « conventionnée »."""
-    if isinstance(document, Amendment) or not document.is_signed_by_both:
-        return
-    subsidy = document.subsidy
-    subsidy.refresh_from_db()
-    if subsidy.status == SubsidyStatus.VOTED:
-        subsidy_services.subsidy_transition(
-            subsidy=subsidy,
-            action="sign_agreement",
-            user=document.authority_signed_by,
-            comment=f"Convention {document.number} signée par les deux parties",
-        )
 
 
 @transaction.atomic
 def document_end(*, document, user, terminated: bool = False, note: str = ""):
     """Close an agreement at the end of its life, or terminate it (résiliation)."""
     if terminated:
-        _require(user, (Role.SIGNATORY,), SIGNATORY_ONLY)
+        require_role(user, "sign_agreement", SIGNATORY_ONLY)
     else:
-        _require(user, PREPARERS, PREPARERS_ONLY.format(action="clore une convention"))
-    document = _locked(document)
+        require_role(
+            user, "prepare_agreements", PREPARERS_ONLY.format(action="clore une convention")
+        )
+    document = locked(document)
     if document.status != AgreementStatus.IN_FORCE:
-        raise _wrong_status(document, "la résiliation" if terminated else "la clôture")
-    document.status = AgreementStatus.TERMINATED if terminated else AgreementStatus.CLOSED
-    if note:
-        document.note = f"{document.note}\n{note}".strip()
-    return subsidy_services.save_validated(document, user)
+        raise wrong_status(document, "la résiliation" if terminated else "la clôture")
+    with workflow.run_transition(
+        document, "terminate" if terminated else "close", user, comment=note
+    ):
+        if note:
+            document.note = f"{document.note}\n{note}".strip()
+    return document
+
+
+@transaction.atomic
+def document_delete(*, document, user) -> None:
+    """Delete an agreement or amendment the authority has not signed (a signed one is an
+    act: it is closed or terminated, never deleted)."""
+    require_preparer(user, "supprimer une convention")
+    document = locked(document)
+    if document.is_frozen:
+        raise ValidationError(FROZEN, code="frozen")
+    delete_logged(document, user)
 
 
 # Amendments
@@ -498,8 +271,8 @@ def amendment_create(
     new_end_date: datetime.date | None = None,
 ) -> Amendment:
     """A numbered amendment of an agreement in force; ready for signature at once."""
-    _require(user, PREPARERS, PREPARERS_ONLY.format(action="préparer un avenant"))
-    agreement = _locked(agreement)
+    require_preparer(user, "préparer un avenant")
+    agreement = locked(agreement)
     if not agreement.is_signed_by_authority or agreement.status != AgreementStatus.IN_FORCE:
         raise ValidationError(
             AMENDMENT_NEEDS_SIGNED_AGREEMENT.format(number=agreement.number), code="status"
@@ -507,12 +280,8 @@ def amendment_create(
     pending = agreement.amendments.exclude(status__in=SIGNED_STATUSES).first()
     if pending is not None:
         raise ValidationError(AMENDMENT_PENDING.format(number=pending.number), code="pending")
-    from .selectors import current_amount
-
-    total = current_amount(agreement.subsidy) + Decimal(amount_change)
+    total = agreement.subsidy.granted_amount + Decimal(amount_change)
     if total < 0:
-        from core.formatting import euros
-
         raise ValidationError(
             {"amount_change": AMENDMENT_NEGATIVE_TOTAL.format(amount=euros(total))}
         )
@@ -525,4 +294,4 @@ def amendment_create(
         new_end_date=new_end_date,
         status=AgreementStatus.READY,
     )
-    return subsidy_services.save_validated(amendment, user)
+    return save_validated(amendment, user)

@@ -1,13 +1,6 @@
-"""Celery tasks of the conventions app (metropole.celery autodiscovers them)."""
+"""Celery tasks of the conventions app (metropole.celery autodiscovers this module); each
+is defined beside the work it does."""
 
-from celery import shared_task
+from .batch import generate_session_agreements
 
-from . import batch
-from .models import BatchJob
-
-
-@shared_task(name="conventions.tasks.generate_session_agreements")
-def generate_session_agreements(job_id: int) -> int:
-    """« Générer toutes les conventions de la séance »; returns the number of subsidies done."""
-    job = BatchJob.objects.select_related("session", "created_by").get(pk=job_id)
-    return batch.session_agreements_generate(job).done
+__all__ = ["generate_session_agreements"]

@@ -18,12 +18,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from core import exports
+from core.views import apply_service_error, filtered_list
 from deliberations.models import Session
 from deliberations.selectors import granting_deliberation
-from subventions import permissions
-from subventions.views import apply_service_error, filtered_list, require
+from subventions.permissions import require
 
-from . import batch, rendering, services, signing
+from . import batch, permissions, rendering, signatures, signing
 from .enums import SignatureMethod
 from .filters import AgreementFilter
 from .forms import BeneficiarySignatureForm, ElectronicSignatureForm, PaperSignatureForm, VerifyForm
@@ -87,7 +87,7 @@ JOB_STARTED = (
 )
 
 
-@require("generate_agreements")
+@require("prepare_agreements")
 @require_http_methods(["GET", "POST"])
 def session_agreements(request, pk: int):
     """Confirm (GET) then start (POST) « générer toutes les conventions de la séance »."""
@@ -216,7 +216,7 @@ def agreement_sign(request, kind: str, pk: int):
             if method == "papier":
                 paper = PaperSignatureForm(request.POST, request.FILES, prefix="papier")
                 if paper.is_valid():
-                    services.document_sign_paper(
+                    signatures.document_sign_paper(
                         document=document,
                         user=request.user,
                         scan=paper.cleaned_data["scan"],
@@ -230,7 +230,7 @@ def agreement_sign(request, kind: str, pk: int):
                     request.POST, request.FILES, prefix="electronique"
                 )
                 if electronic.is_valid():
-                    services.document_sign_electronic(
+                    signatures.document_sign_electronic(
                         document=document,
                         user=request.user,
                         p12=electronic.cleaned_data["p12"].read(),
@@ -255,7 +255,7 @@ def agreement_beneficiary_signature(request, kind: str, pk: int):
         form = BeneficiarySignatureForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.document_record_beneficiary_signature(
+                signatures.document_record_beneficiary_signature(
                     document=document, user=request.user, **form.cleaned_data
                 )
             except ValidationError as error:

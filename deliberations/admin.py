@@ -2,8 +2,9 @@
 
 Staff edit the free sections of a draft and preview the generated text on its page; the
 Secrétariat des assemblées places it on a session, records the vote and the executory
-date from buttons on that page. A voted deliberation is shown read-only, its frozen
-PDF downloadable as it was.
+date from buttons on that page, with the staff pages' forms and the same step
+(core.views.run_form). A voted deliberation is shown read-only, its frozen PDF
+downloadable as it was; its status changes only through its transitions.
 """
 
 from django import forms
@@ -16,27 +17,22 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_widgets import AutocompleteFieldsMixin
+from core.admin import ServiceAdmin, TransitionsAdmin, report
 from core.formatting import euros
-from core.workflow import has_role
-from subventions.enums import Role, SubsidyStatus
+from core.views import run_form
+from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
 
 from . import rendering, services
 from .enums import DeliberationStatus
 from .forms import ExecutoryForm, PlaceOnSessionForm, VoteForm, record_vote
 from .models import Deliberation, Session
-
-
-def _report(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+from .permissions import can_manage_sessions
 
 
 @admin.register(Session)
-class SessionAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
+class SessionAdmin(ServiceAdmin):
     list_display = ["__str__", "date", "time", "body", "place", "deliberation_count"]
     list_filter = ["body"]
     date_hierarchy = "date"
@@ -46,13 +42,11 @@ class SessionAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
     def deliberation_count(self, session):
         return session.deliberations.count()
 
-    def save_model(self, request, obj, form, change):
+    def save_service(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in self.fields}
         if change:
-            services.session_update(session=obj, user=request.user, **data)
-        else:
-            saved = services.session_create(user=request.user, **data)
-            obj.pk = saved.pk
+            return services.session_update(session=obj, user=request.user, **data)
+        return services.session_create(user=request.user, **data)
 
 
 class DeliberationForm(forms.ModelForm):
@@ -92,8 +86,12 @@ class DeliberationForm(forms.ModelForm):
             self.fields["title"].help_text = "Laissé vide : le titre de la subvention."
 
 
+def _withdraw(deliberation, user, comment):
+    return services.deliberation_withdraw(deliberation=deliberation, user=user)
+
+
 @admin.register(Deliberation)
-class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
+class DeliberationAdmin(TransitionsAdmin):
     form = DeliberationForm
     list_display = ["number", "title", "session", "status", "executory_date", "total"]
     list_filter = ["status", "session__body", "policy_area"]
@@ -121,7 +119,9 @@ class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
         ("Vote", {"fields": ["vote_summary", "executory_date", "frozen_pdf", "pdf_sha256"]}),
         ("Aperçu du texte généré", {"fields": ["preview"]}),
     ]
-    actions = ["adopt_unanimously", "withdraw"]
+    actions = ["adopt_unanimously"]
+    # Adoption and rejection need the vote: its page (the « Enregistrer le vote » button).
+    transition_services = {"withdraw": _withdraw}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("subsidies")
@@ -140,11 +140,6 @@ class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
         if obj is not None and obj.status != DeliberationStatus.DRAFT:
             return [*self.readonly_fields, *DeliberationForm.Meta.fields]
         return self.readonly_fields
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status != DeliberationStatus.DRAFT:
-            return False
-        return super().has_delete_permission(request, obj)
 
     # Columns and read-only fields
 
@@ -200,48 +195,43 @@ class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
 
     # Writes, through the services
 
-    def save_model(self, request, obj, form, change):
+    def save_service(self, request, obj, form, change):
         data = {
             name: form.cleaned_data[name]
             for name in DeliberationForm.Meta.fields
             if name in form.cleaned_data
         }
         subsidies = list(form.cleaned_data.get("subsidy_choice") or [])
-        if change:
-            services.deliberation_update(deliberation=obj, user=request.user, **data)
-            if subsidies and set(subsidies) != set(obj.subsidies.all()):
-                services.deliberation_set_subsidies(
-                    deliberation=obj, subsidies=subsidies, user=request.user
-                )
-        else:
-            saved = services.deliberation_create(user=request.user, subsidies=subsidies, **data)
-            obj.pk = saved.pk
+        if not change:
+            return services.deliberation_create(user=request.user, subsidies=subsidies, **data)
+        services.deliberation_update(deliberation=obj, user=request.user, **data)
+        if subsidies and set(subsidies) != set(obj.subsidies.all()):
+            services.deliberation_set_subsidies(
+                deliberation=obj, subsidies=subsidies, user=request.user
+            )
+        return obj
 
     def save_related(self, request, form, formsets, change):
-        pass  # the subsidies are set by the services in save_model
+        pass  # the subsidies are set by the services in save_service
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            _report(request, error)
-            return HttpResponseRedirect(request.get_full_path())
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status != DeliberationStatus.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_service(self, request, obj):
+        services.deliberation_delete(deliberation=obj, user=request.user)
 
     # Actions on several deliberations
 
     @admin.action(description="Enregistrer l'adoption à l'unanimité")
     def adopt_unanimously(self, request, queryset):
-        self._run(request, queryset, services.deliberation_adopt, unanimous=True)
-
-    @admin.action(description="Retirer de l'ordre du jour")
-    def withdraw(self, request, queryset):
-        self._run(request, queryset, services.deliberation_withdraw)
-
-    def _run(self, request, queryset, service, **kwargs):
         done = 0
         for deliberation in queryset:
             try:
-                service(deliberation=deliberation, user=request.user, **kwargs)
+                services.deliberation_adopt(
+                    deliberation=deliberation, user=request.user, unanimous=True
+                )
                 done += 1
             except ValidationError as error:
                 messages.error(request, f"{deliberation} : {' '.join(error.messages)}")
@@ -275,7 +265,7 @@ class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
         try:
             content = rendering.render_pdf(deliberation)
         except ValidationError as error:
-            _report(request, error)
+            report(request, error)
             return HttpResponseRedirect(deliberation.get_absolute_url())
         response = HttpResponse(content, content_type="application/pdf")
         name = (deliberation.number or f"projet-{deliberation.pk}").replace(" ", "")
@@ -283,22 +273,18 @@ class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
         return response
 
     def _form_view(self, request, pk, form_class, title, run):
+        """The staff pages' form for one step, with the admin's calendar for dates; the
+        service's refusal on the form (core.views.run_form)."""
         deliberation = self._deliberation(request, pk)
-        if not has_role(request.user, Role.ASSEMBLY_SECRETARIAT):
+        if not can_manage_sessions(request.user)[0]:
             raise PermissionDenied
         form = form_class(request.POST or None)
         for field in form.fields.values():
-            # The staff pages' forms, with the admin's calendar for dates.
             if isinstance(field, forms.DateField):
                 field.widget = admin.widgets.AdminDateWidget()
-        if request.method == "POST" and form.is_valid():
-            try:
-                run(deliberation, form.cleaned_data)
-            except ValidationError as error:
-                _report(request, error)
-            else:
-                messages.success(request, f"{deliberation} : {title.lower()} enregistré(e).")
-                return HttpResponseRedirect(deliberation.get_absolute_url())
+        if run_form(request, form, lambda data: run(deliberation, data)) is not None:
+            messages.success(request, f"{deliberation} : {title.lower()} enregistré(e).")
+            return HttpResponseRedirect(deliberation.get_absolute_url())
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -310,7 +296,7 @@ class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
 
     def place_view(self, request, pk):
         def run(deliberation, data):
-            services.deliberation_place_on_session(
+            return services.deliberation_place_on_session(
                 deliberation=deliberation,
                 session=data["session"],
                 number=data["number"],
@@ -321,13 +307,13 @@ class DeliberationAdmin(AutocompleteFieldsMixin, SimpleHistoryAdmin):
 
     def vote_view(self, request, pk):
         def run(deliberation, data):
-            record_vote(deliberation, request.user, data)
+            return record_vote(deliberation, request.user, data)
 
         return self._form_view(request, pk, VoteForm, "Vote", run)
 
     def executory_view(self, request, pk):
         def run(deliberation, data):
-            services.deliberation_set_executory(
+            return services.deliberation_set_executory(
                 deliberation=deliberation, date=data["date"], user=request.user
             )
 

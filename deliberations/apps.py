@@ -8,4 +8,5 @@ class DeliberationsConfig(AppConfig):
     verbose_name = "Séances et délibérations"
 
     def ready(self):
-        from . import panels, signals  # noqa: F401  (the deletion guard, the pages' panels)
+        # Registered on import: the deletion guard, the pages' panels, the objects' rules.
+        from . import panels, permissions, signals  # noqa: F401

@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from subventions.filters import AmountFilter, YearChoicesMixin, search
+from core.filters import AmountFilter, YearChoicesMixin, search
 from subventions.models import Beneficiary, PolicyArea, Subsidy
 
 from .enums import Body, DeliberationStatus

@@ -11,17 +11,21 @@ import hashlib
 import re
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django_fsm import FSMField, transition
+from django_fsm import transition
 from simple_history.models import HistoricalRecords
 
-from core.workflow import only_roles
-from subventions.enums import Role
+from core.formatting import long_date
+from core.models import TransitionLog
+from core.workflow import LifecycleMixin, StatusField
 from subventions.models import PolicyArea, Subsidy
+from subventions.models.subsidies import DeliberationText
+from subventions.roles import transition_permission
 
 from .enums import FROZEN_STATUSES, Body, DeliberationStatus
 
@@ -36,6 +40,7 @@ NUMBER_NOT_MATCHING_SESSION = (
 EXECUTORY_NOT_ADOPTED = "Seule une délibération adoptée devient exécutoire."
 DELIBERATION_FROZEN = "La délibération est {status} : elle ne peut plus être modifiée ({fields})."
 PDF_TAMPERED = "Le PDF enregistré ne correspond plus à son empreinte SHA-256."
+VOTED_WITHOUT_VOTE = "Une délibération votée porte la date de son vote."
 
 
 class Session(models.Model):
@@ -65,8 +70,6 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        from core.formatting import long_date
-
         return f"{self.get_body_display()} du {long_date(self.date)}"
 
     def get_absolute_url(self):
@@ -83,8 +86,14 @@ class DeliberationQuerySet(models.QuerySet):
         return self.exclude(status=DeliberationStatus.WITHDRAWN)
 
 
-class Deliberation(models.Model):
-    """A deliberation of the Bureau or the Council granting one or more subsidies."""
+class Deliberation(LifecycleMixin, DeliberationText):
+    """A deliberation of the Bureau or the Council granting one or more subsidies.
+
+    Its free sections (DeliberationText) are copied from its file when it grants one; the
+    rest of its text is generated (deliberations.rendering).
+    """
+
+    status_subject = "la délibération"
 
     number = models.CharField(
         "numéro",
@@ -115,14 +124,7 @@ class Deliberation(models.Model):
         through="DeliberationSubsidy",
         related_name="deliberations",
     )
-    preamble = models.TextField("préambule", blank=True)
-    context = models.TextField("I. Contexte", blank=True)
-    partnership_description = models.TextField(
-        "II. Description des objectifs et modalités du partenariat", blank=True
-    )
-    previous_year_activity = models.TextField("activité de l'année précédente", blank=True)
-    axes_introduction = models.TextField("phrase d'introduction des axes", blank=True)
-    status = FSMField(
+    status = StatusField(
         "statut",
         max_length=20,
         choices=DeliberationStatus.choices,
@@ -158,6 +160,8 @@ class Deliberation(models.Model):
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
+    transitions = GenericRelation(TransitionLog, related_query_name="deliberation")
+
     history = HistoricalRecords(
         excluded_fields=["text", "html"], table_name="conventions_historicaldeliberation"
     )
@@ -190,6 +194,11 @@ class Deliberation(models.Model):
                 condition=Q(executory_date__isnull=True) | Q(status=DeliberationStatus.ADOPTED),
                 name="deliberation_executory_if_adopted",
                 violation_error_message=EXECUTORY_NOT_ADOPTED,
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=FROZEN_STATUSES) | Q(voted_at__isnull=False),
+                name="deliberation_voted_has_its_vote",
+                violation_error_message=VOTED_WITHOUT_VOTE,
             ),
         ]
 
@@ -277,7 +286,7 @@ class Deliberation(models.Model):
         field=status,
         source=DeliberationStatus.DRAFT,
         target=DeliberationStatus.ADOPTED,
-        permission=only_roles(Role.ASSEMBLY_SECRETARIAT),
+        permission=transition_permission("manage_sessions"),
         custom={"label": "Enregistrer l'adoption"},
     )
     def adopt(self):
@@ -287,7 +296,7 @@ class Deliberation(models.Model):
         field=status,
         source=DeliberationStatus.DRAFT,
         target=DeliberationStatus.REJECTED,
-        permission=only_roles(Role.ASSEMBLY_SECRETARIAT),
+        permission=transition_permission("manage_sessions"),
         custom={"label": "Enregistrer le rejet"},
     )
     def reject(self):
@@ -297,7 +306,7 @@ class Deliberation(models.Model):
         field=status,
         source=DeliberationStatus.DRAFT,
         target=DeliberationStatus.WITHDRAWN,
-        permission=only_roles(Role.ASSEMBLY_SECRETARIAT),
+        permission=transition_permission("manage_sessions"),
         custom={"label": "Retirer de l'ordre du jour"},
     )
     def withdraw(self):

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 
 from subventions.models import CoFunding, Subsidy
 
+from .enums import DeliberationStatus
 from .models import Deliberation, DeliberationSubsidy
 
 
@@ -44,8 +45,6 @@ def subsidies_in_active_deliberations(subsidies) -> dict[int, Deliberation]:
 
 def granting_deliberation(subsidy: Subsidy) -> Deliberation | None:
     """The adopted deliberation granting the subsidy (the first executory one), if any."""
-    from .enums import DeliberationStatus
-
     return (
         Deliberation.objects.select_related("session")
         .filter(links__subsidy=subsidy, status=DeliberationStatus.ADOPTED)

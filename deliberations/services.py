@@ -15,11 +15,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from core.workflow import has_role
+from core import workflow
+from core.formatting import long_date, short_date
+from core.models import Counter
+from core.services import delete_logged, save_validated
 from subventions import services as subsidy_services
-from subventions.enums import Role, SubsidyStatus
-from subventions.models import Sequence as Counter
+from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
+from subventions.models.subsidies import DeliberationText
+from subventions.roles import allowed
 
 from . import rendering, selectors
 from .enums import DeliberationStatus
@@ -67,17 +71,11 @@ SESSION_NUMBERED = (
 EXECUTORY_ALREADY_SET = "La délibération est déjà exécutoire depuis le {date}."
 EXECUTORY_BEFORE_SESSION = "La date exécutoire ({date}) ne peut précéder la séance du {session}."
 
-FREE_SECTIONS = (
-    "preamble",
-    "context",
-    "partnership_description",
-    "previous_year_activity",
-    "axes_introduction",
-)
+FREE_SECTIONS = DeliberationText.FREE_SECTIONS
 
 
 def _require_secretariat(user, action: str) -> None:
-    if not has_role(user, Role.ASSEMBLY_SECRETARIAT):
+    if not allowed(user, "manage_sessions"):
         raise ValidationError(SECRETARIAT_ONLY.format(action=action), code="permission")
 
 
@@ -101,9 +99,7 @@ def session_create(
     *, user, body: str, date: datetime.date, time: datetime.time, place: str = "", note: str = ""
 ) -> Session:
     _require_secretariat(user, "créer une séance")
-    return subsidy_services.save_validated(
-        Session(body=body, date=date, time=time, place=place, note=note), user
-    )
+    return save_validated(Session(body=body, date=date, time=time, place=place, note=note), user)
 
 
 @transaction.atomic
@@ -116,7 +112,7 @@ def session_update(*, session: Session, user, **fields) -> Session:
     numbered = stored.deliberations.exclude(number="").exists()
     if numbered and session.number_prefix != stored.number_prefix:
         raise ValidationError(SESSION_NUMBERED)
-    return subsidy_services.save_validated(session, user)
+    return save_validated(session, user)
 
 
 # Deliberations
@@ -175,10 +171,10 @@ def deliberation_create(
         note=note,
         **{**defaults, **free_sections},
     )
-    subsidy_services.save_validated(deliberation, user)
+    save_validated(deliberation, user)
     for position, subsidy in enumerate(subsidies, start=1):
         link = DeliberationSubsidy(deliberation=deliberation, subsidy=subsidy, position=position)
-        subsidy_services.save_validated(link, user)
+        save_validated(link, user)
     if session is not None:
         deliberation = deliberation_place_on_session(
             deliberation=deliberation, session=session, number=number, user=user
@@ -189,7 +185,7 @@ def deliberation_create(
 @transaction.atomic
 def deliberation_update(*, deliberation: Deliberation, user, **fields) -> Deliberation:
     """Edit the title and the free sections of a draft deliberation."""
-    if not has_role(user, Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT):
+    if not allowed(user, "edit_deliberation_text"):
         raise ValidationError(FREE_SECTIONS_ROLES, code="permission")
     unknown = set(fields) - {*FREE_SECTIONS, "title", "note"}
     if unknown:
@@ -198,7 +194,19 @@ def deliberation_update(*, deliberation: Deliberation, user, **fields) -> Delibe
     _require_draft(deliberation, "la modification du texte")
     for name, value in fields.items():
         setattr(deliberation, name, value)
-    return subsidy_services.save_validated(deliberation, user)
+    return save_validated(deliberation, user)
+
+
+@transaction.atomic
+def deliberation_delete(*, deliberation: Deliberation, user) -> None:
+    """Delete a draft and its list of subsidies (a voted act is never deleted:
+    deliberations.signals refuses it)."""
+    _require_secretariat(user, "supprimer une délibération")
+    deliberation = _locked(deliberation)
+    _require_draft(deliberation, "la suppression")
+    for link in deliberation.links.all():
+        delete_logged(link, user)
+    delete_logged(deliberation, user)
 
 
 @transaction.atomic
@@ -213,11 +221,10 @@ def deliberation_set_subsidies(
     _check_subsidies(subsidies, deliberation)
     for link in deliberation.links.all():
         # One by one, so that each removal is stamped with the user in the history.
-        link._history_user = user
-        link.delete()
+        delete_logged(link, user)
     for position, subsidy in enumerate(subsidies, start=1):
         link = DeliberationSubsidy(deliberation=deliberation, subsidy=subsidy, position=position)
-        subsidy_services.save_validated(link, user)
+        save_validated(link, user)
     return deliberation
 
 
@@ -230,15 +237,6 @@ def _counter_key(session: Session) -> str:
 
 def _number(session: Session, sequence: int) -> str:
     return f"{session.number_prefix} {sequence:04d}"
-
-
-def _raise_counter(key: str, value: int) -> None:
-    """Move the counter up to `value`, so that numbering skips a hand-entered number."""
-    Counter.objects.get_or_create(key=key)
-    counter = Counter.objects.select_for_update().get(key=key)
-    if counter.value < value:
-        counter.value = value
-        counter.save(update_fields=["value"])
 
 
 def _check_hand_number(number: str, session: Session, deliberation: Deliberation) -> str:
@@ -270,10 +268,9 @@ def deliberation_place_on_session(
         number = _check_hand_number(number, session, deliberation)
         deliberation.session = session
         deliberation.number = number
-        subsidy_services.save_validated(
-            deliberation, user
-        )  # clean() checks the number against the session
-        _raise_counter(key, int(number[-4:]))
+        save_validated(deliberation, user)  # clean() checks the number against the session
+        # Numbering then skips the hand-entered number.
+        Counter.raise_to(key, int(number[-4:]))
         return deliberation
     while True:
         # Hand-entered numbers above the counter are skipped, never duplicated.
@@ -282,7 +279,7 @@ def deliberation_place_on_session(
             break
     deliberation.session = session
     deliberation.number = candidate
-    return subsidy_services.save_validated(deliberation, user)
+    return save_validated(deliberation, user)
 
 
 # Vote
@@ -343,14 +340,15 @@ def _record_vote(
             user=user,
             comment=f"Délibération {deliberation.number}",
         )
-    for name, value in vote.items():
-        setattr(deliberation, name, value)
-    deliberation.non_participants = "\n".join(n.strip() for n in non_participants if n.strip())
-    deliberation.voted_at = timezone.now()
-    deliberation.voted_by = user
-    getattr(deliberation, action)()
-    _freeze(deliberation)
-    return subsidy_services.save_validated(deliberation, user)
+    with workflow.run_transition(deliberation, action, user):
+        for name, value in vote.items():
+            setattr(deliberation, name, value)
+        names = (name.strip() for name in non_participants)
+        deliberation.non_participants = "\n".join(name for name in names if name)
+        deliberation.voted_at = timezone.now()
+        deliberation.voted_by = user
+        _freeze(deliberation)
+    return deliberation
 
 
 @transaction.atomic
@@ -409,17 +407,16 @@ def deliberation_withdraw(*, deliberation: Deliberation, user) -> Deliberation:
     _require_secretariat(user, "retirer une délibération")
     deliberation = _locked(deliberation)
     _require_draft(deliberation, "le retrait")
-    deliberation.withdraw()
-    return subsidy_services.save_validated(deliberation, user)
+    workflow.apply(deliberation, "withdraw", user)
+    return deliberation
 
 
 @transaction.atomic
 def deliberation_set_executory(
     *, deliberation: Deliberation, date: datetime.date, user
 ) -> Deliberation:
-    """Record the date the act became executory; the PDF is certified with it, once."""
-    from core.formatting import long_date, short_date
-
+    """Record the date the act became executory; the PDF is certified with it, once, and
+    each subsidy the act grants is from then on executory (written on the file)."""
     _require_secretariat(user, "enregistrer la date exécutoire")
     deliberation = _locked(deliberation)
     if deliberation.status != DeliberationStatus.ADOPTED:
@@ -442,4 +439,7 @@ def deliberation_set_executory(
         )
     deliberation.executory_date = date
     _store_pdf(deliberation, rendering.build_pdf(deliberation, deliberation.html))
-    return subsidy_services.save_validated(deliberation, user)
+    save_validated(deliberation, user)
+    for subsidy in deliberation.subsidies.all():
+        subsidy_services.subsidy_record_executory(subsidy=subsidy, date=date, user=user)
+    return deliberation

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods
 
 from core import exports
 from core.formatting import short_date
-from subventions import permissions
-from subventions.views import apply_service_error, filtered_list, paginate, refuse_unless, require
+from core.views import apply_service_error, filtered_list, paginate, run_form
+from subventions.permissions import refuse_unless, require
 
-from . import rendering, services
+from . import permissions, rendering, services
 from .enums import DeliberationStatus
 from .filters import DeliberationFilter
 from .forms import (
@@ -263,14 +263,11 @@ def _deliberation_step(request, pk, *, form, step: dict, refusal: str | None, ru
     """A page with one form for one deliberation: show it, run the service on POST, show
     the service's refusal on the form (nothing saved) or go back to the deliberation."""
     deliberation = get_object_or_404(Deliberation.objects.select_related("session"), pk=pk)
-    if request.method == "POST" and refusal is None and form.is_valid():
-        try:
-            deliberation = run(deliberation, form.cleaned_data)
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, done(deliberation))
-            return redirect("deliberations:deliberation_detail", pk=deliberation.pk)
+    if refusal is None:
+        saved = run_form(request, form, lambda data: run(deliberation, data))
+        if saved is not None:
+            messages.success(request, done(saved))
+            return redirect("deliberations:deliberation_detail", pk=saved.pk)
     return render(
         request,
         STEP_TEMPLATE,

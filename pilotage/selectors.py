@@ -9,9 +9,9 @@ from django.db.models import Count, Q
 from conventions.filters import AWAITING_SIGNATURE
 from conventions.models import Agreement
 from deliberations.models import Session
-from subventions.enums import SubsidyStatus
+from subventions.enums import ACTIVE_STATUSES, VOTED_STATUSES, SubsidyStatus
 from subventions.models import BudgetLine, FinancialReport, Payment, Subsidy
-from subventions.selectors import ACTIVE_STATUSES, VOTED_STATUSES, ZERO, _sum
+from subventions.selectors import ZERO, money_sum
 
 # Dashboard
 
@@ -68,7 +68,7 @@ def paid_by_budget_line(year: int) -> dict[int | None, Decimal]:
         Payment.objects.filter(subsidy__year=year)
         .order_by()
         .values("subsidy__budget_line")
-        .annotate(paid=_sum("amount"))
+        .annotate(paid=money_sum("amount"))
     )
     return {row["subsidy__budget_line"]: row["paid"] for row in rows}
 
@@ -103,8 +103,8 @@ def dashboard_figures(year: int, today: datetime.date | None = None) -> Dashboar
         for row in files.order_by()
         .values("budget_line")
         .annotate(
-            requested=_sum("amount_requested", filter=Q(status__in=ACTIVE_STATUSES)),
-            voted=_sum("amount_awarded", filter=Q(status__in=VOTED_STATUSES)),
+            requested=money_sum("amount_requested", filter=Q(status__in=ACTIVE_STATUSES)),
+            voted=money_sum("amount_awarded", filter=Q(status__in=VOTED_STATUSES)),
         )
     }
     paid = paid_by_budget_line(year)

@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from conventions.filters import AWAITING_SIGNATURE
-from subventions.views import require
+from subventions.enums import ACTIVE_STATUSES, VOTED_STATUSES
+from subventions.permissions import require
 
 from . import selectors
 
@@ -25,8 +26,8 @@ def dashboard(request):
             "figures": figures,
             "sessions": selectors.next_sessions(today),
             "today": today,
-            "active_statuses": selectors.ACTIVE_STATUSES,
-            "voted_statuses": selectors.VOTED_STATUSES,
+            "active_statuses": ACTIVE_STATUSES,
+            "voted_statuses": VOTED_STATUSES,
             "awaiting_signature": AWAITING_SIGNATURE,
         },
     )

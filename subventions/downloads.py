@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
+from . import permissions
 from .models import FinancialReport
 
 NOT_ALLOWED = "Vous n'avez pas accès aux comptes rendus financiers."
@@ -18,7 +19,8 @@ NO_FILE = "Aucun fichier n'est joint à ce compte rendu financier."
 @login_required
 def financial_report_file(request, pk: int):
     """The PDF of a financial report, for a user who may view reports."""
-    if not request.user.has_perm("subventions.view_financialreport"):
+    allowed, _reason = permissions.check("view", request.user)
+    if not allowed:
         raise PermissionDenied(NOT_ALLOWED)
     report = get_object_or_404(FinancialReport.objects.select_related("subsidy"), pk=pk)
     if not report.file:

@@ -70,6 +70,32 @@ class SubsidyStatus(models.TextChoices):
     WITHDRAWN = "abandonnee", "Abandonnée"
 
 
+# A file's statuses by what they allow (one definition each, read everywhere):
+# still alive (what "requested" counts: a withdrawn or rejected request no longer is),
+ACTIVE_STATUSES = tuple(
+    status
+    for status in SubsidyStatus
+    if status not in (SubsidyStatus.WITHDRAWN, SubsidyStatus.REJECTED)
+)
+# voted (what "voted" counts; the amount awarded is known),
+VOTED_STATUSES = (
+    SubsidyStatus.VOTED,
+    SubsidyStatus.AGREEMENT_SIGNED,
+    SubsidyStatus.PAID,
+    SubsidyStatus.CLOSED,
+)
+# signed: the agreement binds both parties (or none was needed and the file is paid),
+AGREEMENT_SIGNED_STATUSES = (
+    SubsidyStatus.AGREEMENT_SIGNED,
+    SubsidyStatus.PAID,
+    SubsidyStatus.CLOSED,
+)
+# editable: amounts and texts change freely until the vote, afterwards only by amendment,
+EDITABLE_STATUSES = (SubsidyStatus.DRAFT, SubsidyStatus.UNDER_REVIEW, SubsidyStatus.PROPOSED)
+# ended: nothing of the file changes any more.
+CLOSED_STATUSES = (SubsidyStatus.REJECTED, SubsidyStatus.WITHDRAWN, SubsidyStatus.CLOSED)
+
+
 class InstalmentCondition(models.TextChoices):
     """When an instalment of the payment schedule falls due."""
 

@@ -4,31 +4,17 @@ Search is `icontains` over the main text fields, the same on SQLite and PostgreS
 Sorting is limited to the columns each `OrderingFilter` names (parameter `tri`).
 """
 
-from functools import reduce
-from operator import or_
-
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
+from core.filters import AmountFilter, YearChoicesMixin, search
+
 from .enums import LegalForm, ReportStatus, SubsidyStatus
-from .forms import AmountField
 from .models import Beneficiary, BudgetLine, FinancialReport, PolicyArea, Subsidy
 
 REPORT_OVERDUE = "en_retard"
 REPORT_CHOICES = [(REPORT_OVERDUE, "En retard"), *ReportStatus.choices]
-
-
-def search(queryset, fields: list[str], value: str):
-    """Rows where every word typed appears in one of `fields` (case-insensitive)."""
-    for word in value.split():
-        queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": word}) for f in fields)))
-    return queryset
-
-
-class AmountFilter(django_filters.NumberFilter):
-    field_class = AmountField
 
 
 def year_choices():
@@ -36,18 +22,12 @@ def year_choices():
     return [(year, str(year)) for year in years]
 
 
-class YearChoicesMixin:
-    """The years offered are those of the data, read when the list is shown."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["year"].extra["choices"] = self.year_choices()
-
+class YearsOfTheFiles(YearChoicesMixin):
     def year_choices(self):
         return year_choices()
 
 
-class SubsidyFilter(YearChoicesMixin, django_filters.FilterSet):
+class SubsidyFilter(YearsOfTheFiles, django_filters.FilterSet):
     SEARCH_FIELDS = [
         "reference",
         "title",
@@ -127,7 +107,7 @@ class SubsidyFilter(YearChoicesMixin, django_filters.FilterSet):
         return queryset.filter(financial_report__status=value)
 
 
-class BeneficiaryFilter(YearChoicesMixin, django_filters.FilterSet):
+class BeneficiaryFilter(YearsOfTheFiles, django_filters.FilterSet):
     SEARCH_FIELDS = ["legal_name", "short_name", "siret", "rna", "city", "representative_name"]
 
     q = django_filters.CharFilter(

@@ -9,73 +9,17 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import ActionAxis, Beneficiary, CoFunding, FundingPartner, Subsidy, funding_plan_error
-from .services import FROZEN_FIELDS, is_editable
+from core.forms import VersionedForm, french_formfield
 
-SPACES = (" ", "\u00a0", "\u202f")
+from .models import ActionAxis, Beneficiary, CoFunding, FundingPartner, Subsidy
+from .models.subsidies import funding_plan_error
+
 FROZEN_HELP = "Figé depuis le vote : ne change plus que par avenant."
 CONCURRENT_EDIT = (
     "{what} a été modifié par {who} le {when}, pendant que vous le modifiiez : vos "
     "changements n'ont pas été enregistrés, pour ne pas effacer les siens. La page montre "
     "maintenant la version enregistrée ; reportez-y vos changements puis enregistrez."
 )
-
-
-class AmountField(forms.DecimalField):
-    """An amount typed the French way: « 35 000 », « 1 234,50 »."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("localize", True)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            for space in SPACES:
-                value = value.replace(space, "")
-            value = value.replace("€", "")
-        return super().to_python(value)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _amount_formfield(db_field, **kwargs):
-    """Model DecimalFields become AmountFields; everything else as Django does."""
-    from django.db import models
-
-    if isinstance(db_field, models.DecimalField):
-        return db_field.formfield(form_class=AmountField, **kwargs)
-    if isinstance(db_field, models.DateField):
-        return db_field.formfield(widget=DateInput, **kwargs)
-    return db_field.formfield(**kwargs)
-
-
-class VersionedForm(forms.ModelForm):
-    """Carries the version of the row being edited, to refuse a lost update."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, version: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = version
-
-    def model_data(self) -> dict:
-        """The cleaned values of the model's fields, for the services."""
-        return {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if name in self._meta.fields and name not in self.disabled_names()
-        }
-
-    def disabled_names(self) -> set[str]:
-        return {name for name, field in self.fields.items() if field.disabled}
 
 
 class BeneficiaryForm(VersionedForm):
@@ -100,7 +44,7 @@ class BeneficiaryForm(VersionedForm):
             "bic",
             "notes",
         ]
-        formfield_callback = _amount_formfield
+        formfield_callback = french_formfield
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -136,7 +80,7 @@ class SubsidyForm(VersionedForm):
     class Meta:
         model = Subsidy
         fields = SUBSIDY_FIELDS
-        formfield_callback = _amount_formfield
+        formfield_callback = french_formfield
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "object": forms.Textarea(attrs={"rows": 2}),
@@ -152,8 +96,8 @@ class SubsidyForm(VersionedForm):
         self.fields["budget_line"].queryset = self.fields["budget_line"].queryset.order_by(
             "-year", "chapter", "article"
         )
-        if self.instance.pk and not is_editable(self.instance):
-            for name in FROZEN_FIELDS:
+        if self.instance.pk and not self.instance.is_editable:
+            for name in Subsidy.FROZEN_AFTER_VOTE:
                 if name in self.fields:
                     self.fields[name].disabled = True
                     self.fields[name].help_text = FROZEN_HELP
@@ -192,7 +136,7 @@ class CoFundingLineForm(forms.ModelForm):
     class Meta:
         model = CoFunding
         fields = ["partners", "group_label", "amount", "is_total", "status"]
-        formfield_callback = _amount_formfield
+        formfield_callback = french_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -245,15 +189,6 @@ CoFundingFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=True,
 )
-
-
-def live_forms(formset) -> list[forms.Form]:
-    """The formset's filled forms not marked for deletion, in the order typed."""
-    return [
-        form
-        for form in formset.forms
-        if form.cleaned_data and not formset._should_delete_form(form)
-    ]
 
 
 class TransitionForm(forms.Form):

@@ -20,10 +20,11 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Sum
 
+from core import workflow
 from core.formatting import euros, percent, short_date
-from core.workflow import has_role
+from core.services import save_validated
 
-from .enums import InstalmentCondition, PaymentTerms, ReportStatus, Role, SubsidyStatus
+from .enums import InstalmentCondition, PaymentTerms, ReportStatus, SubsidyStatus
 from .models import (
     BudgetLine,
     Clawback,
@@ -31,9 +32,8 @@ from .models import (
     Payment,
     PaymentInstalment,
     Subsidy,
-    agreement_signed_by_both,
 )
-from .services import save_validated, subsidy_transition
+from .roles import allowed
 
 logger = logging.getLogger(__name__)
 
@@ -63,14 +63,6 @@ INSTALMENT_PAID_REMOVED = (
     "L'échéance {position} a déjà reçu des versements : elle ne peut être supprimée."
 )
 CLAWBACK_ABOVE_PAID = "Le reversement de {amount} dépasse ce qui a été versé net ({paid_net})."
-REPORT_NOT_OUTSTANDING = (
-    "Le compte rendu financier est « {status} » : seul un compte rendu attendu ou rejeté "
-    "peut être reçu."
-)
-REPORT_NOT_RECEIVED = (
-    "Le compte rendu financier est « {status} » : seul un compte rendu reçu peut être "
-    "approuvé ou rejeté."
-)
 REPORT_FILE_REQUIRED = "Joignez le compte rendu financier (PDF)."
 BUDGET_LINE_OVERRUN = (
     "La ligne de crédits « {line} » n'a plus que {available} disponibles : attribuer "
@@ -81,7 +73,7 @@ BUDGET_OVERRUN_WARN = "warn"
 
 
 def _require_finance(user, action: str) -> None:
-    if not has_role(user, Role.FINANCE):
+    if not allowed(user, "record_money"):
         raise ValidationError(FINANCE_ONLY.format(action=action), code="permission")
 
 
@@ -246,14 +238,14 @@ def payment_refusal(subsidy: Subsidy, *, date: datetime.date, amount: Decimal) -
 
     `subsidy` carries its with_money() figures.
     """
-    executory = subsidy.executory_since
+    executory = subsidy.executory_on
     if executory is None:
         return PAYMENT_NOT_EXECUTORY
     if date < executory:
         return PAYMENT_BEFORE_EXECUTORY.format(
             date=short_date(date), executory=short_date(executory)
         )
-    if subsidy.requires_agreement and not agreement_signed_by_both(subsidy):
+    if subsidy.requires_agreement and subsidy.agreement_signed_on is None:
         return PAYMENT_AGREEMENT_NOT_SIGNED.format(threshold=euros(settings.AGREEMENT_THRESHOLD))
     if amount > subsidy.remaining_amount:
         return PAYMENT_ABOVE_CURRENT.format(
@@ -352,27 +344,10 @@ def report_receive(
     """Record the report as received, with its PDF (checked by its content)."""
     _require_finance(user, "enregistrer un compte rendu financier")
     report = FinancialReport.objects.select_for_update().get(pk=report.pk)
-    if report.status not in (ReportStatus.EXPECTED, ReportStatus.REJECTED):
-        raise ValidationError(
-            REPORT_NOT_OUTSTANDING.format(status=report.get_status_display().lower()),
-            code="report_status",
-        )
-    if not file:
+    reason = workflow.refusal(report, "receive", user)
+    if reason is None and not file:
         raise ValidationError({"file": REPORT_FILE_REQUIRED})
-    report.received_on = received_on
-    report.file = file
-    report.status = ReportStatus.RECEIVED
-    report.rejection_reason = ""
-    return save_validated(report, user)
-
-
-def _received(report: FinancialReport) -> FinancialReport:
-    report = FinancialReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != ReportStatus.RECEIVED:
-        raise ValidationError(
-            REPORT_NOT_RECEIVED.format(status=report.get_status_display().lower()),
-            code="report_status",
-        )
+    workflow.apply(report, "receive", user, received_on=received_on, file=file)
     return report
 
 
@@ -380,9 +355,8 @@ def _received(report: FinancialReport) -> FinancialReport:
 def report_approve(*, report: FinancialReport, user) -> FinancialReport:
     """Approve the report; a file paid in full is then « soldée »."""
     _require_finance(user, "approuver un compte rendu financier")
-    report = _received(report)
-    report.status = ReportStatus.APPROVED
-    save_validated(report, user)
+    report = FinancialReport.objects.select_for_update().get(pk=report.pk)
+    workflow.apply(report, "approve", user)
     _settle(report.subsidy, user)
     return report
 
@@ -391,10 +365,9 @@ def report_approve(*, report: FinancialReport, user) -> FinancialReport:
 def report_reject(*, report: FinancialReport, reason: str, user) -> FinancialReport:
     """Reject the report, with the reason given to the beneficiary; it is owed again."""
     _require_finance(user, "rejeter un compte rendu financier")
-    report = _received(report)
-    report.status = ReportStatus.REJECTED
-    report.rejection_reason = reason.strip()
-    return save_validated(report, user)
+    report = FinancialReport.objects.select_for_update().get(pk=report.pk)
+    workflow.apply(report, "reject", user, reason=reason)
+    return report
 
 
 # Lifecycle
@@ -402,19 +375,13 @@ def report_reject(*, report: FinancialReport, reason: str, user) -> FinancialRep
 
 def _settle(subsidy: Subsidy, user) -> None:
     """Move the file on as far as its money allows: « versée », then « soldée »."""
-    subsidy = Subsidy.objects.with_money().get(pk=subsidy.pk)
+    subsidy = _locked(subsidy)
     paid_in_full = subsidy.current_amount > 0 and subsidy.remaining_amount <= 0
     if subsidy.status in (SubsidyStatus.VOTED, SubsidyStatus.AGREEMENT_SIGNED) and paid_in_full:
-        subsidy = subsidy_transition(
-            subsidy=subsidy, action="mark_paid", user=user, comment="Versement intégral."
-        )
+        workflow.apply(subsidy, "mark_paid", user, comment="Versement intégral.")
     approved = FinancialReport.objects.filter(
         subsidy=subsidy, status=ReportStatus.APPROVED
     ).exists()
     if subsidy.status == SubsidyStatus.PAID and approved:
-        subsidy_transition(
-            subsidy=subsidy,
-            action="close",
-            user=user,
-            comment="Versée intégralement, compte rendu financier approuvé.",
-        )
+        comment = "Versée intégralement, compte rendu financier approuvé."
+        workflow.apply(subsidy, "close", user, comment=comment)

@@ -6,28 +6,13 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from .enums import SubsidyStatus
 from .models import Beneficiary, Subsidy
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
-# Files still alive: what "requested" counts (a withdrawn or rejected request no longer is).
-ACTIVE_STATUSES = [
-    status
-    for status in SubsidyStatus
-    if status not in (SubsidyStatus.WITHDRAWN, SubsidyStatus.REJECTED)
-]
-# Files whose amount was voted: what "voted" counts.
-VOTED_STATUSES = [
-    SubsidyStatus.VOTED,
-    SubsidyStatus.AGREEMENT_SIGNED,
-    SubsidyStatus.PAID,
-    SubsidyStatus.CLOSED,
-]
 
-
-def _sum(expression: str, **kwargs):
+def money_sum(expression: str, **kwargs):
     return Coalesce(Sum(expression, **kwargs), ZERO, output_field=MONEY)
 
 
@@ -52,8 +37,8 @@ def beneficiary_list() -> QuerySet[Beneficiary]:
     """Beneficiaries with their number of files and the totals requested and awarded."""
     return Beneficiary.objects.annotate(
         subsidy_count=Count("subsidies", distinct=True),
-        total_requested=_sum("subsidies__amount_requested"),
-        total_awarded=_sum("subsidies__amount_awarded"),
+        total_requested=money_sum("subsidies__amount_requested"),
+        total_awarded=money_sum("subsidies__amount_awarded"),
     ).order_by("legal_name", "pk")  # Meta.ordering does not apply to aggregating queries
 
 
@@ -84,9 +69,9 @@ def beneficiary_subsidies_by_year(beneficiary: Beneficiary) -> list[YearOfSubsid
         for row in beneficiary.subsidies.order_by()
         .values("year")
         .annotate(
-            requested=_sum("amount_requested"),
-            proposed=_sum("amount_proposed"),
-            awarded=_sum("amount_awarded"),
+            requested=money_sum("amount_requested"),
+            proposed=money_sum("amount_proposed"),
+            awarded=money_sum("amount_awarded"),
         )
     }
     years: dict[int, list[Subsidy]] = {}

@@ -1,8 +1,9 @@
 """Writes of the subsidies app. Every change a user makes goes through here.
 
 Each function validates (`full_clean()`) before saving, runs in one transaction and
-stamps the history with the user who acted; a refusal raises ValidationError with a
-French message and leaves the database as it was.
+stamps the history with the user who acted (core.services.save_validated); a refusal
+raises ValidationError with a French message and leaves the database as it was. The
+money of a file has its own services (subventions.payments).
 """
 
 import logging
@@ -12,8 +13,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model, Sum
+from django.db.models import F, Sum
 
+from core import workflow
+from core.services import assign, delete_logged, save_validated
+from core.workflow import TransitionRefused
+
+from . import payments
 from .enums import SubsidyStatus
 from .models import (
     ActionAxis,
@@ -25,52 +31,25 @@ from .models import (
     FundingPartner,
     PolicyArea,
     Subsidy,
-    SubsidyTransition,
-    funding_plan_error,
 )
+from .models.subsidies import funding_plan_error
 
 logger = logging.getLogger(__name__)
 
-TRANSITION_UNKNOWN = "Action inconnue : « {action} »."
-TRANSITION_WRONG_STATE = "Action « {label} » impossible : le dossier est au statut « {status} »."
-TRANSITION_WRONG_ROLE = "Action « {label} » réservée au rôle : {roles}."
+TRANSITION_UNKNOWN = workflow.UNKNOWN
+TRANSITION_WRONG_STATE = workflow.WRONG_STATE.replace("{subject}", Subsidy.status_subject)
+TRANSITION_WRONG_ROLE = workflow.WRONG_ROLE
+TRANSITION_NOT_LOGGED_IN = workflow.NOT_LOGGED_IN.format(subject=Subsidy.status_subject)
 COFUNDING_WITHOUT_PARTNER = "Une ligne de cofinancement nomme au moins un financeur."
-TRANSITION_NOT_LOGGED_IN = "Vous devez être connecté pour agir sur un dossier."
-
-TRANSITIONS = (
-    "submit",
-    "send_back",
-    "propose",
-    "unschedule",
-    "vote",
-    "reject",
-    "sign_agreement",
-    "mark_paid",
-    "close",
-    "withdraw",
+SUBSIDY_FROZEN = (
+    "Le dossier est au statut « {status} » : ses montants ne changent plus que par avenant."
 )
+EXECUTORY_ALREADY_RECORDED = "Le dossier est déjà accordé par un acte exécutoire depuis le {date}."
 
+# The lifecycle actions of a file, in the order the model declares them.
+TRANSITIONS = tuple(workflow.actions(Subsidy))
 
-class TransitionRefused(ValidationError):
-    """A lifecycle action refused, with the reason to show the user."""
-
-
-def save_validated(instance: Model, user=None) -> Model:
-    """full_clean() then save(), the history row signed by `user`: every service write.
-
-    Shared by the services of both apps (subventions.payments, conventions.services,
-    conventions.services), so that no write skips validation.
-    """
-    instance.full_clean()
-    if user is not None and user.is_authenticated:
-        instance._history_user = user
-    instance.save()
-    return instance
-
-
-def _assign(instance: Model, fields: dict) -> None:
-    for name, value in fields.items():
-        setattr(instance, name, value)
+__all__ = ["TransitionRefused", "save_validated"]
 
 
 # Reference data
@@ -79,7 +58,7 @@ def _assign(instance: Model, fields: dict) -> None:
 @transaction.atomic
 def authority_save(*, user=None, **fields) -> Authority:
     authority = Authority.current() or Authority()
-    _assign(authority, fields)
+    assign(authority, fields)
     return save_validated(authority, user)
 
 
@@ -100,6 +79,14 @@ def funding_partner_create(*, name_with_article: str, kind: str, siret: str = ""
     )
 
 
+@transaction.atomic
+def reference_save(*, instance, user=None, **fields):
+    """Create or edit a row of reference data (authority, policy area, funder, budget
+    line) as typed in the admin: validated, its history signed."""
+    assign(instance, fields)
+    return save_validated(instance, user)
+
+
 # Beneficiaries
 
 
@@ -110,7 +97,7 @@ def beneficiary_create(*, user=None, **fields) -> Beneficiary:
 
 @transaction.atomic
 def beneficiary_update(*, beneficiary: Beneficiary, user=None, **fields) -> Beneficiary:
-    _assign(beneficiary, fields)
+    assign(beneficiary, fields)
     return save_validated(beneficiary, user)
 
 
@@ -158,28 +145,78 @@ def check_funding_plan(subsidy: Subsidy, *, field: str) -> None:
         raise ValidationError({field: message})
 
 
-FROZEN_FIELDS = ("amount_requested", "amount_proposed", "amount_awarded", "year", "beneficiary")
-SUBSIDY_FROZEN = (
-    "Le dossier est au statut « {status} » : ses montants ne changent plus que par avenant."
-)
-
-
 @transaction.atomic
-def subsidy_update(*, subsidy: Subsidy, user=None, **fields) -> Subsidy:
-    """Edit a file; once voted, its amounts, year and beneficiary are frozen."""
-    if not is_editable(subsidy):
+def subsidy_update(
+    *,
+    subsidy: Subsidy,
+    user=None,
+    axes: Sequence[tuple[ActionAxis | None, AxisData]] | None = None,
+    cofundings: Sequence[tuple[CoFunding | None, CoFundingData]] | None = None,
+    **fields,
+) -> Subsidy:
+    """Edit a file; once voted, its amounts, year and beneficiary are frozen.
+
+    With `axes` or `cofundings`, the whole programme of axes or the whole co-funding plan
+    is replaced as one change: the wanted lines in order, each with the stored row it
+    updates (None for a new line); stored lines not named are deleted. Axes are numbered
+    1, 2, 3… in that order. The funding plan is checked once every amount is in place, so
+    lowering one line while raising another is never refused half-way.
+    """
+    if not subsidy.is_editable:
         stored = Subsidy.objects.get(pk=subsidy.pk)
         changed = {
             name: SUBSIDY_FROZEN.format(status=subsidy.get_status_display())
-            for name in FROZEN_FIELDS
+            for name in Subsidy.FROZEN_AFTER_VOTE
             if name in fields and fields[name] != getattr(stored, name)
         }
         if changed:
             raise ValidationError(changed)
-    _assign(subsidy, fields)
+    if axes is not None:
+        _replace_axes(subsidy, axes, user)
+    new_lines = _replace_cofundings(subsidy, cofundings, user) if cofundings is not None else []
+    assign(subsidy, fields)
     save_validated(subsidy, user)
+    # Checks the plan with the lines kept; each new line checks it again with itself added.
     check_funding_plan(subsidy, field="projected_budget")
+    for position, data in new_lines:
+        cofunding_create(subsidy=subsidy, position=position, user=user, **vars(data))
     return subsidy
+
+
+def _replace_axes(subsidy: Subsidy, axes, user) -> None:
+    kept = [axis.pk for axis, _ in axes if axis is not None]
+    for axis in subsidy.axes.exclude(pk__in=kept):
+        delete_logged(axis, user)
+    # Out of the way first, so that renumbering never meets the (subsidy, position) constraint.
+    subsidy.axes.filter(pk__in=kept).update(position=F("position") + 1000)
+    for position, (axis, data) in enumerate(axes, start=1):
+        if axis is None:
+            action_axis_create(subsidy=subsidy, position=position, user=user, **vars(data))
+        else:
+            assign(axis, {"position": position, **vars(data)})
+            save_validated(axis, user)
+
+
+def _replace_cofundings(subsidy: Subsidy, cofundings, user) -> list[tuple[int, CoFundingData]]:
+    """Update the kept lines, delete the others; return the new lines to create last."""
+    kept = [line.pk for line, _ in cofundings if line is not None]
+    for line in subsidy.cofundings.exclude(pk__in=kept):
+        delete_logged(line, user)
+    new_lines = []
+    for position, (line, data) in enumerate(cofundings, start=1):
+        if line is None:
+            new_lines.append((position, data))
+            continue
+        if not data.partners:
+            raise ValidationError({"partners": COFUNDING_WITHOUT_PARTNER})
+        values = {"position": position, "amount": data.amount, "group_label": data.group_label}
+        values["is_total"] = data.is_total
+        if data.status:
+            values["status"] = data.status
+        assign(line, values)
+        save_validated(line, user)
+        cofunding_set_partners(cofunding=line, partners=data.partners, user=user)
+    return new_lines
 
 
 @transaction.atomic
@@ -203,9 +240,7 @@ def cofunding_create(
     user=None,
 ) -> CoFunding:
     if not partners:
-        raise ValidationError(
-            {"partners": "Une ligne de cofinancement nomme au moins un financeur."}
-        )
+        raise ValidationError({"partners": COFUNDING_WITHOUT_PARTNER})
     line = CoFunding(
         subsidy=subsidy,
         amount=amount,
@@ -222,13 +257,27 @@ def cofunding_create(
 
 
 @transaction.atomic
+def cofunding_update(
+    *, cofunding: CoFunding, user=None, partners: Sequence[FundingPartner] | None = None, **fields
+) -> CoFunding:
+    """Edit one co-funding line (and, when given, its partners in order); the funding plan
+    is checked with the line changed."""
+    if partners is not None and not partners:
+        raise ValidationError({"partners": COFUNDING_WITHOUT_PARTNER})
+    assign(cofunding, fields)
+    save_validated(cofunding, user)
+    if partners is not None:
+        cofunding_set_partners(cofunding=cofunding, partners=partners, user=user)
+    check_funding_plan(cofunding.subsidy, field="amount")
+    return cofunding
+
+
+@transaction.atomic
 def cofunding_set_partners(*, cofunding: CoFunding, partners: Sequence[FundingPartner], user=None):
     """Replace the partners of a line, keeping the order given."""
     wanted = [partner.pk for partner in partners]
     for link in cofunding.partner_links.exclude(partner_id__in=wanted):
-        if user is not None:
-            link._history_user = user
-        link.delete()
+        delete_logged(link, user)
     existing = {link.partner_id: link for link in cofunding.partner_links.all()}
     for position, partner in enumerate(partners, start=1):
         link = existing.get(partner.pk) or CoFundingPartner(cofunding=cofunding, partner=partner)
@@ -237,103 +286,23 @@ def cofunding_set_partners(*, cofunding: CoFunding, partners: Sequence[FundingPa
             save_validated(link, user)
 
 
-def _delete(instance: Model, user=None) -> None:
-    if user is not None and user.is_authenticated:
-        instance._history_user = user
-    instance.delete()
-
-
-@transaction.atomic
-def subsidy_edit(
-    *,
-    subsidy: Subsidy,
-    user,
-    fields: dict,
-    axes: Sequence[tuple[ActionAxis | None, AxisData]],
-    cofundings: Sequence[tuple[CoFunding | None, CoFundingData]],
-) -> Subsidy:
-    """Edit a file with its whole programme of axes and co-funding plan, as one change.
-
-    `axes` and `cofundings` are the wanted lines in order, each with the stored row it
-    updates (None for a new line); stored lines not named are deleted. Axes are numbered
-    1, 2, 3… in that order. The funding plan is checked once every amount is in place, so
-    lowering one line while raising another is never refused half-way.
-    """
-    kept_axes = [axis.pk for axis, _ in axes if axis is not None]
-    for axis in subsidy.axes.exclude(pk__in=kept_axes):
-        _delete(axis, user)
-    # Out of the way first, so that renumbering never meets the (subsidy, position) constraint.
-    subsidy.axes.filter(pk__in=kept_axes).update(position=F("position") + 1000)
-    for position, (axis, data) in enumerate(axes, start=1):
-        if axis is None:
-            action_axis_create(subsidy=subsidy, position=position, user=user, **vars(data))
-        else:
-            _assign(axis, {"position": position, **vars(data)})
-            save_validated(axis, user)
-
-    kept_lines = [line.pk for line, _ in cofundings if line is not None]
-    for line in subsidy.cofundings.exclude(pk__in=kept_lines):
-        _delete(line, user)
-    new_lines = []
-    for position, (line, data) in enumerate(cofundings, start=1):
-        if line is None:
-            new_lines.append((position, data))
-            continue
-        if not data.partners:
-            raise ValidationError({"partners": COFUNDING_WITHOUT_PARTNER})
-        values = {"position": position, "amount": data.amount, "group_label": data.group_label}
-        values["is_total"] = data.is_total
-        if data.status:
-            values["status"] = data.status
-        _assign(line, values)
-        save_validated(line, user)
-        cofunding_set_partners(cofunding=line, partners=data.partners, user=user)
-
-    # Checks the plan with the lines kept; each new line checks it again with itself added.
-    subsidy_update(subsidy=subsidy, user=user, **fields)
-    for position, data in new_lines:
-        cofunding_create(subsidy=subsidy, position=position, user=user, **vars(data))
-    return subsidy
-
-
 # Lifecycle
 
 
 def transition_label(action: str) -> str:
-    method = getattr(Subsidy, action)
-    return next(iter(method._django_fsm.transitions.values())).custom["label"]
+    return workflow.label(Subsidy, action)
 
 
 def transition_refusal(subsidy: Subsidy, action: str, user) -> str | None:
     """Why `user` may not run `action` on `subsidy` now, or None when allowed."""
     if action not in TRANSITIONS:
         return TRANSITION_UNKNOWN.format(action=action)
-    if user is None or not user.is_authenticated:
-        return TRANSITION_NOT_LOGGED_IN
-    meta = getattr(subsidy, action)._django_fsm
-    label = transition_label(action)
-    transition = meta.get_transition(subsidy.status)
-    if transition is None:
-        return TRANSITION_WRONG_STATE.format(label=label, status=subsidy.get_status_display())
-    if not transition.has_perm(subsidy, user):
-        roles = ", ".join(f"« {role} »" for role in transition.permission.roles)
-        return TRANSITION_WRONG_ROLE.format(label=label, roles=roles)
-    unmet = [condition.message for condition in transition.conditions if not condition(subsidy)]
-    if unmet:
-        return f"Action « {label} » impossible : " + " ".join(unmet)
-    return None
+    return workflow.refusal(subsidy, action, user)
 
 
 def available_transitions(subsidy: Subsidy, user) -> list[tuple[str, str, str | None]]:
     """The actions leaving the current status: (name, label, reason it is refused or None)."""
-    offered = []
-    for action in TRANSITIONS:
-        meta = getattr(subsidy, action)._django_fsm
-        if meta.get_transition(subsidy.status) is not None:
-            offered.append(
-                (action, transition_label(action), transition_refusal(subsidy, action, user))
-            )
-    return offered
+    return workflow.offered(subsidy, user)
 
 
 @transaction.atomic
@@ -342,28 +311,14 @@ def subsidy_transition(*, subsidy: Subsidy, action: str, user, comment: str = ""
 
     Raises TransitionRefused with the French reason; nothing is changed then.
     """
+    if action not in TRANSITIONS:
+        raise TransitionRefused(TRANSITION_UNKNOWN.format(action=action), code="transition")
     # Lock the row so that two clerks cannot move the same file at once.
     locked = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
-    reason = transition_refusal(locked, action, user)
-    if reason:
-        raise TransitionRefused(reason, code="transition")
-    from_status = locked.status
-    getattr(locked, action)()
-    if action == "vote":
-        from . import payments
-
-        # Refused beyond the budget line's availability, or only noted in the log.
-        warning = payments.check_budget_line(subsidy=locked, amount=locked.amount_awarded)
-        comment = " ".join(text for text in (comment, warning) if text)
-    save_validated(locked, user)
-    SubsidyTransition.objects.create(
-        subsidy=locked,
-        action=action,
-        from_status=from_status,
-        to_status=locked.status,
-        user=user,
-        comment=comment,
-    )
+    with workflow.run_transition(locked, action, user, comment=comment) as change:
+        if action == "vote":
+            # Refused beyond the budget line's availability, or only noted in the log.
+            change.note(payments.check_budget_line(subsidy=locked, amount=locked.amount_awarded))
     if action == "vote":
         # What a voted file owes and is owed: its default schedule, its financial report.
         payments.schedule_create_default(subsidy=locked, user=user)
@@ -392,13 +347,40 @@ def subsidy_withdraw(*, subsidy, user, comment=""):
     return subsidy_transition(subsidy=subsidy, action="withdraw", user=user, comment=comment)
 
 
-def is_editable(subsidy: Subsidy) -> bool:
-    """Amounts and texts are edited freely until the vote; afterwards only by amendment."""
-    return subsidy.status in (
-        SubsidyStatus.DRAFT,
-        SubsidyStatus.UNDER_REVIEW,
-        SubsidyStatus.PROPOSED,
-    )
+# What the higher layers decide about a file, written on it (subventions.models.subsidies)
+
+
+@transaction.atomic
+def subsidy_record_executory(*, subsidy: Subsidy, date, user) -> Subsidy:
+    """The act granting the file became executory on `date` (written by deliberations)."""
+    locked = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
+    if locked.executory_on is not None and locked.executory_on != date:
+        raise ValidationError(EXECUTORY_ALREADY_RECORDED.format(date=locked.executory_on))
+    locked.executory_on = date
+    return save_validated(locked, user)
+
+
+@transaction.atomic
+def subsidy_record_agreement_signed(*, subsidy: Subsidy, signed_on, user, comment: str = ""):
+    """Both parties signed the file's agreement on `signed_on` (written by conventions): a
+    voted file becomes « conventionnée »."""
+    locked = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
+    locked.agreement_signed_on = signed_on
+    save_validated(locked, user)
+    if locked.status == SubsidyStatus.VOTED:
+        subsidy_transition(subsidy=locked, action="sign_agreement", user=user, comment=comment)
+    subsidy.refresh_from_db()
+    return subsidy
+
+
+@transaction.atomic
+def subsidy_record_amendment(*, subsidy: Subsidy, amount_change: Decimal, user) -> Subsidy:
+    """A signed amendment changes what the file is granted (written by conventions)."""
+    locked = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
+    locked.amount_amended += Decimal(amount_change)
+    save_validated(locked, user)
+    subsidy.refresh_from_db()
+    return subsidy
 
 
 # History brought in from elsewhere
@@ -422,8 +404,8 @@ def subsidy_import_historical(
 ) -> Subsidy:
     """A subsidy granted before the application, created closed (« soldée »).
 
-    Validated like any file; one transition row (DRAFT → CLOSED, action « import_scdl »)
-    records who imported it and from where, and the import is logged.
+    Validated like any file; one row of the transition log (DRAFT → CLOSED, action
+    « import_scdl ») records who imported it and from where, and the import is logged.
     """
     subsidy = Subsidy(
         beneficiary=beneficiary,
@@ -440,13 +422,8 @@ def subsidy_import_historical(
         status=SubsidyStatus.CLOSED,
     )
     save_validated(subsidy, user)
-    SubsidyTransition.objects.create(
-        subsidy=subsidy,
-        action=IMPORT_ACTION,
-        from_status=SubsidyStatus.DRAFT,
-        to_status=SubsidyStatus.CLOSED,
-        user=user,
-        comment=comment,
+    workflow.log(
+        subsidy, action=IMPORT_ACTION, from_status=SubsidyStatus.DRAFT, user=user, comment=comment
     )
     logger.info("Subvention historique %s importée par %s : %s", subsidy.reference, user, comment)
     return subsidy

@@ -1,21 +1,19 @@
-"""Staff pages of the subsidies app: dashboard, lists, files, beneficiaries, actions.
+"""Staff pages of the subsidies app: lists, files, beneficiaries, lifecycle actions.
 
 Views stay thin: they check the permission (subventions.permissions), read through the
 selectors, validate with the forms and write through the services.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core import exports, locking
+from core.forms import live_forms
+from core.views import apply_service_error, filtered_list
 
 from . import permissions, selectors, services
 from .filters import BeneficiaryFilter, SubsidyFilter
@@ -26,67 +24,13 @@ from .forms import (
     CoFundingFormSet,
     SubsidyForm,
     TransitionForm,
-    live_forms,
 )
 from .models import Authority, Beneficiary, Subsidy
+from .permissions import refuse_unless, require
 from .services import AxisData, CoFundingData
 
-PAGE_SIZE = 25
 SAVED = "{what} est enregistré."
 TRANSITION_DONE = "{label} : fait. Le dossier est maintenant au statut « {status} »."
-
-
-def require(action: str):
-    """Login, then the permission `can_<action>` (without object); 403 with its reason."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            allowed, reason = permissions.check(action, request.user)
-            if not allowed:
-                raise PermissionDenied(reason)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def refuse_unless(answer: permissions.Answer) -> None:
-    allowed, reason = answer
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
-def apply_service_error(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def filtered_list(request, *, filterset, template: str, context: dict):
-    page = paginate(request, filterset.qs)
-    return render(
-        request,
-        template,
-        {
-            "filter": filterset,
-            "page": page,
-            "rows": page.object_list,
-            "filtered": any(
-                value for name, value in request.GET.items() if name not in ("page", "tri")
-            ),
-            **context,
-        },
-    )
 
 
 # Subsidies
@@ -160,7 +104,7 @@ def subsidy_detail(request, pk: int):
             "other_years": selectors.other_years(subsidy),
             "actions": offered_actions(subsidy, request.user),
             "can_edit": permissions.can_edit_subsidy(request.user, subsidy)[0],
-            "editable": services.is_editable(subsidy),
+            "editable": subsidy.is_editable,
         },
     )
 
@@ -267,12 +211,12 @@ def _subsidy_form(request, subsidy: Subsidy | None):
                 change = locking.changed_since(subsidy, form.cleaned_data["version"])
                 if change:
                     return _concurrent_edit(request, "subsidy", subsidy, change)
-                services.subsidy_edit(
+                services.subsidy_update(
                     subsidy=subsidy,
                     user=request.user,
-                    fields=form.model_data(),
                     axes=_axes_data(axes),
                     cofundings=_cofundings_data(cofundings),
+                    **form.model_data(),
                 )
         except ValidationError as error:
             # The services refused: nothing they wrote stays (their transaction is undone).

@@ -7,9 +7,13 @@ and PostgreSQL, so it is chosen by the connection's vendor.
 Deletion is refused by a pre_delete signal (conventions.signals), not by a trigger:
 SQLite's `flush` deletes rows one table at a time and would trip a DELETE trigger.
 
-Caveat (SQLite): a later migration that rebuilds subventions_subsidy or one of these
-tables drops their triggers; tests/conventions/test_freezing.py then fails, and this
-migration's SQL must be run again from the new migration.
+Caveat (SQLite): a later migration that rebuilds one of these tables drops their
+triggers; tests/deliberations/test_freezing.py then fails, and this migration's SQL must
+be run again from the new migration (deliberations 0002 does).
+
+The amounts of a voted subsidy were frozen here too, by a trigger on subventions_subsidy
+that read these tables: the subsidies app now freezes them by the file's own status
+(subventions 0007, which drops the trigger this migration created on older databases).
 """
 
 from django.db import migrations
@@ -23,18 +27,14 @@ DELIBERATION_COLUMNS = [
     "voted_at", "voted_by_id", "text", "html", "note", "created_at",
 ]
 EXECUTORY_COLUMNS = ["executory_date", "pdf", "pdf_sha256"]
-# Mirrors subventions.services.FROZEN_FIELDS.
-SUBSIDY_COLUMNS = ["amount_requested", "amount_proposed", "amount_awarded", "year", "beneficiary_id"]
 
 DELIBERATION_FROZEN = "Délibération votée : elle ne peut plus être modifiée."
 LINKS_FROZEN = "Délibération votée : ses subventions ne peuvent plus changer."
-SUBSIDY_FROZEN = "Subvention accordée par une délibération adoptée : ses montants sont figés."
 
 TRIGGERS = [
     "conventions_deliberation_frozen",
     "conventions_deliberationsubsidy_frozen_insert",
     "conventions_deliberationsubsidy_frozen_update",
-    "subventions_subsidy_frozen",
 ]
 
 
@@ -49,13 +49,6 @@ def deliberation_changed(distinct):
         f"({changed(DELIBERATION_COLUMNS, distinct)} OR (NOT {setting_executory} AND "
         f"({changed(EXECUTORY_COLUMNS, distinct)})))"
     )
-
-
-ADOPTED_SUBSIDY = (
-    "EXISTS (SELECT 1 FROM conventions_deliberationsubsidy link "
-    "JOIN conventions_deliberation deliberation ON deliberation.id = link.deliberation_id "
-    "WHERE link.subsidy_id = OLD.id AND deliberation.status = 'adoptee')"
-)
 
 
 def status_of(ref):
@@ -81,10 +74,6 @@ def sqlite_statements():
         trigger(
             TRIGGERS[2], "UPDATE", "conventions_deliberationsubsidy",
             f"{status_of('NEW')} IN {FROZEN} OR {status_of('OLD')} IN {FROZEN}", LINKS_FROZEN,
-        ),
-        trigger(
-            TRIGGERS[3], "UPDATE", "subventions_subsidy",
-            f"({changed(SUBSIDY_COLUMNS, 'IS NOT')}) AND {ADOPTED_SUBSIDY}", SUBSIDY_FROZEN,
         ),
     ]
 
@@ -115,11 +104,6 @@ def postgresql_statements():
             TRIGGERS[2], "UPDATE", "conventions_deliberationsubsidy",
             f"{status_of('NEW')} IN {FROZEN} OR {status_of('OLD')} IN {FROZEN}", LINKS_FROZEN,
         ),
-        *trigger(
-            TRIGGERS[3], "UPDATE", "subventions_subsidy",
-            f"({changed(SUBSIDY_COLUMNS, 'IS DISTINCT FROM')}) AND {ADOPTED_SUBSIDY}",
-            SUBSIDY_FROZEN,
-        ),
     ]
 
 
@@ -127,7 +111,6 @@ TABLES = [
     "conventions_deliberation",
     "conventions_deliberationsubsidy",
     "conventions_deliberationsubsidy",
-    "subventions_subsidy",
 ]
 
 

@@ -14,17 +14,23 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django_fsm import transition
 from simple_history.models import HistoricalRecords
 
 from core import files
 from core.files import PrivateStorage
+from core.models import TransitionLog
+from core.workflow import Condition, LifecycleMixin, StatusField
 from subventions.models import Subsidy
+from subventions.roles import transition_permission
 
 from ..enums import SIGNED_STATUSES, AgreementStatus, SignatureMethod
+from ..templating import check_template
 
 DEFAULT_TEMPLATE_NAME = "Convention annuelle d'objectifs"
 TEMPLATE_VERSION_TAKEN = "La version {version} du modèle « {name} » existe déjà."
@@ -38,6 +44,15 @@ DOCUMENT_FROZEN = (
 SIGNED_PDF_TAMPERED = "Le PDF enregistré ne correspond plus à son empreinte SHA-256."
 AMENDMENT_NUMBER_TAKEN = "Cette convention a déjà un avenant n° {number}."
 AMENDMENT_CHANGES_NOTHING = "Un avenant modifie le montant ou la période de validité."
+SENT_WITHOUT_DATE = "Un document envoyé pour signature porte sa date d'envoi."
+BENEFICIARY_SIGNED_WITHOUT_DATE = "Un document signé par le bénéficiaire porte sa date."
+NOT_YET_EXECUTORY = (
+    "La délibération accordant la subvention n'est pas encore exécutoire : aucune signature "
+    "avant cette date."
+)
+
+# A draft becomes ready for signature once the act granting its subsidy is executory.
+subsidy_executory = Condition(lambda document: document.subsidy.is_executory, NOT_YET_EXECUTORY)
 
 
 # One private storage for every private file of the project (core.files): signed
@@ -105,8 +120,6 @@ class AgreementTemplate(models.Model):
         return reverse("admin:conventions_agreementtemplate_change", args=[self.pk])
 
     def clean(self):
-        from ..templating import check_template
-
         check_template(
             title=self.title,
             visas=self.visas,
@@ -160,10 +173,18 @@ class SignedDocumentQuerySet(models.QuerySet):
         return self.filter(status=AgreementStatus.IN_FORCE)
 
 
-class SignedDocument(models.Model):
-    """What an agreement and an amendment share: status, signatories, signatures, PDFs."""
+class SignedDocument(LifecycleMixin, models.Model):
+    """What an agreement and an amendment share: status, signatories, signatures, PDFs.
 
-    status = models.CharField(
+    Its status is a state machine (core.workflow), run by conventions.services and
+    conventions.signatures: draft → ready (once the act is executory) → sent → signed by
+    the beneficiary → in force (signed by the authority, which freezes it) → closed or
+    terminated.
+    """
+
+    status_subject = "le document"
+
+    status = StatusField(
         "statut", max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
     )
     authority_signatory_name = models.CharField(
@@ -276,14 +297,89 @@ class SignedDocument(models.Model):
             raise ValidationError(SIGNED_PDF_TAMPERED, code="tampered")
         return content
 
+    # Lifecycle (the checks with their reasons are in the services)
+
+    @transition(
+        field="status",
+        source=AgreementStatus.DRAFT,
+        target=AgreementStatus.READY,
+        conditions=[subsidy_executory],
+        custom={"label": "Prête pour signature"},
+    )
+    def make_ready(self):
+        pass
+
+    @transition(
+        field="status",
+        source=AgreementStatus.READY,
+        target=AgreementStatus.SENT,
+        permission=transition_permission("prepare_agreements"),
+        custom={"label": "Envoyer pour signature"},
+    )
+    def send(self, *, sent_on: datetime.date):
+        self.sent_on = sent_on
+
+    @transition(
+        field="status",
+        source=[AgreementStatus.READY, AgreementStatus.SENT],
+        target=AgreementStatus.SIGNED_BY_BENEFICIARY,
+        permission=transition_permission("record_beneficiary_signature"),
+        custom={"label": "Enregistrer la signature du bénéficiaire"},
+    )
+    def record_beneficiary_signature(self):
+        pass
+
+    @transition(
+        field="status",
+        source=[AgreementStatus.READY, AgreementStatus.SENT, AgreementStatus.SIGNED_BY_BENEFICIARY],
+        target=AgreementStatus.IN_FORCE,
+        permission=transition_permission("sign_agreement"),
+        custom={"label": "Signer pour la collectivité"},
+    )
+    def sign(self):
+        pass
+
+    @transition(
+        field="status",
+        source=AgreementStatus.IN_FORCE,
+        target=AgreementStatus.CLOSED,
+        permission=transition_permission("prepare_agreements"),
+        custom={"label": "Clore"},
+    )
+    def close(self):
+        pass
+
+    @transition(
+        field="status",
+        source=AgreementStatus.IN_FORCE,
+        target=AgreementStatus.TERMINATED,
+        permission=transition_permission("sign_agreement"),
+        custom={"label": "Résilier"},
+    )
+    def terminate(self):
+        pass
+
 
 def signed_constraints(model: str) -> list[models.BaseConstraint]:
+    """Each status with its date: sent on, signed by the beneficiary on, by the authority on
+    (with the PDFs kept)."""
     return [
         models.CheckConstraint(
             condition=~Q(status__in=SIGNED_STATUSES)
             | (Q(authority_signed_on__isnull=False) & ~Q(signed_pdf_sha256="")),
             name=f"{model}_signed_keeps_pdf",
             violation_error_message=SIGNED_WITHOUT_PDF,
+        ),
+        models.CheckConstraint(
+            condition=~Q(status=AgreementStatus.SENT) | Q(sent_on__isnull=False),
+            name=f"{model}_sent_has_its_date",
+            violation_error_message=SENT_WITHOUT_DATE,
+        ),
+        models.CheckConstraint(
+            condition=~Q(status=AgreementStatus.SIGNED_BY_BENEFICIARY)
+            | Q(beneficiary_signed_on__isnull=False),
+            name=f"{model}_beneficiary_signed_has_its_date",
+            violation_error_message=BENEFICIARY_SIGNED_WITHOUT_DATE,
         ),
     ]
 
@@ -305,6 +401,8 @@ class Agreement(SignedDocument):
     )
     start_date = models.DateField("début de validité")
     end_date = models.DateField("fin de validité")
+
+    transitions = GenericRelation(TransitionLog, related_query_name="agreement")
 
     history = HistoricalRecords()
 
@@ -367,6 +465,8 @@ class Amendment(SignedDocument):
     )
     new_end_date = models.DateField("nouvelle fin de validité", null=True, blank=True)
 
+    transitions = GenericRelation(TransitionLog, related_query_name="amendment")
+
     history = HistoricalRecords()
 
     objects = SignedDocumentQuerySet.as_manager()
@@ -394,6 +494,11 @@ class Amendment(SignedDocument):
         if not self.amount_change and self.new_end_date is None:
             raise ValidationError(AMENDMENT_CHANGES_NOTHING, code="empty")
         super().clean()
+
+    @property
+    def subsidy(self) -> Subsidy:
+        """The file the amended agreement belongs to."""
+        return self.agreement.subsidy
 
     @property
     def reference(self) -> str:

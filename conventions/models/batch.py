@@ -5,15 +5,31 @@ page reads it with one query, and tests see it like any other data.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django_fsm import transition
 from simple_history.models import HistoricalRecords
+
+from core.models import TransitionLog
+from core.workflow import LifecycleMixin, StatusField
+from subventions.roles import transition_permission
 
 from ..enums import BatchJobStatus
 
+FINISHED_WITHOUT_DATE = "Un traitement terminé porte sa date de fin."
+FINISHED = (BatchJobStatus.DONE, BatchJobStatus.FAILED)
 
-class BatchJob(models.Model):
-    """« Générer toutes les conventions de la séance »: one run, its counts and errors."""
+
+class BatchJob(LifecycleMixin, models.Model):
+    """« Générer toutes les conventions de la séance »: one run, its counts and errors.
+
+    Pending, then running, then done or failed: a state machine (core.workflow), its
+    transitions logged on behalf of the user who launched the job.
+    """
+
+    status_subject = "le traitement"
 
     KIND_SESSION_AGREEMENTS = "conventions_seance"
     KINDS = [(KIND_SESSION_AGREEMENTS, "Générer toutes les conventions de la séance")]
@@ -25,7 +41,7 @@ class BatchJob(models.Model):
         on_delete=models.CASCADE,
         related_name="batch_jobs",
     )
-    status = models.CharField(
+    status = StatusField(
         "statut", max_length=20, choices=BatchJobStatus.choices, default=BatchJobStatus.PENDING
     )
     total = models.PositiveIntegerField("à traiter", default=0)
@@ -44,6 +60,8 @@ class BatchJob(models.Model):
 
     # The history keeps the job as launched and as finished (both saved); the progress in
     # between is written with QuerySet.update() (conventions.batch), not a row per subsidy.
+    transitions = GenericRelation(TransitionLog, related_query_name="batch_job")
+
     history = HistoricalRecords()
 
     class Meta:
@@ -56,6 +74,12 @@ class BatchJob(models.Model):
                 name="batchjob_done_within_total",
                 violation_error_message="Un traitement ne peut compter plus d'éléments traités "
                 "qu'à traiter.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FINISHED, finished_at__isnull=False)
+                | (~Q(status__in=FINISHED) & Q(finished_at__isnull=True)),
+                name="batchjob_finished_has_its_date",
+                violation_error_message=FINISHED_WITHOUT_DATE,
             ),
         ]
 
@@ -95,4 +119,36 @@ class BatchJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (BatchJobStatus.DONE, BatchJobStatus.FAILED)
+        return self.status in FINISHED
+
+    # Lifecycle (conventions.batch)
+
+    @transition(
+        field=status,
+        source=BatchJobStatus.PENDING,
+        target=BatchJobStatus.RUNNING,
+        permission=transition_permission("prepare_agreements"),
+        custom={"label": "Démarrer"},
+    )
+    def start(self):
+        pass
+
+    @transition(
+        field=status,
+        source=BatchJobStatus.RUNNING,
+        target=BatchJobStatus.DONE,
+        permission=transition_permission("prepare_agreements"),
+        custom={"label": "Terminer"},
+    )
+    def finish(self):
+        self.finished_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=BatchJobStatus.RUNNING,
+        target=BatchJobStatus.FAILED,
+        permission=transition_permission("prepare_agreements"),
+        custom={"label": "Terminer avec des erreurs"},
+    )
+    def fail(self):
+        self.finished_at = timezone.now()

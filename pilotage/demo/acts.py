@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 
 from conventions import rendering as agreement_rendering
 from conventions import services as agreement_services
+from conventions import signatures
 from conventions.models import Agreement
 from deliberations import services
 from deliberations.enums import Body, DeliberationStatus
@@ -84,12 +85,12 @@ def _signed_agreement_2020(subsidy, users) -> Agreement:
             subsidy=subsidy, user=users["secretariat"], note=AGREEMENT_2020_NOTE
         )
     if agreement.beneficiary_signed_on is None:
-        agreement = agreement_services.document_record_beneficiary_signature(
+        agreement = signatures.document_record_beneficiary_signature(
             document=agreement, user=users["secretariat"], signed_on=BENEFICIARY_SIGNED_2020
         )
     if not agreement.is_frozen:
         scan = agreement_rendering.build_pdf(agreement).content
-        agreement = agreement_services.document_sign_paper(
+        agreement = signatures.document_sign_paper(
             document=agreement,
             user=users["signataire"],
             scan=ContentFile(scan, name=f"{agreement.number}-original-signe.pdf"),

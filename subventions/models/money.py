@@ -12,13 +12,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_fsm import transition
 from simple_history.models import HistoricalRecords
 
 from core.files import private_storage, validate_pdf
 from core.formatting import euros, short_date
+from core.modeling import money_field, positive
+from core.workflow import LifecycleMixin, StatusField
 
 from ..enums import InstalmentCondition, ReminderKind, ReportStatus, SubsidyStatus
-from .core import Subsidy, money_field, positive
+from ..roles import transition_permission
 
 DUE_DATE_REQUIRED = "Une échéance « à date » porte sa date."
 DUE_DATE_ONLY_ON_DATE = "Seule une échéance « à date » porte une date."
@@ -32,6 +35,14 @@ REPORT_RECEIVED_TOO_EARLY = (
 )
 REPORT_RECEIVED_WITHOUT_DATE = "Un compte rendu reçu porte sa date de réception."
 REPORT_REJECTED_WITHOUT_REASON = "Le rejet d'un compte rendu financier est motivé."
+REPORT_NOT_OUTSTANDING = (
+    "Le compte rendu financier est « {status_lower} » : seul un compte rendu attendu ou "
+    "rejeté peut être reçu."
+)
+REPORT_NOT_RECEIVED = (
+    "Le compte rendu financier est « {status_lower} » : seul un compte rendu reçu peut être "
+    "approuvé ou rejeté."
+)
 LAST_YEAR_BEFORE_SUBSIDY = "Le dernier exercice financé ne peut précéder l'exercice {year}."
 
 # Sub-folder of the private files; the year sorts them, the storage adds a suffix to
@@ -43,7 +54,10 @@ class PaymentInstalment(models.Model):
     """An instalment (échéance) of a subsidy's payment schedule."""
 
     subsidy = models.ForeignKey(
-        Subsidy, verbose_name="subvention", on_delete=models.CASCADE, related_name="instalments"
+        "subventions.Subsidy",
+        verbose_name="subvention",
+        on_delete=models.CASCADE,
+        related_name="instalments",
     )
     position = models.PositiveSmallIntegerField("numéro", validators=[MinValueValidator(1)])
     label = models.CharField("libellé", max_length=200)
@@ -95,7 +109,10 @@ class Payment(models.Model):
     """A payment (versement), made by a mandate of the authority's accountant."""
 
     subsidy = models.ForeignKey(
-        Subsidy, verbose_name="subvention", on_delete=models.RESTRICT, related_name="payments"
+        "subventions.Subsidy",
+        verbose_name="subvention",
+        on_delete=models.RESTRICT,
+        related_name="payments",
     )
     instalment = models.ForeignKey(
         PaymentInstalment,
@@ -177,11 +194,17 @@ class FinancialReportQuerySet(models.QuerySet):
         )
 
 
-class FinancialReport(models.Model):
-    """The beneficiary's financial report (compte rendu financier, Cerfa 15059)."""
+class FinancialReport(LifecycleMixin, models.Model):
+    """The beneficiary's financial report (compte rendu financier, Cerfa 15059).
+
+    Expected once the file is voted; received (with its PDF), then approved or rejected
+    with a reason, and then owed again: a state machine (core.workflow).
+    """
+
+    status_subject = "le compte rendu financier"
 
     subsidy = models.OneToOneField(
-        Subsidy,
+        "subventions.Subsidy",
         verbose_name="subvention",
         on_delete=models.RESTRICT,
         related_name="financial_report",
@@ -202,7 +225,7 @@ class FinancialReport(models.Model):
         blank=True,
         validators=[validate_pdf],
     )
-    status = models.CharField(
+    status = StatusField(
         "statut", max_length=20, choices=ReportStatus.choices, default=ReportStatus.EXPECTED
     )
     rejection_reason = models.TextField("motif du rejet", blank=True)
@@ -271,12 +294,49 @@ class FinancialReport(models.Model):
     def is_overdue(self) -> bool:
         return self.is_overdue_on(timezone.localdate())
 
+    # Lifecycle, run through subventions.payments (role, file checked by its content).
+
+    @transition(
+        field=status,
+        source=[ReportStatus.EXPECTED, ReportStatus.REJECTED],
+        target=ReportStatus.RECEIVED,
+        permission=transition_permission("record_money"),
+        custom={"label": "Enregistrer la réception", "wrong_state": REPORT_NOT_OUTSTANDING},
+    )
+    def receive(self, *, received_on: datetime.date, file):
+        self.received_on = received_on
+        self.file = file
+        self.rejection_reason = ""
+
+    @transition(
+        field=status,
+        source=ReportStatus.RECEIVED,
+        target=ReportStatus.APPROVED,
+        permission=transition_permission("record_money"),
+        custom={"label": "Approuver", "wrong_state": REPORT_NOT_RECEIVED},
+    )
+    def approve(self):
+        pass
+
+    @transition(
+        field=status,
+        source=ReportStatus.RECEIVED,
+        target=ReportStatus.REJECTED,
+        permission=transition_permission("record_money"),
+        custom={"label": "Rejeter", "wrong_state": REPORT_NOT_RECEIVED},
+    )
+    def reject(self, *, reason: str):
+        self.rejection_reason = reason.strip()
+
 
 class Clawback(models.Model):
     """A clawback (reversement): the beneficiary pays back, on a recovery order."""
 
     subsidy = models.ForeignKey(
-        Subsidy, verbose_name="subvention", on_delete=models.RESTRICT, related_name="clawbacks"
+        "subventions.Subsidy",
+        verbose_name="subvention",
+        on_delete=models.RESTRICT,
+        related_name="clawbacks",
     )
     amount = money_field("montant", positive=True)
     reason = models.TextField("motif")

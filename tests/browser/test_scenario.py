@@ -14,9 +14,11 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from conventions.enums import BatchJobStatus
-from conventions.models import DEFAULT_TEMPLATE_NAME, Agreement, AgreementTemplate, BatchJob
+from conventions.models import Agreement, AgreementTemplate, BatchJob
+from conventions.models.agreements import DEFAULT_TEMPLATE_NAME
 from deliberations import services as deliberation_services
 from deliberations.enums import Body
 from subventions.enums import Role, SubsidyStatus
@@ -222,8 +224,12 @@ def test_the_progress_bar_moves_without_reloading(page):
     page.goto(f"/seances/{refs['session'].pk}/")
     page.wait_for_selector("#progression .progress-bar:has-text('25 %')")
     page.evaluate("window.__same_page = true")
+    # The worker finishes the job (a finished job has its end date).
     BatchJob.objects.filter(pk=job.pk).update(
-        done=4, status=BatchJobStatus.DONE, errors=["SUB-2021-0009 : refusée"]
+        done=4,
+        status=BatchJobStatus.DONE,
+        errors=["SUB-2021-0009 : refusée"],
+        finished_at=timezone.now(),
     )
     page.wait_for_selector("#progression .progress-bar:has-text('100 %')", timeout=5_000)
     assert page.evaluate("window.__same_page") is True  # no reload happened

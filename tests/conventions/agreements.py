@@ -4,11 +4,13 @@ import datetime
 import functools
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from conventions import services as agreement_services
+from conventions import signatures
 from deliberations.enums import DeliberationStatus
 from deliberations.models import Deliberation, DeliberationSubsidy
-from subventions.models import Authority
+from subventions.models import Authority, Subsidy
 from tests.subventions.factories import ActionAxisFactory, AuthorityFactory, SubsidyFactory
 
 EXECUTORY = datetime.date(2021, 4, 2)
@@ -26,8 +28,10 @@ def granted_subsidy(*, executory=EXECUTORY, **fields):
     DeliberationSubsidy.objects.create(deliberation=deliberation, subsidy=subsidy)
     # Adopted in one UPDATE: the freezing triggers act on rows already adopted.
     Deliberation.objects.filter(pk=deliberation.pk).update(
-        status=DeliberationStatus.ADOPTED, executory_date=executory
+        status=DeliberationStatus.ADOPTED, executory_date=executory, voted_at=timezone.now()
     )
+    # What deliberations writes on the file it grants (Subsidy.executory_on).
+    Subsidy.objects.filter(pk=subsidy.pk).update(executory_on=executory)
     return subsidy
 
 
@@ -42,7 +46,7 @@ def countersigned(preparer, document=None, **fields):
     """An agreement (the one given, or a new one) the beneficiary has signed: the
     authority, which signs last, may sign it."""
     document = document or agreement_for(preparer, **fields)
-    return agreement_services.document_record_beneficiary_signature(
+    return signatures.document_record_beneficiary_signature(
         document=document, user=preparer, signed_on=BENEFICIARY_SIGNED_ON
     )
 

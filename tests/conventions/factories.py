@@ -13,6 +13,7 @@ from factory.django import DjangoModelFactory
 
 from conventions.enums import AgreementStatus, SignatureMethod
 from conventions.models import Agreement, AgreementArticle, AgreementTemplate, Amendment
+from subventions.models import Subsidy
 from tests.subventions.factories import SubsidyFactory
 
 PDF = b"%PDF-1.7\n% test double\n"
@@ -41,6 +42,7 @@ class AgreementArticleFactory(DjangoModelFactory):
 class AgreementFactory(DjangoModelFactory):
     class Meta:
         model = Agreement
+        skip_postgeneration_save = True
 
     class Params:
         ready = factory.Trait(status=AgreementStatus.READY)
@@ -61,6 +63,13 @@ class AgreementFactory(DjangoModelFactory):
     start_date = datetime.date(2021, 1, 1)
     end_date = datetime.date(2021, 12, 31)
     status = AgreementStatus.DRAFT
+
+    @factory.post_generation
+    def signed_on_the_file(agreement, create, extracted, **kwargs):
+        """Signed by both parties: the date written on its file, as conventions does."""
+        if create and agreement.is_signed_by_both:
+            day = max(agreement.authority_signed_on, agreement.beneficiary_signed_on)
+            Subsidy.objects.filter(pk=agreement.subsidy_id).update(agreement_signed_on=day)
 
 
 class AmendmentFactory(DjangoModelFactory):

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from conventions.enums import AgreementStatus
-from conventions.models import DOCUMENT_FROZEN, Agreement, AgreementArticle, AgreementTemplate
+from conventions.models import Agreement, AgreementArticle, AgreementTemplate
+from conventions.models.agreements import DOCUMENT_FROZEN
 from tests.conventions.factories import (
     AgreementArticleFactory,
     AgreementFactory,

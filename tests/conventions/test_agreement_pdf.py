@@ -21,9 +21,7 @@ from pyhanko_certvalidator import ValidationContext
 from conventions import (
     rendering as agreement_rendering,
 )
-from conventions import (
-    services as agreement_services,
-)
+from conventions import signatures
 from conventions.enums import AgreementStatus, SignatureMethod
 from conventions.models import Agreement
 from pilotage import demo
@@ -81,7 +79,7 @@ def apes(django_db_setup, django_db_blocker, tmp_path_factory):
         )
         facts["unsigned"] = unsigned
         # The beneficiary signs first; the authority's signature puts it in force.
-        agreement_services.document_record_beneficiary_signature(
+        signatures.document_record_beneficiary_signature(
             document=agreement, user=loaded["users"]["secretariat"], signed_on=datetime.date.today()
         )
         p12 = folder / "demo.p12"

@@ -8,10 +8,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from conventions import selectors, services, signing
+from conventions import permissions as agreement_permissions
+from conventions import selectors, services, signatures, signing
 from conventions.enums import AgreementStatus, SignatureMethod
 from conventions.models import Agreement
 from subventions.enums import Role, SubsidyStatus
+from subventions.permissions import SIGNATORY_ONLY
 from tests.conventions.agreements import agreement_for, countersigned, pdf_bytes, scan
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +78,7 @@ def refused(call, message_part: str):
 
 def test_a_text_file_renamed_pdf_is_refused(agreement, users, unchanged):
     refused(
-        lambda: services.document_sign_paper(
+        lambda: signatures.document_sign_paper(
             document=agreement,
             user=users["signatory"],
             scan=scan(b"Ceci est un texte, pas un PDF.\n", name="convention.pdf"),
@@ -89,7 +91,7 @@ def test_a_text_file_renamed_pdf_is_refused(agreement, users, unchanged):
 def test_a_21_mb_pdf_is_refused(agreement, users, unchanged):
     big = pdf_bytes() + b"%" + b"0" * (21 * 1024 * 1024)
     refused(
-        lambda: services.document_sign_paper(
+        lambda: signatures.document_sign_paper(
             document=agreement, user=users["signatory"], scan=scan(big), signed_on=SIGNED_ON
         ),
         "20 Mo au plus",
@@ -99,7 +101,7 @@ def test_a_21_mb_pdf_is_refused(agreement, users, unchanged):
 def test_a_wrong_certificate_password_is_refused(agreement, users, settings, unchanged):
     settings.SUBVENTIONS_ALLOW_DEMO_CERTIFICATE = True
     refused(
-        lambda: services.document_sign_electronic(
+        lambda: signatures.document_sign_electronic(
             document=agreement, user=users["signatory"], p12=demo_p12(), password="wrong"
         ),
         signing.P12_WRONG_PASSWORD,
@@ -111,13 +113,13 @@ def test_signing_before_the_deliberation_is_executory_is_refused(users, settings
     assert agreement.status == AgreementStatus.DRAFT
     before = snapshot(agreement), private_files(settings)
     refused(
-        lambda: services.document_sign_paper(
+        lambda: signatures.document_sign_paper(
             document=agreement, user=users["signatory"], scan=scan(), signed_on=SIGNED_ON
         ),
         services.NOT_EXECUTORY,
     )
     refused(
-        lambda: services.document_record_beneficiary_signature(
+        lambda: signatures.document_record_beneficiary_signature(
             document=agreement, user=users["secretariat"], signed_on=SIGNED_ON
         ),
         services.NOT_EXECUTORY,
@@ -127,7 +129,7 @@ def test_signing_before_the_deliberation_is_executory_is_refused(users, settings
 
 def test_a_signature_dated_before_the_executory_date_is_refused(agreement, users, unchanged):
     refused(
-        lambda: services.document_sign_paper(
+        lambda: signatures.document_sign_paper(
             document=agreement,
             user=users["signatory"],
             scan=scan(),
@@ -140,22 +142,22 @@ def test_a_signature_dated_before_the_executory_date_is_refused(agreement, users
 @pytest.mark.parametrize("role", ["secretariat", "finance"])
 def test_signing_without_the_signataire_role_is_refused(agreement, users, role, unchanged):
     refused(
-        lambda: services.document_sign_paper(
+        lambda: signatures.document_sign_paper(
             document=agreement, user=users[role], scan=scan(), signed_on=SIGNED_ON
         ),
-        services.SIGNATORY_ONLY,
+        SIGNATORY_ONLY,
     )
     refused(
-        lambda: services.document_sign_electronic(
+        lambda: signatures.document_sign_electronic(
             document=agreement, user=users[role], p12=demo_p12(), password="secret"
         ),
-        services.SIGNATORY_ONLY,
+        SIGNATORY_ONLY,
     )
 
 
 def test_demo_certificates_are_refused_without_debug_unless_allowed(agreement, users, unchanged):
     refused(
-        lambda: services.document_sign_electronic(
+        lambda: signatures.document_sign_electronic(
             document=agreement, user=users["signatory"], p12=demo_p12(), password="secret"
         ),
         "Certificat de démonstration refusé",
@@ -174,10 +176,10 @@ def test_the_authority_signs_last(users):
     services.document_send(document=agreement, user=users["secretariat"])
     before = snapshot(agreement)
     refused(
-        lambda: services.document_sign_paper(
+        lambda: signatures.document_sign_paper(
             document=agreement, user=users["signatory"], scan=scan(), signed_on=SIGNED_ON
         ),
-        services.BENEFICIARY_SIGNS_FIRST,
+        signatures.BENEFICIARY_SIGNS_FIRST,
     )
     assert snapshot(agreement) == before
 
@@ -186,13 +188,13 @@ def test_beneficiary_then_paper_signature_makes_the_subsidy_conventionnee(users)
     agreement = agreement_for(users["secretariat"])
     assert agreement.status == AgreementStatus.READY
     services.document_send(document=agreement, user=users["secretariat"])
-    services.document_record_beneficiary_signature(
+    signatures.document_record_beneficiary_signature(
         document=agreement, user=users["secretariat"], signed_on=datetime.date(2021, 4, 28)
     )
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.SIGNED_BY_BENEFICIARY
     assert agreement.subsidy.status == SubsidyStatus.VOTED
-    services.document_sign_paper(
+    signatures.document_sign_paper(
         document=agreement, user=users["signatory"], scan=scan(), signed_on=SIGNED_ON
     )
     agreement.refresh_from_db()
@@ -210,7 +212,7 @@ def test_beneficiary_then_paper_signature_makes_the_subsidy_conventionnee(users)
 
 
 def test_a_signed_agreement_is_not_edited_nor_signed_again(agreement, users):
-    services.document_sign_paper(
+    signatures.document_sign_paper(
         document=agreement,
         user=users["signatory"],
         scan=scan(),
@@ -226,16 +228,16 @@ def test_a_signed_agreement_is_not_edited_nor_signed_again(agreement, users):
         "passez par un avenant",
     )
     refused(
-        lambda: services.document_sign_paper(
+        lambda: signatures.document_sign_paper(
             document=agreement, user=users["signatory"], scan=scan(), signed_on=SIGNED_ON
         ),
-        services.ALREADY_SIGNED_BY_AUTHORITY,
+        agreement_permissions.ALREADY_SIGNED_BY_AUTHORITY,
     )
     assert snapshot(agreement) == before
 
 
 def test_an_amendment_changes_the_current_amount_once_signed(agreement, users):
-    services.document_sign_paper(
+    signatures.document_sign_paper(
         document=agreement,
         user=users["signatory"],
         scan=scan(),
@@ -251,21 +253,23 @@ def test_an_amendment_changes_the_current_amount_once_signed(agreement, users):
         new_end_date=datetime.date(2022, 6, 30),
     )
     assert amendment.number == 1
-    assert selectors.current_amount(subsidy) == Decimal("35000")
+    subsidy.refresh_from_db()
+    assert subsidy.granted_amount == Decimal("35000")
     refused(
         lambda: services.amendment_create(
             agreement=agreement, user=users["secretariat"], reason="Autre", amount_change=1
         ),
         "n'est pas encore signé",
     )
-    services.document_sign_paper(
+    signatures.document_sign_paper(
         document=amendment,
         user=users["signatory"],
         scan=scan(),
         signed_on=SIGNED_ON,
         beneficiary_signed_on=SIGNED_ON,
     )
-    assert selectors.current_amount(subsidy) == Decimal("40000")
+    subsidy.refresh_from_db()
+    assert subsidy.granted_amount == Decimal("40000")
     assert agreement.current_end_date == datetime.date(2022, 6, 30)
     assert selectors.agreement_by_reference(amendment.reference) == amendment
     refused(
@@ -299,7 +303,7 @@ def test_agreement_create_needs_a_voted_subsidy_and_only_one(agreement, users):
 def test_the_subsidy_current_amount_counts_signed_amendments(agreement, users):
     from subventions.models import Subsidy
 
-    services.document_sign_paper(
+    signatures.document_sign_paper(
         document=agreement, user=users["signatory"], scan=scan(), signed_on=SIGNED_ON
     )
     amendment = services.amendment_create(
@@ -309,7 +313,7 @@ def test_the_subsidy_current_amount_counts_signed_amendments(agreement, users):
     if not hasattr(subsidy, "current_amount"):
         pytest.skip("Subsidy.current_amount (the money models) is not installed")
     assert subsidy.current_amount == Decimal("35000")
-    services.document_sign_paper(
+    signatures.document_sign_paper(
         document=amendment,
         user=users["signatory"],
         scan=scan(),

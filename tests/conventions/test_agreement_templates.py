@@ -13,9 +13,11 @@ from conventions import (
     services as agreement_services,
 )
 from conventions import (
+    signatures,
     templating,
 )
-from conventions.models import DEFAULT_TEMPLATE_NAME, AgreementTemplate
+from conventions.models import AgreementTemplate
+from conventions.models.agreements import DEFAULT_TEMPLATE_NAME
 from subventions.enums import Role
 from tests.conventions.agreements import agreement_for, scan
 
@@ -135,7 +137,7 @@ def test_editing_the_template_in_the_admin_creates_a_version_and_keeps_signed_by
 ):
     secretariat, signatory = make_user(Role.ASSEMBLY_SECRETARIAT), make_user(Role.SIGNATORY)
     agreement = agreement_for(secretariat)
-    agreement_services.document_sign_paper(
+    signatures.document_sign_paper(
         document=agreement,
         user=signatory,
         scan=scan(),

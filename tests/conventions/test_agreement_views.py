@@ -7,9 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conventions import services as agreement_services
+from conventions import permissions as agreement_permissions
 from conventions import signing
 from conventions.enums import AgreementStatus
+from conventions.models import Agreement
 from subventions import permissions
 from subventions.enums import Role
 from tests.conventions.agreements import countersigned, pdf_bytes
@@ -53,7 +54,7 @@ def test_each_view_needs_a_login_and_its_roles(client, agreement, role_users, vi
 @pytest.mark.parametrize(
     ("view", "role", "reason"),
     [
-        ("sign", Role.HEAD_OF_SERVICE, agreement_services.SIGNATORY_ONLY),
+        ("sign", Role.HEAD_OF_SERVICE, permissions.SIGNATORY_ONLY),
         ("beneficiary", Role.INSTRUCTOR, permissions.BENEFICIARY_RECORDERS_ONLY),
         ("detail", None, permissions.NO_ROLE),
         ("verify", None, permissions.NO_ROLE),
@@ -71,15 +72,18 @@ def test_a_refusal_says_why(client, agreement, role_users, make_user, view, role
 def test_the_buttons_follow_the_document_state(agreement, role_users):
     signatory = role_users[Role.SIGNATORY]
     assert permissions.check("sign_agreement", signatory, agreement) == (True, "")
-    agreement.status = AgreementStatus.IN_FORCE
+    # The same agreement, in force (a status is never set by hand on a stored document).
+    agreement = Agreement(
+        pk=agreement.pk, subsidy=agreement.subsidy, status=AgreementStatus.IN_FORCE
+    )
     assert permissions.check("sign_agreement", signatory, agreement) == (
         False,
-        agreement_services.ALREADY_SIGNED_BY_AUTHORITY,
+        agreement_permissions.ALREADY_SIGNED_BY_AUTHORITY,
     )
     agreement.beneficiary_signed_on = datetime.date(2021, 5, 3)
     assert permissions.check("record_beneficiary_signature", signatory, agreement) == (
         False,
-        agreement_services.ALREADY_SIGNED_BY_BENEFICIARY,
+        agreement_permissions.ALREADY_SIGNED_BY_BENEFICIARY,
     )
 
 

@@ -133,7 +133,7 @@ def test_batch_permission_and_nothing_to_do(client, make_user, session, secretar
     assert client.post(url).status_code == 403
     client.force_login(secretariat)
     response = client.post(url, follow=True)
-    assert batch.NOTHING_TO_GENERATE in text(response)
+    assert batch.NOTHING_TO_GENERATE.format(threshold="23 000 €") in text(response)
     assert not BatchJob.objects.exists()
 
 

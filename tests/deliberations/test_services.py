@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.models import Counter
 from deliberations import services
 from deliberations.enums import Body, DeliberationStatus
 from deliberations.models import NUMBER_INVALID, NUMBER_TAKEN, Deliberation, DeliberationSubsidy
 from subventions.enums import Role, SubsidyStatus
-from subventions.models import Sequence
 from tests.subventions.factories import SubsidyFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,14 +39,14 @@ def test_numbers_follow_per_year_and_body(make_subsidy, make_deliberation, secre
 def test_hand_entered_number_and_the_counter_skips_it(make_subsidy, make_deliberation, secretariat):
     historical = make_deliberation([make_subsidy()], number="21 B 0110")
     assert historical.number == "21 B 0110"
-    assert Sequence.objects.get(key="deliberation-2021-B").value == 110
+    assert Counter.objects.get(key="deliberation-2021-B").value == 110
     assert make_deliberation([make_subsidy()]).number == "21 B 0111"
 
 
 def test_counter_skips_a_number_entered_above_it(make_subsidy, make_deliberation):
     make_deliberation([make_subsidy()], number="21 B 0002")
     # Someone lowered the counter: the next number still never collides.
-    Sequence.objects.filter(key="deliberation-2021-B").update(value=1)
+    Counter.objects.filter(key="deliberation-2021-B").update(value=1)
     assert make_deliberation([make_subsidy()]).number == "21 B 0003"
 
 

@@ -10,11 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from frictionless import Resource, Schema
 from stdnum.fr import siret
 
 from deliberations.enums import Body, DeliberationStatus
 from deliberations.models import Deliberation, DeliberationSubsidy, Session
+from subventions.models import Subsidy
 from tests.conventions.factories import AgreementFactory
 from tests.subventions.factories import PaymentFactory, SubsidyFactory
 
@@ -41,8 +43,10 @@ def granted(subsidy, *, number: str, session_date=datetime.date(2021, 4, 2)) -> 
     DeliberationSubsidy.objects.create(deliberation=deliberation, subsidy=subsidy)
     # Adopted in one UPDATE: the freezing triggers act on rows already adopted.
     Deliberation.objects.filter(pk=deliberation.pk).update(
-        status=DeliberationStatus.ADOPTED, executory_date=session_date
+        status=DeliberationStatus.ADOPTED, executory_date=session_date, voted_at=timezone.now()
     )
+    # What deliberations writes on the file it grants (Subsidy.executory_on).
+    Subsidy.objects.filter(pk=subsidy.pk).update(executory_on=session_date)
     return deliberation
 
 

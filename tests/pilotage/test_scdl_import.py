@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from core.models import TransitionLog
 from pilotage.opendata import importing
 from subventions.enums import AidNature, PaymentTerms, SubsidyStatus
-from subventions.models import Beneficiary, PolicyArea, Subsidy, SubsidyTransition
+from subventions.models import Beneficiary, PolicyArea, Subsidy
 from tests.pilotage.opendata_helpers import (
     CELL_ERRORS_EXAMPLE,
     COLUMN_ERRORS_EXAMPLE,
@@ -49,14 +50,14 @@ def test_the_valid_example_imports_every_row():
     assert set(Subsidy.objects.values_list("policy_area__label", flat=True)) == {
         importing.DEFAULT_POLICY_AREA
     }
-    transition = SubsidyTransition.objects.get(subsidy__beneficiary__siret="52499120500013")
+    transition = TransitionLog.objects.get(subsidy__beneficiary__siret="52499120500013")
     assert transition.action == importing.IMPORT_ACTION
     assert transition.to_status == SubsidyStatus.CLOSED
     assert transition.user.username == "import-scdl"
     assert transition.comment.startswith("import SCDL exemple_valide.csv, ligne 2 — ")
     assert "convention du 2015-07-07" in transition.comment
     # Line 2: 99 786,57 € shared, 5 % to this beneficiary; staggered payments in 2017.
-    first = transition.subsidy
+    first = transition.target
     assert first.amount_awarded == Decimal("4989.33")
     assert first.year == 2017
     assert first.payment_terms == PaymentTerms.STAGGERED

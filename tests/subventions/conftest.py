@@ -1,4 +1,4 @@
-"""Fixtures of the money tests: files granted by an executory deliberation, PDFs."""
+"""Fixtures of the money tests: files granted by an executory act, PDFs."""
 
 import datetime
 import functools
@@ -7,10 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 
-from deliberations.enums import DeliberationStatus
-from deliberations.models import Deliberation, DeliberationSubsidy
 from subventions import payments
 from subventions.enums import PaymentTerms, Role
+from subventions.models import Subsidy
 from tests.subventions.factories import SubsidyFactory
 
 EXECUTORY = datetime.date(2021, 4, 2)
@@ -23,21 +22,17 @@ def finance(make_user):
 
 @pytest.fixture
 def grant(db):
-    """grant(subsidy, executory=date or None) → the adopted deliberation granting it.
+    """grant(subsidy, executory=date or None) → the file, granted by an adopted act that
+    became executory on `executory` (None: not yet).
 
-    Built as rows, not through the deliberation services (tests/conventions does those).
+    Written on the file as the deliberations app writes it (Subsidy.executory_on), as a
+    row: the tests of deliberations exercise the act itself.
     """
 
     def make(subsidy, executory=EXECUTORY):
-        deliberation = Deliberation.objects.create(
-            policy_area=subsidy.policy_area, title=subsidy.title
-        )
-        DeliberationSubsidy.objects.create(deliberation=deliberation, subsidy=subsidy)
-        # Adopted in one UPDATE: the freezing triggers act on rows already adopted.
-        Deliberation.objects.filter(pk=deliberation.pk).update(
-            status=DeliberationStatus.ADOPTED, executory_date=executory
-        )
-        return deliberation
+        Subsidy.objects.filter(pk=subsidy.pk).update(executory_on=executory)
+        subsidy.refresh_from_db()
+        return subsidy
 
     return make
 

@@ -11,16 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.admin_widgets import AutocompleteFieldsMixin
+from core.models import TransitionLog
 from subventions import services
 from subventions.enums import Role, SubsidyStatus
-from subventions.models import (
-    Beneficiary,
-    CoFunding,
-    Payment,
-    PolicyArea,
-    Subsidy,
-    SubsidyTransition,
-)
+from subventions.models import Beneficiary, CoFunding, Payment, PolicyArea, Subsidy
 from subventions.validators import SIRET_INVALID
 
 
@@ -215,7 +209,7 @@ def test_transition_button_runs_for_the_right_role(client, draft):
     draft.refresh_from_db()
     assert draft.status == SubsidyStatus.UNDER_REVIEW
     assert "Mettre en instruction : fait." in response.text
-    assert SubsidyTransition.objects.filter(subsidy=draft, action="submit").count() == 1
+    assert TransitionLog.objects.filter(subsidy=draft, action="submit").count() == 1
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.forms import AmountField
 from subventions import forms as subsidy_forms
 from subventions import services
 from subventions.enums import Role, SubsidyStatus
@@ -344,7 +345,7 @@ def test_a_voted_file_shows_its_frozen_fields_read_only(instructor_client):
     url = reverse("subventions:subsidy_update", args=[subsidy.pk])
     response = instructor_client.get(url)
     form = response.context["form"]
-    for name in services.FROZEN_FIELDS:
+    for name in Subsidy.FROZEN_AFTER_VOTE:
         if name in SUBSIDY_FIELDS:
             assert form.fields[name].disabled, name
     assert subsidy_forms.FROZEN_HELP in response.content.decode()
@@ -387,7 +388,7 @@ def test_a_lifecycle_action_in_between_also_refuses_the_stale_form(client, make_
 
 
 def test_french_amounts_are_read(refs):
-    field = subsidy_forms.AmountField()
+    field = AmountField()
     assert field.clean("1 234,50") == Decimal("1234.50")
     assert field.clean("35\u00a0000 €") == Decimal("35000")
     assert field.clean("753091") == Decimal("753091")

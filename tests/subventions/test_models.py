@@ -7,14 +7,7 @@ from django.db import IntegrityError, transaction
 
 from subventions import services
 from subventions.enums import SubsidyStatus
-from subventions.models import (
-    ActionAxis,
-    Authority,
-    Beneficiary,
-    BudgetLine,
-    CoFunding,
-    Subsidy,
-)
+from subventions.models import ActionAxis, Authority, Beneficiary, BudgetLine, CoFunding, Subsidy
 from tests.subventions.factories import (
     ActionAxisFactory,
     AuthorityFactory,

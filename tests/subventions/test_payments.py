@@ -8,15 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from core.formatting import euros
+from core.modeling import AMOUNT_NOT_POSITIVE
 from subventions import payments
 from subventions.enums import Role, SubsidyStatus
-from subventions.models import (
-    AMOUNT_NOT_POSITIVE,
-    DUPLICATE_MANDATE,
-    Clawback,
-    Payment,
-    Subsidy,
-)
+from subventions.models import Clawback, Payment, Subsidy
+from subventions.models.money import DUPLICATE_MANDATE
 from tests.conventions.factories import AgreementFactory
 from tests.subventions.factories import PaymentFactory, SubsidyFactory
 

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from conventions import permissions as agreement_permissions
 from conventions.models import BatchJob
 from deliberations.models import Deliberation
 from subventions import permissions
@@ -236,13 +237,13 @@ def test_lecteur_sees_no_button_that_changes_anything(client, demo):
         (permissions.can_create_subsidy, Role.FINANCE, False),
         (permissions.can_edit_subsidy, Role.HEAD_OF_SERVICE, True),
         (permissions.can_edit_subsidy, Role.SIGNATORY, False),
-        (permissions.can_view_agreements, Role.READER, True),
-        (permissions.can_verify_pdf, Role.READER, True),
-        (permissions.can_sign_agreement, Role.SIGNATORY, True),
-        (permissions.can_sign_agreement, Role.HEAD_OF_SERVICE, False),
-        (permissions.can_record_beneficiary_signature, Role.ASSEMBLY_SECRETARIAT, True),
-        (permissions.can_record_beneficiary_signature, Role.SIGNATORY, True),
-        (permissions.can_record_beneficiary_signature, Role.INSTRUCTOR, False),
+        (agreement_permissions.can_view_agreements, Role.READER, True),
+        (agreement_permissions.can_verify_pdf, Role.READER, True),
+        (agreement_permissions.can_sign_agreement, Role.SIGNATORY, True),
+        (agreement_permissions.can_sign_agreement, Role.HEAD_OF_SERVICE, False),
+        (agreement_permissions.can_record_beneficiary_signature, Role.ASSEMBLY_SECRETARIAT, True),
+        (agreement_permissions.can_record_beneficiary_signature, Role.SIGNATORY, True),
+        (agreement_permissions.can_record_beneficiary_signature, Role.INSTRUCTOR, False),
     ],
 )
 def test_rules_answer_with_a_reason(make_user, rule, role, allowed):

@@ -12,7 +12,8 @@ from django.urls import reverse
 from core import files
 from subventions import payments
 from subventions.enums import ReportStatus, Role, SubsidyStatus
-from subventions.models import FinancialReport, report_due_date
+from subventions.models import FinancialReport
+from subventions.models.money import report_due_date
 from tests.subventions.conftest import pdf_bytes
 from tests.subventions.factories import FinancialReportFactory, SubsidyFactory
 
@@ -186,7 +187,14 @@ def test_overdue_after_its_due_date_while_owed(db):
     report = FinancialReportFactory(subsidy=SubsidyFactory(voted=True, year=2021))
     assert not report.is_overdue_on(datetime.date(2022, 6, 30))
     assert report.is_overdue_on(datetime.date(2022, 7, 1))
-    report.status, report.received_on = ReportStatus.RECEIVED, RECEIVED
+    # The same report, received (a status is never set by hand on a stored report).
+    report = FinancialReport(
+        pk=report.pk,
+        subsidy=report.subsidy,
+        due_date=report.due_date,
+        status=ReportStatus.RECEIVED,
+        received_on=RECEIVED,
+    )
     assert not report.is_overdue_on(datetime.date(2022, 7, 1))
 
 

@@ -6,13 +6,15 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from core.formatting import euros
-from subventions import models, services, validators
+from core.modeling import AMOUNT_NEGATIVE
+from subventions import services, validators
 from subventions.models import (
     ActionAxis,
     Beneficiary,
     CoFunding,
     CoFundingPartner,
     Subsidy,
+    subsidies,
 )
 from tests.subventions.factories import (
     ActionAxisFactory,
@@ -143,7 +145,7 @@ def test_subsidy_create_refuses_negative_amount(instructor, field):
     errors = refusal(
         services.subsidy_create, user=instructor, **subsidy_fields(**{field: Decimal("-1")})
     )
-    assert all_messages(errors) == [models.AMOUNT_NEGATIVE]
+    assert all_messages(errors) == [AMOUNT_NEGATIVE]
 
 
 @pytest.mark.parametrize("field", AMOUNT_FIELDS)
@@ -151,7 +153,7 @@ def test_subsidy_create_refuses_negative_amount_on_its_field(instructor, field):
     errors = refusal(
         services.subsidy_create, user=instructor, **subsidy_fields(**{field: Decimal("-1")})
     )
-    assert errors == {field: [models.AMOUNT_NEGATIVE]}
+    assert errors == {field: [AMOUNT_NEGATIVE]}
 
 
 def test_subsidy_create_refuses_awarded_above_requested(instructor):
@@ -160,7 +162,7 @@ def test_subsidy_create_refuses_awarded_above_requested(instructor):
         user=instructor,
         **subsidy_fields(amount_requested=Decimal("35000"), amount_awarded=Decimal("35000.01")),
     )
-    assert errors == {"amount_awarded": [models.AWARDED_ABOVE_REQUESTED]}
+    assert errors == {"amount_awarded": [subsidies.AWARDED_ABOVE_REQUESTED]}
 
 
 def test_subsidy_create_refuses_proposed_above_requested(instructor):
@@ -169,7 +171,7 @@ def test_subsidy_create_refuses_proposed_above_requested(instructor):
         user=instructor,
         **subsidy_fields(amount_requested=Decimal("35000"), amount_proposed=Decimal("40000")),
     )
-    assert errors == {"amount_proposed": [models.PROPOSED_ABOVE_REQUESTED]}
+    assert errors == {"amount_proposed": [subsidies.PROPOSED_ABOVE_REQUESTED]}
 
 
 def test_subsidy_create_refuses_budget_line_of_another_year(instructor):
@@ -178,7 +180,7 @@ def test_subsidy_create_refuses_budget_line_of_another_year(instructor):
         user=instructor,
         **subsidy_fields(year=2021, budget_line=BudgetLineFactory(year=2020)),
     )
-    assert errors == {"budget_line": [models.BUDGET_LINE_WRONG_YEAR.format(year=2021)]}
+    assert errors == {"budget_line": [subsidies.BUDGET_LINE_WRONG_YEAR.format(year=2021)]}
 
 
 def test_subsidy_create_saves_file_with_axes_and_cofunding(instructor):
@@ -221,7 +223,7 @@ def test_subsidy_update_refuses_awarded_above_requested_and_keeps_row(instructor
         user=instructor,
         amount_awarded=Decimal("36000"),
     )
-    assert errors == {"amount_awarded": [models.AWARDED_ABOVE_REQUESTED]}
+    assert errors == {"amount_awarded": [subsidies.AWARDED_ABOVE_REQUESTED]}
     assert Subsidy.objects.get(pk=subsidy.pk).amount_awarded is None
 
 
@@ -230,7 +232,7 @@ def test_subsidy_update_refuses_negative_amount_and_keeps_row(instructor):
     errors = refusal(
         services.subsidy_update, subsidy=subsidy, user=instructor, amount_requested=Decimal("-5")
     )
-    assert all_messages(errors) == [models.AMOUNT_NEGATIVE]
+    assert all_messages(errors) == [AMOUNT_NEGATIVE]
     assert Subsidy.objects.get(pk=subsidy.pk).amount_requested == Decimal("35000")
 
 
@@ -247,7 +249,7 @@ def test_subsidy_update_saves_valid_change(instructor):
 
 
 def funding_plan_message(cofunding, own, budget) -> str:
-    return models.FUNDING_PLAN_EXCEEDED.format(
+    return subsidies.FUNDING_PLAN_EXCEEDED.format(
         cofunding=euros(Decimal(cofunding)), own=euros(Decimal(own)), budget=euros(Decimal(budget))
     )
 

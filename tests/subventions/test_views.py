@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.models import TransitionLog
 from subventions.enums import Role, SubsidyStatus
-from subventions.models import SubsidyTransition
 from subventions.services import subsidy_transition
 from tests.subventions.factories import (
     AuthorityFactory,
@@ -129,7 +129,7 @@ def test_an_action_is_confirmed_then_logged_with_its_comment(client, make_user, 
     response = client.post(url, {"comment": "Pièces manquantes"}, follow=True)
     apes_file.refresh_from_db()
     assert apes_file.status == SubsidyStatus.DRAFT
-    step = SubsidyTransition.objects.get(subsidy=apes_file)
+    step = TransitionLog.objects.get(subsidy=apes_file)
     assert (step.user, step.comment) == (head, "Pièces manquantes")
     page = text(response)
     assert "Renvoyer en brouillon : fait." in page

@@ -5,9 +5,11 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from subventions import models, services
+from core.models import TransitionLog
+from subventions import services
 from subventions.enums import Role, SubsidyStatus
-from subventions.models import Subsidy, SubsidyTransition
+from subventions.models import Subsidy
+from subventions.models import subsidies as conditions
 from tests.conventions.factories import AgreementFactory
 from tests.subventions.factories import BeneficiaryFactory, BudgetLineFactory, SubsidyFactory
 
@@ -97,7 +99,7 @@ def refused(subsidy: Subsidy, action: str, user) -> str:
         services.subsidy_transition(subsidy=subsidy, action=action, user=user)
     assert Subsidy.objects.get(pk=subsidy.pk).status == status
     assert subsidy.history.count() == history
-    assert not SubsidyTransition.objects.filter(subsidy=subsidy).exists()
+    assert not TransitionLog.objects.filter(subsidy=subsidy).exists()
     [reason] = caught.value.messages
     return reason
 
@@ -144,7 +146,7 @@ def test_successful_transition_logged_once(make_user, action):
 
     services.subsidy_transition(subsidy=subsidy, action=action, user=user, comment="Vu en réunion")
 
-    log = SubsidyTransition.objects.get(subsidy=subsidy)
+    log = TransitionLog.objects.get(subsidy=subsidy)
     assert (log.action, log.from_status, log.to_status) == (action, start, target)
     assert start in sources
     assert (log.user, log.comment) == (user, "Vu en réunion")
@@ -183,33 +185,33 @@ CONDITION_CASES = {
     "submit_without_amount": (
         "submit",
         {"amount_requested": Decimal("0")},
-        [models.has_requested_amount],
+        [conditions.has_requested_amount],
     ),
-    "submit_without_object": ("submit", {"object": "   "}, [models.has_object]),
+    "submit_without_object": ("submit", {"object": "   "}, [conditions.has_object]),
     "submit_unidentified_beneficiary": (
         "submit",
         {"beneficiary": lambda: BeneficiaryFactory(siret="", rna="")},
-        [models.beneficiary_identified],
+        [conditions.beneficiary_identified],
     ),
     "propose_without_amount_proposed": (
         "propose",
         {"status": S.UNDER_REVIEW, "budget_line": lambda: BudgetLineFactory(year=2021)},
-        [models.has_proposed_amount],
+        [conditions.has_proposed_amount],
     ),
     "propose_without_budget_line": (
         "propose",
         {"status": S.UNDER_REVIEW, "amount_proposed": Decimal("35000")},
-        [models.has_budget_line],
+        [conditions.has_budget_line],
     ),
     "propose_without_either": (
         "propose",
         {"status": S.UNDER_REVIEW},
-        [models.has_proposed_amount, models.has_budget_line],
+        [conditions.has_proposed_amount, conditions.has_budget_line],
     ),
     "mark_paid_above_threshold_unsigned": (
         "mark_paid",
         {"status": S.VOTED, "amount_awarded": Decimal("35000")},
-        [models.agreement_not_required_or_signed],
+        [conditions.agreement_not_required_or_signed],
     ),
 }
 
@@ -233,7 +235,7 @@ def test_submit_accepted_with_rna_only(make_user):
 def test_mark_paid_directly_after_vote_up_to_23000_euros(make_user):
     subsidy = subsidy_in(S.VOTED, amount_requested=Decimal("23000"))
     services.subsidy_transition(subsidy=subsidy, action="mark_paid", user=make_user(Role.FINANCE))
-    log = SubsidyTransition.objects.get(subsidy=subsidy)
+    log = TransitionLog.objects.get(subsidy=subsidy)
     assert (log.from_status, log.to_status) == (S.VOTED, S.PAID)
 
 
@@ -321,7 +323,7 @@ def test_available_transitions_give_failed_condition(make_user):
     assert "« Signataire »" in offered["sign_agreement"]
     assert offered["mark_paid"] == (
         "Action « Constater le versement intégral » impossible : "
-        + models.agreement_not_required_or_signed.message
+        + conditions.agreement_not_required_or_signed.message
     )
 
 
@@ -338,4 +340,4 @@ def test_sign_agreement_refused_until_the_agreement_bears_both_signatures(make_u
     if agreement:
         AgreementFactory(subsidy=subsidy, **agreement)
     reason = refused(subsidy, "sign_agreement", make_user(Role.SIGNATORY))
-    assert models.has_signed_agreement.message in reason
+    assert conditions.has_signed_agreement.message in reason

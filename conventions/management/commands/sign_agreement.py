@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
-from conventions import selectors, services
+from conventions import selectors, signatures
 from core.management.base import FrenchCommand
 from subventions.enums import Role
 
@@ -58,7 +58,7 @@ class Command(FrenchCommand):
         if password is None:
             raise CommandError(PASSWORD_ENV_MISSING.format(var=password_env))
         try:
-            document = services.document_sign_electronic(
+            document = signatures.document_sign_electronic(
                 document=document, user=self._user(user), p12=path.read_bytes(), password=password
             )
         except ValidationError as error:

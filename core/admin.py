@@ -1,0 +1,227 @@
+"""The admin's building blocks, and the admin of the shared models (counters, transition log).
+
+The admin is for corrections, and it writes only through the services, as the staff pages
+do (HackSoft's `save_model` calling a service; les-emplois' read-only admin of workflow
+models):
+
+- `ServiceAdmin`: its `save_service()` is the one write of a change form; a refusal of the
+  service is shown as a message and nothing is saved. Inlines save through it too (each
+  app's `save_related`), deletions only where a service deletes.
+- `ReadOnlyAdmin`: a log or a row written by a service elsewhere: shown, never written.
+- `TransitionsAdmin`: a workflow-bearing model (a `StatusField`), whose status is shown
+  read-only and changes only through its transitions, offered as actions and as buttons
+  on the change page that call the app's services (`transition_services`).
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import workflow
+from .admin_widgets import AutocompleteFieldsMixin
+from .models import Counter, TransitionLog
+
+DONE = "{label} : fait."
+DONE_MANY = "{label} : {count} élément(s)."
+
+
+class FrenchAmountsMixin:
+    """Amounts typed and shown the French way: « 753 091,00 »."""
+
+    formfield_overrides = {models.DecimalField: {"localize": True}}
+
+
+class ModelAdmin(AutocompleteFieldsMixin, FrenchAmountsMixin, SimpleHistoryAdmin):
+    pass
+
+
+class TabularInline(AutocompleteFieldsMixin, FrenchAmountsMixin, admin.TabularInline):
+    pass
+
+
+class StackedInline(AutocompleteFieldsMixin, FrenchAmountsMixin, admin.StackedInline):
+    pass
+
+
+def report(request, error: ValidationError) -> None:
+    """A service's refusal, as the admin's error messages."""
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class ServiceAdmin(ModelAdmin):
+    """A change form whose only write is `save_service()` (see the module's docstring)."""
+
+    def save_service(self, request, obj, form, change):
+        """Write `obj` (its form already validated) through the app's service; return the
+        row saved."""
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        saved = self.save_service(request, obj, form, change)
+        if saved is not None and saved is not obj:
+            # The admin goes on with `obj` (message, redirect): give it the saved row.
+            obj.pk = saved.pk
+            obj.refresh_from_db()
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The inlines were saved by the service, not by their formsets: the admin's log
+        # says what the main form changed.
+        return super().construct_change_message(request, form, None, add)
+
+    def delete_service(self, request, obj) -> None:
+        raise PermissionDenied
+
+    def delete_model(self, request, obj):
+        self.delete_service(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_service(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        overridden = type(self).delete_service is not ServiceAdmin.delete_service
+        return overridden and super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # The service refused after the form's checks: its transaction is undone.
+            report(request, error)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class ReadOnlyAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
+    """Shown, never written from the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TransitionsAdmin(ServiceAdmin):
+    """A workflow-bearing model: its status read-only, its transitions through services.
+
+    `transition_services`: {action: service(instance, user, comment) → instance} for the
+    transitions the admin offers; the others (those that need a document, a signature, a
+    vote) are done on the staff pages.
+    """
+
+    change_form_template = "admin/transitions_change_form.html"
+    transition_services: dict = {}
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["status", *[f for f in super().get_readonly_fields(request, obj) if f != "status"]]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for action in self.transition_services:
+            run = self._action(action)
+            actions[run.__name__] = (run, run.__name__, run.short_description)
+        return actions
+
+    def _action(self, action: str):
+        label = workflow.label(self.model, action)
+
+        def run(modeladmin, request, queryset):
+            done = 0
+            for obj in queryset:
+                try:
+                    self.transition_services[action](obj, request.user, "")
+                    done += 1
+                except ValidationError as refusal:
+                    messages.error(request, f"{obj} : {' '.join(refusal.messages)}")
+            if done:
+                messages.success(request, DONE_MANY.format(label=label, count=done))
+
+        run.__name__ = f"transition_{action}"
+        run.short_description = label
+        return run
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        offered = []
+        if obj is not None:
+            offered = [
+                item
+                for item in workflow.offered(obj, request.user)
+                if item[0] in self.transition_services
+            ]
+        extra_context = {
+            **(extra_context or {}),
+            "transitions": offered,
+            "transition_url": f"admin:{self._url_name()}",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _url_name(self) -> str:
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}_transition"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/transition/<str:action>/",
+                self.admin_site.admin_view(self.transition_view),
+                name=self._url_name(),
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, pk, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = get_object_or_404(self.model, pk=pk)
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        service = self.transition_services.get(action)
+        try:
+            if service is None:
+                raise ValidationError(workflow.UNKNOWN.format(action=action))
+            service(obj, request.user, request.POST.get("comment", ""))
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+        else:
+            label = workflow.label(self.model, action)
+            self.message_user(request, DONE.format(label=label), messages.SUCCESS)
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+        )
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "target_display", "action", "from_display", "to_display", "user"]
+    list_select_related = ["user"]
+    list_filter = ["content_type", "action"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("target")
+
+    @admin.display(description="objet")
+    def target_display(self, log):
+        return str(log.target)
+
+    @admin.display(description="de")
+    def from_display(self, log):
+        return log.get_from_status_display()
+
+    @admin.display(description="vers")
+    def to_display(self, log):
+        return log.get_to_status_display()
+
+
+@admin.register(Counter)
+class CounterAdmin(ReadOnlyAdmin):
+    list_display = ["key", "value"]

@@ -1,0 +1,50 @@
+"""What every app's staff pages share: a service's refusal shown on the form, pagination,
+the filtered lists."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+PAGE_SIZE = 25
+
+
+def apply_service_error(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def run_form(request, form, run):
+    """On POST, validate `form` and run the service `run(cleaned_data)`; its refusal is
+    shown on the form (nothing saved). Returns what the service returned, or None."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return run(form.cleaned_data)
+    except ValidationError as error:
+        apply_service_error(form, error)
+        return None
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def filtered_list(request, *, filterset, template: str, context: dict):
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": page.object_list,
+            "filtered": any(
+                value for name, value in request.GET.items() if name not in ("page", "tri")
+            ),
+            **context,
+        },
+    )

@@ -1,0 +1,95 @@
+"""The bodies that receive subsidies (DESIGN.md §2)."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from core.modeling import NormalizedIdentifiersMixin
+
+from .. import validators
+from ..enums import LegalForm
+
+DUPLICATE_SIRET = "Un bénéficiaire porte déjà ce SIRET."
+
+
+class Beneficiary(NormalizedIdentifiersMixin, models.Model):
+    """A body receiving subsidies: association, foundation, cooperative…"""
+
+    legal_name = models.CharField("raison sociale", max_length=250)
+    short_name = models.CharField("sigle ou nom court", max_length=100, blank=True)
+    name_with_article = models.CharField(
+        "nom avec article",
+        max_length=150,
+        help_text="Tel qu'il s'écrit dans une phrase : « l'APES », « la Maison des associations ».",
+    )
+    legal_form = models.CharField(
+        "forme juridique",
+        max_length=20,
+        choices=LegalForm.choices,
+        default=LegalForm.ASSOCIATION,
+    )
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[validators.validate_siret]
+    )
+    rna = models.CharField(
+        "numéro RNA", max_length=10, blank=True, validators=[validators.validate_rna]
+    )
+    address = models.TextField("adresse du siège", blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("commune", max_length=100, blank=True)
+    representative_name = models.CharField("représentant légal", max_length=150, blank=True)
+    representative_title = models.CharField(
+        "qualité du représentant",
+        max_length=150,
+        blank=True,
+        help_text="Par exemple « Président ».",
+    )
+    email = models.EmailField("courriel de contact", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    iban = models.CharField(
+        "IBAN", max_length=34, blank=True, validators=[validators.validate_iban]
+    )
+    bic = models.CharField("BIC", max_length=11, blank=True, validators=[validators.validate_bic])
+    republican_commitment_date = models.DateField(
+        "contrat d'engagement républicain souscrit le", null=True, blank=True
+    )
+    notes = models.TextField("notes internes", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "bénéficiaire"
+        verbose_name_plural = "bénéficiaires"
+        ordering = ["legal_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=~Q(siret=""),
+                name="beneficiary_siret_unique",
+                violation_error_message=DUPLICATE_SIRET,
+            ),
+            models.CheckConstraint(
+                condition=Q(rna="") | Q(rna__regex=validators.RNA_PATTERN),
+                name="beneficiary_rna_format",
+                violation_error_message=validators.RNA_INVALID,
+            ),
+        ]
+
+    def __str__(self):
+        if self.short_name and self.short_name != self.legal_name:
+            return f"{self.legal_name} ({self.short_name})"
+        return self.legal_name
+
+    def normalize_identifiers(self):
+        # Stored compact, so that uniqueness and exports see one spelling.
+        self.siret = validators.compact_siret(self.siret)
+        self.iban = validators.compact_iban(self.iban)
+        self.bic = validators.compact_bic(self.bic)
+        self.rna = (self.rna or "").strip().upper()
+
+    def clean(self):
+        # Said here, on the field, rather than by the constraint (reported on no field).
+        duplicate = Beneficiary.objects.filter(siret=self.siret).exclude(pk=self.pk)
+        if self.siret and duplicate.exists():
+            raise ValidationError({"siret": DUPLICATE_SIRET})

@@ -1,0 +1,187 @@
+"""Who may do what: the one role map of the project (DESIGN.md §1).
+
+Everything that checks a role reads it:
+
+- the staff pages, through `subventions.permissions.check` (and the `can_…` rules of each
+  app, which add what the object's state allows);
+- the state machines: each transition's `permission=transition_permission("…")`;
+- the services, which refuse a write with their French reason (`allowed`);
+- the admin and the read API, through the roles' model permissions, which
+  `sync_role_permissions` derives from `MODEL_ACTIONS` after every `migrate` (a change made
+  by hand to a role's permissions is put back).
+
+A role is a Django group of the role's name; a superuser holds every role.
+"""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+from core.workflow import has_role, only_roles
+
+from .enums import Role
+
+ALL_ROLES = tuple(Role)
+# DESIGN.md §1: the instructors and their heads of service record beneficiaries and files.
+FILE_EDITORS = (Role.INSTRUCTOR, Role.HEAD_OF_SERVICE)
+HEAD = (Role.HEAD_OF_SERVICE,)
+SECRETARIAT = (Role.ASSEMBLY_SECRETARIAT,)
+# The Responsable de service edits the draft deliberation text; so does the Secrétariat.
+TEXT_EDITORS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
+AGREEMENT_PREPARERS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
+SIGNATORIES = (Role.SIGNATORY,)
+FINANCE = (Role.FINANCE,)
+
+ROLE_MAP: dict[str, tuple[Role, ...]] = {
+    # Reading: every role reads everything (the Lecteur does nothing else).
+    "view": ALL_ROLES,
+    "export": ALL_ROLES,
+    # Reference data, beneficiaries and files (subventions)
+    "edit_policy_areas": HEAD,
+    "edit_funding_partners": FILE_EDITORS,
+    "create_beneficiary": FILE_EDITORS,
+    "edit_beneficiary": FILE_EDITORS,
+    "create_subsidy": FILE_EDITORS,
+    "edit_subsidy": FILE_EDITORS,
+    # The lifecycle of a file (subventions.models.Subsidy)
+    "subsidy.submit": FILE_EDITORS,
+    "subsidy.send_back": HEAD,
+    "subsidy.propose": HEAD,
+    "subsidy.unschedule": (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT),
+    "subsidy.vote": SECRETARIAT,
+    "subsidy.reject": SECRETARIAT,
+    "subsidy.sign_agreement": SIGNATORIES,
+    "subsidy.mark_paid": FINANCE,
+    "subsidy.close": FINANCE,
+    "subsidy.withdraw": FILE_EDITORS,
+    # Money: budget lines, schedules, payments, financial reports, clawbacks
+    "edit_budget_lines": FINANCE,
+    "record_money": FINANCE,
+    # Sessions and deliberations (deliberations): sessions, numbering, votes, dates
+    "manage_sessions": SECRETARIAT,
+    "edit_deliberation_text": TEXT_EDITORS,
+    # Agreements (conventions)
+    "prepare_agreements": AGREEMENT_PREPARERS,
+    "record_beneficiary_signature": (*AGREEMENT_PREPARERS, Role.SIGNATORY),
+    "sign_agreement": SIGNATORIES,
+    "edit_agreement_templates": HEAD,
+    "view_agreements": ALL_ROLES,
+    "verify_pdf": ALL_ROLES,
+}
+
+# The model permissions of the admin and the API, derived from the actions above: every
+# role views every model named here; add, change and delete go to the roles of the action.
+MODEL_ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "core.transitionlog": {},
+    "subventions.authority": {},
+    "subventions.policyarea": {"add": ("edit_policy_areas",), "change": ("edit_policy_areas",)},
+    "subventions.fundingpartner": {
+        "add": ("edit_funding_partners",),
+        "change": ("edit_funding_partners",),
+    },
+    "subventions.beneficiary": {"add": ("create_beneficiary",), "change": ("edit_beneficiary",)},
+    "subventions.budgetline": {"add": ("edit_budget_lines",), "change": ("edit_budget_lines",)},
+    "subventions.subsidy": {"add": ("create_subsidy",), "change": ("edit_subsidy",)},
+    **{
+        f"subventions.{model}": {
+            "add": ("edit_subsidy",),
+            "change": ("edit_subsidy",),
+            "delete": ("edit_subsidy",),
+        }
+        for model in ("actionaxis", "cofunding", "cofundingpartner")
+    },
+    "subventions.paymentinstalment": {
+        "add": ("record_money",),
+        "change": ("record_money",),
+        "delete": ("record_money",),
+    },
+    **{
+        f"subventions.{model}": {"add": ("record_money",), "change": ("record_money",)}
+        for model in ("payment", "financialreport", "clawback")
+    },
+    "subventions.reminderlog": {},
+    "deliberations.session": {"add": ("manage_sessions",), "change": ("manage_sessions",)},
+    "deliberations.deliberation": {
+        "add": ("manage_sessions",),
+        "change": ("edit_deliberation_text", "manage_sessions"),
+    },
+    "deliberations.deliberationsubsidy": {
+        "add": ("manage_sessions",),
+        "change": ("manage_sessions",),
+        "delete": ("manage_sessions",),
+    },
+    "conventions.agreementtemplate": {
+        "add": ("edit_agreement_templates",),
+        "change": ("edit_agreement_templates",),
+    },
+    "conventions.agreementarticle": {
+        "add": ("edit_agreement_templates",),
+        "change": ("edit_agreement_templates",),
+        "delete": ("edit_agreement_templates",),
+    },
+    **{
+        f"conventions.{model}": {
+            "add": ("prepare_agreements",),
+            "change": ("prepare_agreements", "sign_agreement"),
+        }
+        for model in ("agreement", "amendment")
+    },
+    "conventions.batchjob": {},
+}
+
+
+def roles_of(action: str) -> tuple[Role, ...]:
+    """The roles allowed to run `action`; an action missing from the map has none."""
+    return ROLE_MAP.get(action, ())
+
+
+def allowed(user, action: str) -> bool:
+    """Whether the user holds one of the roles of `action` (superusers hold them all)."""
+    if action not in ROLE_MAP:
+        return False
+    return has_role(user, *roles_of(action))
+
+
+def transition_permission(action: str):
+    """The django-fsm `permission=` of a transition: the roles the map gives `action`."""
+    return only_roles(*roles_of(action))
+
+
+def model_permissions(role: Role) -> set[tuple[str, str]]:
+    """(app_label, codename) of every model permission `role` holds, from MODEL_ACTIONS."""
+    granted = set()
+    for label, kinds in MODEL_ACTIONS.items():
+        app_label, model = label.split(".")
+        granted.add((app_label, f"view_{model}"))
+        for kind, actions in kinds.items():
+            if any(role in roles_of(action) for action in actions):
+                granted.add((app_label, f"{kind}_{model}"))
+    return granted
+
+
+def sync_role_permissions(*, using: str = "default", verbosity: int = 0, **kwargs) -> None:
+    """Give each role's group exactly the model permissions the map derives (post_migrate).
+
+    Only the permissions of the models named in MODEL_ACTIONS are managed here; the
+    groups keep whatever else an administrator gave them.
+    """
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    labels = {label.split(".")[0] for label in MODEL_ACTIONS}
+    managed = Permission.objects.using(using).filter(content_type__app_label__in=labels)
+    by_key = {
+        (app_label, codename): pk
+        for pk, app_label, codename in managed.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for role in Role:
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = {by_key[key] for key in model_permissions(role) if key in by_key}
+        held = set(group.permissions.filter(pk__in=managed).values_list("pk", flat=True))
+        if held - wanted:
+            group.permissions.remove(*(held - wanted))
+        if wanted - held:
+            group.permissions.add(*(wanted - held))
+        if verbosity >= 2:
+            print(f"Rôle « {role} » : {len(wanted)} permissions de modèle.")
