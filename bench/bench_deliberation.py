@@ -85,7 +85,7 @@ def many_subsidies(users, count: int) -> Deliberation:
             year=2021,
             policy_area=policy_area,
             title=f"Soutien à BANC{n}",
-            object=f"Programme d'actions 2021 de BANC{n}",
+            purpose=f"Programme d'actions 2021 de BANC{n}",
             amount_requested=Decimal("10000") + n,
             amount_proposed=Decimal("10000") + n,
             budget_line=budget_line,

@@ -118,7 +118,7 @@ def build(rows: int) -> None:
                 year=2021,
                 policy_area=area,
                 title=f"Programme d'actions 2021, dossier {n}",
-                object=f"Programme d'actions 2021 du dossier {n} : animation et promotion",
+                purpose=f"Programme d'actions 2021 du dossier {n} : animation et promotion",
                 amount_requested=Decimal("30000") + n,
                 amount_proposed=Decimal("30000") + n,
                 amount_awarded=Decimal("30000") + n,

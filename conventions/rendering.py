@@ -96,7 +96,7 @@ def agreement_context(agreement: Agreement) -> dict:
         "number": agreement.number,
         "year": subsidy.year,
         "title": subsidy.title,
-        "object": subsidy.object,
+        "object": subsidy.purpose,
         "authority": {
             **_party(
                 authority.name,

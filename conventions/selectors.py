@@ -2,6 +2,8 @@
 
 import re
 
+from django.db.models import Count
+
 from .models import Agreement, Amendment
 
 
@@ -20,4 +22,13 @@ def agreement_by_reference(reference: str) -> Agreement | Amendment | None:
     return (
         agreements.filter(number=reference).first()
         or agreements.filter(subsidy__reference=reference).first()
+    )
+
+
+def agreement_list():
+    """Agreements with their subsidy, beneficiary and amendment count: constant queries."""
+    return (
+        Agreement.objects.select_related("subsidy__beneficiary", "subsidy__policy_area", "template")
+        .annotate(amendment_count=Count("amendments", distinct=True))
+        .order_by("-created_at", "-pk")
     )

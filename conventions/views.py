@@ -10,7 +10,6 @@ conventions.batch). `kind` in the URL is « convention » or « avenant ».
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -23,22 +22,13 @@ from deliberations.models import Session
 from deliberations.selectors import granting_deliberation
 from subventions.permissions import require
 
-from . import batch, permissions, rendering, signatures, signing
+from . import batch, permissions, rendering, selectors, signatures, signing
 from .enums import SignatureMethod
 from .filters import AgreementFilter
 from .forms import BeneficiarySignatureForm, ElectronicSignatureForm, PaperSignatureForm, VerifyForm
 from .models import Agreement, Amendment, BatchJob
 
 # Agreements
-
-
-def agreement_list_queryset():
-    """Agreements with their subsidy, beneficiary and amendment count: constant queries."""
-    return (
-        Agreement.objects.select_related("subsidy__beneficiary", "subsidy__policy_area", "template")
-        .annotate(amendment_count=Count("amendments", distinct=True))
-        .order_by("-created_at", "-pk")
-    )
 
 
 AGREEMENT_COLUMNS = [
@@ -61,7 +51,7 @@ AGREEMENT_COLUMNS = [
 
 @require("view")
 def agreement_list(request):
-    filterset = AgreementFilter(request.GET, queryset=agreement_list_queryset())
+    filterset = AgreementFilter(request.GET, queryset=selectors.agreement_list())
     return filtered_list(
         request,
         filterset=filterset,
@@ -72,7 +62,7 @@ def agreement_list(request):
 
 @require("export")
 def agreement_export(request, fmt: str):
-    filterset = AgreementFilter(request.GET, queryset=agreement_list_queryset())
+    filterset = AgreementFilter(request.GET, queryset=selectors.agreement_list())
     return exports.export_response(
         fmt, "conventions", "Conventions", AGREEMENT_COLUMNS, filterset.qs.iterator()
     )

@@ -7,12 +7,11 @@ of a deliberation (conventions.admin) use the same vote, executory and numbering
 
 from django import forms
 
-from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
 
-from . import services
+from . import selectors, services
 from .enums import DeliberationStatus
-from .models import Deliberation, DeliberationSubsidy, Session
+from .models import Deliberation, Session
 from .services import FREE_SECTIONS
 
 
@@ -123,7 +122,7 @@ class PlaceForm(NumberForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subsidies"].queryset = placeable_subsidies()
+        self.fields["subsidies"].queryset = selectors.placeable_subsidies()
 
 
 class PlaceOnSessionForm(NumberForm):
@@ -132,19 +131,6 @@ class PlaceOnSessionForm(NumberForm):
     session = forms.ModelChoiceField(label="Séance", queryset=Session.objects.all())
 
     field_order = ["session", "number"]
-
-
-def placeable_subsidies():
-    """Proposed subsidies not yet in a deliberation that is still alive."""
-    placed = DeliberationSubsidy.objects.filter(
-        deliberation__in=Deliberation.objects.active()
-    ).values("subsidy")
-    return (
-        Subsidy.objects.for_list()
-        .filter(status=SubsidyStatus.PROPOSED)
-        .exclude(pk__in=placed)
-        .order_by("reference")
-    )
 
 
 class PlaceDraftForm(forms.Form):

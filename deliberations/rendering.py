@@ -81,7 +81,7 @@ def _subsidy_context(subsidy: Subsidy, *, with_financing: bool) -> dict:
         "beneficiary_name": str(beneficiary),
         "legal_form": beneficiary.legal_form,
         "year": subsidy.year,
-        "object": subsidy.object,
+        "object": subsidy.purpose,
         "amount": subsidy.amount,
         "section": subsidy.get_section_display().lower(),
         "requires_agreement": subsidy.requires_agreement,

@@ -1,11 +1,13 @@
 """Reads of the conventions app that span several models."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, DecimalField, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
+from subventions.enums import SubsidyStatus
 from subventions.models import CoFunding, Subsidy
 
 from .enums import DeliberationStatus
-from .models import Deliberation, DeliberationSubsidy
+from .models import Deliberation, DeliberationSubsidy, Session
 
 
 def deliberation_by_number(number: str) -> Deliberation | None:
@@ -50,4 +52,47 @@ def granting_deliberation(subsidy: Subsidy) -> Deliberation | None:
         .filter(links__subsidy=subsidy, status=DeliberationStatus.ADOPTED)
         .order_by("executory_date", "pk")
         .first()
+    )
+
+
+# Lists and pages
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def deliberation_list() -> QuerySet[Deliberation]:
+    """Deliberations with their session, policy area, subsidies (prefetched, in table
+    order) and the total they grant: a constant number of queries."""
+    return (
+        Deliberation.objects.select_related("session", "policy_area")
+        .prefetch_related("links__subsidy__beneficiary")
+        .annotate(
+            subsidy_count=Count("links", distinct=True),
+            # What each file is granted: awarded once voted, proposed before.
+            total=Coalesce(
+                Sum(Coalesce("links__subsidy__amount_awarded", "links__subsidy__amount_proposed")),
+                0,
+                output_field=MONEY,
+            ),
+        )
+        # Meta.ordering does not apply to aggregating queries.
+        .order_by("-session__date", "-number", "-pk")
+    )
+
+
+def session_agenda(session: Session) -> list[Deliberation]:
+    """The session's deliberations in number order, with subsidies and totals."""
+    return list(deliberation_list().filter(session=session).order_by("number", "pk"))
+
+
+def placeable_subsidies():
+    """Proposed subsidies not yet in a deliberation that is still alive."""
+    placed = DeliberationSubsidy.objects.filter(
+        deliberation__in=Deliberation.objects.active()
+    ).values("subsidy")
+    return (
+        Subsidy.objects.for_list()
+        .filter(status=SubsidyStatus.PROPOSED)
+        .exclude(pk__in=placed)
+        .order_by("reference")
     )

@@ -8,8 +8,7 @@ refusal is shown on the form and nothing is saved. What higher layers add to the
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, DecimalField, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +20,7 @@ from core.formatting import short_date
 from core.views import apply_service_error, filtered_list, paginate, run_form
 from subventions.permissions import refuse_unless, require
 
-from . import permissions, rendering, services
+from . import permissions, rendering, selectors, services
 from .enums import DeliberationStatus
 from .filters import DeliberationFilter
 from .forms import (
@@ -34,29 +33,6 @@ from .forms import (
     record_vote,
 )
 from .models import EXECUTORY_NOT_ADOPTED, Deliberation, Session
-
-MONEY = DecimalField(max_digits=14, decimal_places=2)
-
-
-def deliberation_list_queryset():
-    """Deliberations with their session, policy area, subsidies (prefetched, in table
-    order) and the total they grant: a constant number of queries."""
-    return (
-        Deliberation.objects.select_related("session", "policy_area")
-        .prefetch_related("links__subsidy__beneficiary")
-        .annotate(
-            subsidy_count=Count("links", distinct=True),
-            # What each file is granted: awarded once voted, proposed before.
-            total=Coalesce(
-                Sum(Coalesce("links__subsidy__amount_awarded", "links__subsidy__amount_proposed")),
-                0,
-                output_field=MONEY,
-            ),
-        )
-        # Meta.ordering does not apply to aggregating queries.
-        .order_by("-session__date", "-number", "-pk")
-    )
-
 
 DELIBERATION_COLUMNS = [
     exports.Column("Numéro", lambda d: d.number),
@@ -79,7 +55,7 @@ DELIBERATION_COLUMNS = [
 
 @require("view")
 def deliberation_list(request):
-    filterset = DeliberationFilter(request.GET, queryset=deliberation_list_queryset())
+    filterset = DeliberationFilter(request.GET, queryset=selectors.deliberation_list())
     return filtered_list(
         request,
         filterset=filterset,
@@ -90,7 +66,7 @@ def deliberation_list(request):
 
 @require("export")
 def deliberation_export(request, fmt: str):
-    filterset = DeliberationFilter(request.GET, queryset=deliberation_list_queryset())
+    filterset = DeliberationFilter(request.GET, queryset=selectors.deliberation_list())
     return exports.export_response(
         fmt, "deliberations", "Délibérations", DELIBERATION_COLUMNS, filterset.qs
     )
@@ -153,15 +129,10 @@ def session_update(request, pk: int):
     return _session_form(request, get_object_or_404(Session, pk=pk))
 
 
-def session_agenda(session: Session) -> list[Deliberation]:
-    """The session's deliberations in number order, with subsidies and totals."""
-    return list(deliberation_list_queryset().filter(session=session).order_by("number", "pk"))
-
-
 @require("view")
 def session_detail(request, pk: int):
     session = get_object_or_404(Session, pk=pk)
-    agenda = session_agenda(session)
+    agenda = selectors.session_agenda(session)
     user = request.user
     can_manage = permissions.can_manage_sessions(user)[0]
     return render(
@@ -226,7 +197,9 @@ def session_place(request, pk: int):
 
 @require("view")
 def deliberation_detail(request, pk: int):
-    deliberation = get_object_or_404(deliberation_list_queryset().select_related("voted_by"), pk=pk)
+    deliberation = get_object_or_404(
+        selectors.deliberation_list().select_related("voted_by"), pk=pk
+    )
     user = request.user
     return render(
         request,

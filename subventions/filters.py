@@ -31,7 +31,7 @@ class SubsidyFilter(YearsOfTheFiles, django_filters.FilterSet):
     SEARCH_FIELDS = [
         "reference",
         "title",
-        "object",
+        "purpose",
         "beneficiary__legal_name",
         "beneficiary__short_name",
         "beneficiary__siret",

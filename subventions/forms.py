@@ -57,7 +57,7 @@ SUBSIDY_FIELDS = [
     "policy_area",
     "received_on",
     "title",
-    "object",
+    "purpose",
     "section",
     "nature",
     "amount_requested",
@@ -83,7 +83,7 @@ class SubsidyForm(VersionedForm):
         formfield_callback = french_formfield
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
-            "object": forms.Textarea(attrs={"rows": 2}),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
             "preamble": forms.Textarea(attrs={"rows": 4}),
             "context": forms.Textarea(attrs={"rows": 4}),
             "partnership_description": forms.Textarea(attrs={"rows": 4}),

@@ -44,7 +44,7 @@ SUBSIDY_COLUMNS = [
     exports.Column("RNA", lambda s: s.beneficiary.rna),
     exports.Column("Politique publique", lambda s: s.policy_area.label),
     exports.Column("Intitulé", lambda s: s.title),
-    exports.Column("Objet", lambda s: s.object),
+    exports.Column("Objet", lambda s: s.purpose),
     exports.Column("Statut", lambda s: s.get_status_display()),
     exports.Column("Demande reçue le", lambda s: s.received_on),
     exports.Column("Montant demandé", lambda s: s.amount_requested),

@@ -32,6 +32,8 @@ class SubsidySerializer(serializers.ModelSerializer):
     policy_area = serializers.CharField(source="policy_area.label", read_only=True)
     deliberations = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
     agreement = serializers.CharField(source="agreement_number", read_only=True, allow_null=True)
+    # « objet » (Subsidy.purpose): the API keeps the name its clients know.
+    object = serializers.CharField(source="purpose", read_only=True)
 
     class Meta:
         model = Subsidy

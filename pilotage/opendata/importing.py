@@ -186,7 +186,7 @@ def _import_line(row: dict[str, str], *, line: int, file: str, user, policy_area
         duplicate = Subsidy.objects.filter(
             beneficiary=beneficiary,
             year=year,
-            object=object_text,
+            purpose=object_text,
             amount_awarded=amount,
             transitions__action=IMPORT_ACTION,
         ).first()
@@ -210,7 +210,7 @@ def _import_line(row: dict[str, str], *, line: int, file: str, user, policy_area
         beneficiary=beneficiary,
         policy_area=policy_area,
         year=year,
-        object=object_text,
+        purpose=object_text,
         amount=amount,
         nature=AidNature(nature),
         payment_terms=PaymentTerms.SINGLE if terms == "unique" else PaymentTerms.STAGGERED,

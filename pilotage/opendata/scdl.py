@@ -23,7 +23,7 @@ from stdnum.fr import siret
 
 from deliberations.enums import DeliberationStatus
 from deliberations.models import DeliberationSubsidy
-from subventions.enums import SubsidyStatus
+from subventions.enums import VOTED_STATUSES
 from subventions.models import Authority, Payment, PaymentInstalment, Subsidy
 
 logger = logging.getLogger(__name__)
@@ -97,15 +97,6 @@ NOT_PERIOD = (
 )
 NOT_BOOLEAN = "notificationUE : « {value} » au lieu de « oui » ou « non »."
 SHARE_OUT_OF_RANGE = "pourcentageSubvention : {value} hors de l'intervalle 0.01 à 1."
-
-# A subsidy is voted once a deliberation granting it is adopted; these statuses follow.
-VOTED_STATUSES = (
-    SubsidyStatus.VOTED,
-    SubsidyStatus.AGREEMENT_SIGNED,
-    SubsidyStatus.PAID,
-    SubsidyStatus.CLOSED,
-)
-
 
 # Checks
 
@@ -237,7 +228,7 @@ def build_row(record: dict, authority: Authority) -> dict[str, str]:
         "nomBeneficiaire": " ".join(record["beneficiary__legal_name"].split()),
         "idBeneficiaire": record["beneficiary__siret"],
         "rnaBeneficiaire": record["beneficiary__rna"],
-        "objet": cut_object(record["object"]),
+        "objet": cut_object(record["purpose"]),
         "montant": amount_text(record["amount_awarded"]),
         "nature": record["nature"],
         "conditionsVersement": record["payment_terms"],
@@ -275,7 +266,7 @@ FIELDS = (
     "pk",
     "reference",
     "year",
-    "object",
+    "purpose",
     "amount_awarded",
     "nature",
     "payment_terms",

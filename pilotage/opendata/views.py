@@ -24,7 +24,7 @@ LIST_FIELDS = (
     "convention_date",
     "decision_number",
     "beneficiary__legal_name",
-    "object",
+    "purpose",
     "amount_awarded",
 )
 

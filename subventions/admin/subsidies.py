@@ -211,7 +211,7 @@ class SubsidyAdmin(TransitionsAdmin):
                     "policy_area",
                     "received_on",
                     "title",
-                    "object",
+                    "purpose",
                     "section",
                     "nature",
                     "instructor",

@@ -6,6 +6,7 @@
 - the facts the higher layers decide are written on the file: the date its act became
   executory, the date both parties had signed its agreement, the sum of its signed
   amendments (filled for the existing files by deliberations 0002 and conventions 0011);
+- the file's « objet » is named `purpose` (not after Python's builtin);
 - the statuses are protected state machines (core.workflow.StatusField), each tied to
   what it stands for by a constraint;
 - the amounts of a voted file are frozen by a trigger on its own status, no longer by one
@@ -185,6 +186,9 @@ class Migration(migrations.Migration):
             name='executory_on',
             field=models.DateField(blank=True, editable=False, help_text="La date à laquelle la délibération qui l'accorde est devenue exécutoire.", null=True, verbose_name='accordée par un acte exécutoire le'),
         ),
+        # « objet »: named purpose, not after Python's builtin.
+        migrations.RenameField(model_name='subsidy', old_name='object', new_name='purpose'),
+        migrations.RenameField(model_name='historicalsubsidy', old_name='object', new_name='purpose'),
         migrations.AlterField(
             model_name='financialreport',
             name='status',

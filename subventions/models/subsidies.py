@@ -70,7 +70,7 @@ has_requested_amount = Condition(
     "Le montant demandé doit être renseigné.",
 )
 has_object = Condition(
-    lambda s: bool(s.object.strip()), "L'objet de la subvention doit être renseigné."
+    lambda s: bool(s.purpose.strip()), "L'objet de la subvention doit être renseigné."
 )
 beneficiary_identified = Condition(
     lambda s: bool(s.beneficiary.siret or s.beneficiary.rna),
@@ -230,7 +230,7 @@ class Subsidy(LifecycleMixin, DeliberationText):
     )
     received_on = models.DateField("demande reçue le", null=True, blank=True)
     title = models.CharField("intitulé", max_length=500, help_text="Le titre de la délibération.")
-    object = models.CharField(
+    purpose = models.CharField(
         "objet", max_length=256, help_text="256 caractères au plus : publié en données ouvertes."
     )
     section = models.CharField(

@@ -116,7 +116,7 @@ def test_from_the_beneficiary_to_the_agreement_pdf(page, tmp_path):
     assert_every_field_labelled(page)
     page.select_option("#id_policy_area", str(refs["area"].pk))
     page.fill("#id_title", "Soutien au programme d'actions")
-    page.fill("#id_object", "Programme d'actions de l'économie sociale et solidaire")
+    page.fill("#id_purpose", "Programme d'actions de l'économie sociale et solidaire")
     page.fill("#id_amount_requested", "35 000")
     page.fill("#id_amount_proposed", "35 000")
     page.fill("#id_projected_budget", "753 091")

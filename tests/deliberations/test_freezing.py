@@ -96,9 +96,9 @@ def test_subsidy_service_refuses_changing_the_amount(adopted, make_user):
 
 def test_other_subsidy_fields_still_change(adopted):
     subsidy = adopted.subsidies.get()
-    Subsidy.objects.filter(pk=subsidy.pk).update(object="Objet précisé")
+    Subsidy.objects.filter(pk=subsidy.pk).update(purpose="Objet précisé")
     subsidy.refresh_from_db()
-    assert subsidy.object == "Objet précisé"
+    assert subsidy.purpose == "Objet précisé"
 
 
 def test_subsidies_of_an_adopted_deliberation_do_not_change(adopted, make_subsidy):
@@ -124,7 +124,7 @@ def test_the_frozen_pdf_is_served_as_it_was(adopted, secretariat):
     stored = adopted.pdf.open("rb").read()
     adopted.pdf.close()
     assert rendering.render_pdf(adopted) == stored
-    Subsidy.objects.filter(pk=adopted.subsidies.get().pk).update(object="Objet changé")
+    Subsidy.objects.filter(pk=adopted.subsidies.get().pk).update(purpose="Objet changé")
     assert rendering.render_pdf(adopted) == stored
     assert "Objet changé" not in rendering.render_text(adopted)
 

@@ -113,7 +113,7 @@ def test_one_payment_is_a_date_and_no_payment_the_agreement_period(authority):
 
 
 def test_csv_is_utf8_comma_separated_as_the_official_example(authority, tmp_path):
-    published_subsidy(1, object='Festival « Été », "Nuits" et ateliers')
+    published_subsidy(1, purpose='Festival « Été », "Nuits" et ateliers')
     target = tmp_path / "subventions.csv"
     export("--output", str(target))
     content = target.read_bytes()

@@ -134,7 +134,7 @@ class SubsidyFactory(DjangoModelFactory):
     title = factory.LazyAttribute(
         lambda o: f"Soutien au programme d'actions {o.year} de {o.beneficiary.name_with_article}"
     )
-    object = factory.LazyAttribute(lambda o: f"Programme d'actions {o.year}")
+    purpose = factory.LazyAttribute(lambda o: f"Programme d'actions {o.year}")
     amount_requested = Decimal("35000")
     projected_budget = Decimal("753091")
     status = SubsidyStatus.DRAFT

@@ -76,7 +76,7 @@ def make_subsidies(count: int) -> None:
             year=2024,
             policy_area=area,
             title="Soutien",
-            object="Soutien",
+            purpose="Soutien",
             amount_requested=Decimal("1000"),
         )
         for i, beneficiary in enumerate(beneficiaries)
@@ -153,7 +153,7 @@ def draft(demo):
         year=2022,
         policy_area=source.policy_area,
         title="Soutien 2022",
-        object="Programme 2022",
+        purpose="Programme 2022",
         amount_requested=Decimal("35000"),
         projected_budget=Decimal("753091"),
         axes=[services.AxisData("Axe A"), services.AxisData("Axe B")],

@@ -107,7 +107,7 @@ def build(count: int, line: BudgetLine, beneficiaries, area) -> None:
             year=2021,
             policy_area=area,
             title="Programme",
-            object="Programme",
+            purpose="Programme",
             amount_requested=D("10000"),
             amount_proposed=D("10000"),
             amount_awarded=D("10000"),

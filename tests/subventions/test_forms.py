@@ -190,7 +190,7 @@ def subsidy_post(refs, **overrides) -> dict:
         "policy_area": refs["policy_area"].pk,
         "received_on": "2021-01-15",
         "title": "Soutien au programme 2021",
-        "object": "Programme d'actions 2021",
+        "purpose": "Programme d'actions 2021",
         "section": "fonctionnement",
         "nature": "aide en numéraire",
         "amount_requested": "35 000",
@@ -285,7 +285,7 @@ def stored_file(refs):
         year=2021,
         policy_area=refs["policy_area"],
         title="Soutien 2021",
-        object="Programme 2021",
+        purpose="Programme 2021",
         amount_requested=Decimal("35000"),
         projected_budget=Decimal("753091"),
         axes=[services.AxisData("Premier"), services.AxisData("Deuxième")],
@@ -350,11 +350,11 @@ def test_a_voted_file_shows_its_frozen_fields_read_only(instructor_client):
             assert form.fields[name].disabled, name
     assert subsidy_forms.FROZEN_HELP in response.content.decode()
     data = page_data(response)
-    data.update({"amount_requested": "99 999", "object": "Objet précisé"})
+    data.update({"amount_requested": "99 999", "purpose": "Objet précisé"})
     assert instructor_client.post(url, data).status_code == 302
     subsidy.refresh_from_db()
     assert subsidy.amount_requested == Decimal("35000")  # a disabled field ignores the post
-    assert subsidy.object == "Objet précisé"
+    assert subsidy.purpose == "Objet précisé"
 
 
 def test_no_lost_update_on_a_file(make_user, stored_file):

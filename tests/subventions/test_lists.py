@@ -45,7 +45,7 @@ def files():
             year=2021,
             policy_area=economy,
             amount_requested=Decimal("50000"),
-            object="Animation territoriale",
+            purpose="Animation territoriale",
         ),
         "tdn_2021": SubsidyFactory(
             beneficiary=other,

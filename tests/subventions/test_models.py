@@ -307,7 +307,7 @@ def test_history_names_user_of_subsidy_services(make_user):
         policy_area=PolicyAreaFactory(),
         year=2021,
         title="Soutien",
-        object="Programme 2021",
+        purpose="Programme 2021",
         amount_requested=Decimal("35000"),
         projected_budget=Decimal("753091"),
         axes=[services.AxisData(title="Axe 1")],

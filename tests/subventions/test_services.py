@@ -69,7 +69,7 @@ def subsidy_fields(**fields):
         "policy_area": PolicyAreaFactory(),
         "year": 2021,
         "title": "Soutien au programme d'actions 2021 de l'APES",
-        "object": "Programme d'actions 2021",
+        "purpose": "Programme d'actions 2021",
         "amount_requested": Decimal("35000"),
         "projected_budget": Decimal("753091"),
         **fields,

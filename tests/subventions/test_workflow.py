@@ -187,7 +187,7 @@ CONDITION_CASES = {
         {"amount_requested": Decimal("0")},
         [conditions.has_requested_amount],
     ),
-    "submit_without_object": ("submit", {"object": "   "}, [conditions.has_object]),
+    "submit_without_object": ("submit", {"purpose": "   "}, [conditions.has_object]),
     "submit_unidentified_beneficiary": (
         "submit",
         {"beneficiary": lambda: BeneficiaryFactory(siret="", rna="")},
