@@ -24,7 +24,7 @@ from core.formatting import long_date
 from core.models import TransitionLog
 from core.workflow import LifecycleMixin, StatusField
 from subventions.models import PolicyArea, Subsidy
-from subventions.models.subsidies import DeliberationText
+from subventions.models.texts import DeliberationText
 from subventions.roles import transition_permission
 
 from .enums import FROZEN_STATUSES, Body, DeliberationStatus

@@ -22,7 +22,7 @@ from core.services import delete_logged, save_validated
 from subventions import services as subsidy_services
 from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
-from subventions.models.subsidies import DeliberationText
+from subventions.models.texts import DeliberationText
 from subventions.roles import allowed
 
 from . import rendering, selectors

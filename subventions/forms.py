@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from core.forms import VersionedForm, french_formfield
 
 from .models import ActionAxis, Beneficiary, CoFunding, FundingPartner, Subsidy
-from .models.subsidies import funding_plan_error
+from .models.programme import funding_plan_error
 
 FROZEN_HELP = "Figé depuis le vote : ne change plus que par avenant."
 CONCURRENT_EDIT = (

@@ -32,7 +32,7 @@ from .models import (
     PolicyArea,
     Subsidy,
 )
-from .models.subsidies import funding_plan_error
+from .models.programme import funding_plan_error
 
 logger = logging.getLogger(__name__)
 

@@ -1,9 +1,5 @@
-"""Agreements (conventions), their versioned templates and their amendments (DESIGN.md §6).
-
-A template is data the legal department edits: a name, a version, visas, a preamble and
-ordered articles in the Django template language. Editing creates a new version; a
-version, once saved, never changes (migration 0005 refuses it in the database), so an
-agreement always shows the text it was generated from.
+"""Agreements (conventions) and their amendments (DESIGN.md §6), generated from a version of
+a template (conventions.models.templates).
 
 An agreement (and each of its amendments) is signed by both parties. From the authority's
 signature it is in force and frozen: the generated PDF, the signed PDF and their SHA-256
@@ -30,12 +26,8 @@ from subventions.models import Subsidy
 from subventions.roles import transition_permission
 
 from ..enums import SIGNED_STATUSES, AgreementStatus, SignatureMethod
-from ..templating import check_template
+from .templates import AgreementTemplate
 
-DEFAULT_TEMPLATE_NAME = "Convention annuelle d'objectifs"
-TEMPLATE_VERSION_TAKEN = "La version {version} du modèle « {name} » existe déjà."
-TEMPLATE_ONE_ACTIVE = "Une seule version d'un modèle est en vigueur à la fois."
-ARTICLE_POSITION_TAKEN = "Un article porte déjà ce numéro dans ce modèle."
 PERIOD_INVALID = "La fin de la période de validité ne peut précéder son début."
 SIGNED_WITHOUT_PDF = "Un document signé par la collectivité garde son PDF et son empreinte."
 DOCUMENT_FROZEN = (
@@ -64,101 +56,6 @@ private_storage = files.private_storage()
 def get_private_storage() -> PrivateStorage:
     """A callable, so that migrations name it rather than freeze a path."""
     return files.private_storage()
-
-
-class AgreementTemplate(models.Model):
-    """One version of an agreement template (modèle de convention)."""
-
-    name = models.CharField("nom", max_length=200, default=DEFAULT_TEMPLATE_NAME)
-    version = models.PositiveIntegerField("version", default=1, editable=False)
-    is_active = models.BooleanField(
-        "version en vigueur",
-        default=True,
-        help_text="La version utilisée pour les nouvelles conventions.",
-    )
-    title = models.CharField(
-        "titre du document",
-        max_length=300,
-        default="Convention d'objectifs et de moyens",
-        help_text="Langage de gabarit Django, comme les articles.",
-    )
-    visas = models.TextField("visas", help_text="Un visa par ligne : « Vu la loi … ».")
-    preamble = models.TextField("préambule", blank=True)
-    change_note = models.TextField("motif de la modification", blank=True)
-    created_at = models.DateTimeField("créée le", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="créée par",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = "modèle de convention"
-        verbose_name_plural = "modèles de convention"
-        ordering = ["name", "-version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["name", "version"],
-                name="agreementtemplate_unique_version",
-                violation_error_message="Cette version du modèle existe déjà.",
-            ),
-            models.UniqueConstraint(
-                fields=["name"],
-                condition=Q(is_active=True),
-                name="agreementtemplate_one_active",
-                violation_error_message=TEMPLATE_ONE_ACTIVE,
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} — version {self.version}"
-
-    def get_absolute_url(self):
-        return reverse("admin:conventions_agreementtemplate_change", args=[self.pk])
-
-    def clean(self):
-        check_template(
-            title=self.title,
-            visas=self.visas,
-            preamble=self.preamble,
-            articles=[],
-        )
-
-    @classmethod
-    def active(cls, name: str = DEFAULT_TEMPLATE_NAME) -> "AgreementTemplate | None":
-        return cls.objects.filter(name=name, is_active=True).first()
-
-
-class AgreementArticle(models.Model):
-    """An article of a template version: its number, heading and text."""
-
-    template = models.ForeignKey(
-        AgreementTemplate,
-        verbose_name="modèle",
-        on_delete=models.CASCADE,
-        related_name="articles",
-    )
-    position = models.PositiveSmallIntegerField("numéro")
-    heading = models.CharField("intitulé", max_length=200, help_text="Par exemple « Objet ».")
-    body = models.TextField("texte", help_text="Langage de gabarit Django, sans {% load %}.")
-
-    class Meta:
-        verbose_name = "article"
-        verbose_name_plural = "articles"
-        ordering = ["template", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["template", "position"],
-                name="agreementarticle_unique_position",
-                violation_error_message=ARTICLE_POSITION_TAKEN,
-            ),
-        ]
-
-    def __str__(self):
-        return f"Article {self.position} — {self.heading}"
 
 
 class SignedDocumentQuerySet(models.QuerySet):

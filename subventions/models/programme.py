@@ -1,5 +1,7 @@
 """The programme of a file: its numbered action axes and its co-funding plan."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,6 +14,28 @@ from ..enums import CoFundingStatus
 from .reference import FundingPartner
 
 DUPLICATE_AXIS_POSITION = "Un axe porte déjà ce numéro pour cette subvention."
+FUNDING_PLAN_EXCEEDED = (
+    "Les cofinancements ({cofunding}) et le montant de la collectivité ({own}) dépassent "
+    "le budget prévisionnel de la structure ({budget})."
+)
+
+
+def funding_plan_error(
+    projected_budget: Decimal | None, own_amount: Decimal | None, cofunding_total: Decimal
+) -> str | None:
+    """Why co-funding plus the authority's amount exceed the projected budget, if they do.
+
+    The plan spans a subsidy and its co-funding lines, so it is checked where both are
+    known together: the services and the forms' formsets (DESIGN.md §4.6).
+    """
+    if projected_budget is None:
+        return None
+    own = own_amount or Decimal("0")
+    if cofunding_total + own > projected_budget:
+        return FUNDING_PLAN_EXCEEDED.format(
+            cofunding=euros(cofunding_total), own=euros(own), budget=euros(projected_budget)
+        )
+    return None
 
 
 class ActionAxis(models.Model):

@@ -23,10 +23,9 @@ from django.urls import reverse
 from django_fsm import transition
 from simple_history.models import HistoricalRecords
 
-from core.formatting import euros
 from core.modeling import TOTAL, ZERO, money_field, non_negative, subquery_sum
 from core.models import Counter, TransitionLog
-from core.workflow import Condition, LifecycleMixin, StatusField
+from core.workflow import LifecycleMixin, StatusField
 
 from ..enums import (
     ACTIVE_STATUSES,
@@ -40,109 +39,27 @@ from ..enums import (
 )
 from ..roles import transition_permission
 from .beneficiaries import Beneficiary
+from .conditions import (
+    agreement_not_required_or_signed,
+    beneficiary_identified,
+    has_budget_line,
+    has_object,
+    has_proposed_amount,
+    has_requested_amount,
+    has_signed_agreement,
+)
 from .money import Clawback, Payment
 from .reference import PolicyArea
+from .texts import DeliberationText
 
 AWARDED_ABOVE_REQUESTED = "Le montant attribué ne peut dépasser le montant demandé."
 PROPOSED_ABOVE_REQUESTED = "Le montant proposé ne peut dépasser le montant demandé."
-FUNDING_PLAN_EXCEEDED = (
-    "Les cofinancements ({cofunding}) et le montant de la collectivité ({own}) dépassent "
-    "le budget prévisionnel de la structure ({budget})."
-)
 BUDGET_LINE_WRONG_YEAR = "La ligne de crédits doit appartenir à l'exercice {year}."
 BUDGET_LINE_WRONG_SECTION = "La ligne de crédits doit relever de la section {section}."
 VOTED_WITHOUT_AMOUNT = "Une subvention votée porte son montant attribué."
 EXECUTORY_BEFORE_VOTE = "Seule une subvention votée est accordée par un acte exécutoire."
 SIGNED_BEFORE_VOTE = "Seule une subvention votée a une convention signée."
 AMENDED_BELOW_ZERO = "Les avenants ne peuvent rendre le montant de la subvention négatif."
-
-
-def agreement_threshold_passed() -> str:
-    return (
-        f"Au-delà de {euros(settings.AGREEMENT_THRESHOLD)}, la convention doit être signée "
-        "avant le versement."
-    )
-
-
-# Conditions of the lifecycle transitions: each carries the reason shown when it fails.
-has_requested_amount = Condition(
-    lambda s: s.amount_requested is not None and s.amount_requested > 0,
-    "Le montant demandé doit être renseigné.",
-)
-has_object = Condition(
-    lambda s: bool(s.purpose.strip()), "L'objet de la subvention doit être renseigné."
-)
-beneficiary_identified = Condition(
-    lambda s: bool(s.beneficiary.siret or s.beneficiary.rna),
-    "Le bénéficiaire doit avoir un SIRET ou un numéro RNA.",
-)
-has_proposed_amount = Condition(
-    lambda s: s.amount_proposed is not None and s.amount_proposed > 0,
-    "Le montant proposé doit être renseigné.",
-)
-has_budget_line = Condition(
-    lambda s: s.budget_line_id is not None, "La ligne de crédits doit être choisie."
-)
-# The agreement's signature by both parties is written on the file by conventions.
-agreement_not_required_or_signed = Condition(
-    lambda s: not s.requires_agreement or s.agreement_signed_on is not None,
-    agreement_threshold_passed,
-)
-has_signed_agreement = Condition(
-    lambda s: s.agreement_signed_on is not None,
-    "La convention du dossier doit d'abord être signée par le bénéficiaire et par la collectivité.",
-)
-
-
-def funding_plan_error(
-    projected_budget: Decimal | None, own_amount: Decimal | None, cofunding_total: Decimal
-) -> str | None:
-    """Why co-funding plus the authority's amount exceed the projected budget, if they do.
-
-    The plan spans a subsidy and its co-funding lines, so it is checked where both are
-    known together: the services and the forms' formsets (DESIGN.md §4.6).
-    """
-    if projected_budget is None:
-        return None
-    own = own_amount or Decimal("0")
-    if cofunding_total + own > projected_budget:
-        return FUNDING_PLAN_EXCEEDED.format(
-            cofunding=euros(cofunding_total), own=euros(own), budget=euros(projected_budget)
-        )
-    return None
-
-
-class DeliberationText(models.Model):
-    """The free sections of a deliberation's text, written by staff (DESIGN.md §5).
-
-    A file carries the text proposed for its deliberation; the deliberation takes a copy
-    when it is created (deliberations.services), which the secretariat edits and the vote
-    freezes. One definition for both.
-    """
-
-    FREE_SECTIONS = (
-        "preamble",
-        "context",
-        "partnership_description",
-        "previous_year_activity",
-        "axes_introduction",
-    )
-
-    preamble = models.TextField("préambule", blank=True)
-    context = models.TextField("I. Contexte", blank=True)
-    partnership_description = models.TextField(
-        "II. Description des objectifs et modalités du partenariat", blank=True
-    )
-    previous_year_activity = models.TextField("activité de l'année précédente", blank=True)
-    axes_introduction = models.TextField(
-        "phrase d'introduction des axes",
-        blank=True,
-        help_text="Par exemple « Pour 2021, le programme de travail de l'APES s'organisera "
-        "autour des cinq thèmes de travail suivants : »",
-    )
-
-    class Meta:
-        abstract = True
 
 
 class SubsidyQuerySet(models.QuerySet):

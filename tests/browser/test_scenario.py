@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from conventions.enums import BatchJobStatus
 from conventions.models import Agreement, AgreementTemplate, BatchJob
-from conventions.models.agreements import DEFAULT_TEMPLATE_NAME
+from conventions.models.templates import DEFAULT_TEMPLATE_NAME
 from deliberations import services as deliberation_services
 from deliberations.enums import Body
 from subventions.enums import Role, SubsidyStatus

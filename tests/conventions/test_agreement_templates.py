@@ -17,7 +17,7 @@ from conventions import (
     templating,
 )
 from conventions.models import AgreementTemplate
-from conventions.models.agreements import DEFAULT_TEMPLATE_NAME
+from conventions.models.templates import DEFAULT_TEMPLATE_NAME
 from subventions.enums import Role
 from tests.conventions.agreements import agreement_for, scan
 

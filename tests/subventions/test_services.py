@@ -14,6 +14,7 @@ from subventions.models import (
     CoFunding,
     CoFundingPartner,
     Subsidy,
+    programme,
     subsidies,
 )
 from tests.subventions.factories import (
@@ -249,7 +250,7 @@ def test_subsidy_update_saves_valid_change(instructor):
 
 
 def funding_plan_message(cofunding, own, budget) -> str:
-    return subsidies.FUNDING_PLAN_EXCEEDED.format(
+    return programme.FUNDING_PLAN_EXCEEDED.format(
         cofunding=euros(Decimal(cofunding)), own=euros(Decimal(own)), budget=euros(Decimal(budget))
     )
 

@@ -8,8 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from core.models import TransitionLog
 from subventions import services
 from subventions.enums import Role, SubsidyStatus
-from subventions.models import Subsidy
-from subventions.models import subsidies as conditions
+from subventions.models import Subsidy, conditions
 from tests.conventions.factories import AgreementFactory
 from tests.subventions.factories import BeneficiaryFactory, BudgetLineFactory, SubsidyFactory
 
