@@ -21,10 +21,11 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST)
 
-## make test: ruff, then the whole pytest suite (on DATABASE_URL when it is set)
+## make test: ruff, the layers' import contracts, then the whole pytest suite (on DATABASE_URL when it is set)
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 ## make screenshots: the main pages of the demo data as PNG (1280 and 390 px) in docs/screenshots/
@@ -34,6 +35,7 @@ screenshots: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: install
 	$(BIN)/ruff check --fix .
