@@ -2,7 +2,6 @@
 change through `services.subsidy_update`, its schedule through `payments.schedule_set`,
 its status only through its transitions; its money and its log shown, never edited."""
 
-from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.urls import reverse
@@ -15,14 +14,13 @@ from core.forms import live_forms
 from core.models import TransitionLog
 
 from .. import payments, services
-from ..forms import CoFundingPlanFormSet
+from ..forms import CoFundingLineForm, CoFundingPlanFormSet
 from ..models import (
     ActionAxis,
     Clawback,
     CoFunding,
     CoFundingPartner,
     FinancialReport,
-    FundingPartner,
     Payment,
     PaymentInstalment,
     Subsidy,
@@ -35,35 +33,11 @@ class ActionAxisInline(StackedInline):
     fields = ["position", "title", "description"]
 
 
-class CoFundingForm(forms.ModelForm):
-    """A co-funding line with its partners chosen in the line itself."""
+class CoFundingForm(CoFundingLineForm):
+    """The staff pages' co-funding line, with its order in the plan."""
 
-    partner_choice = forms.ModelMultipleChoiceField(
-        label="financeurs",
-        queryset=FundingPartner.objects.all(),
-        required=True,
-        help_text="L'ordre d'affichage se règle sur la fiche du cofinancement.",
-    )
-
-    class Meta:
-        model = CoFunding
-        fields = ["position", "partner_choice", "group_label", "amount", "status"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["partner_choice"] = [
-                link.partner_id for link in self.instance.partner_links.all()
-            ]
-
-    def ordered_partners(self) -> list[FundingPartner]:
-        """The partners chosen: those already on the line in their order, then the others."""
-        chosen = list(self.cleaned_data["partner_choice"])
-        kept = []
-        if self.instance.pk:
-            kept = [link.partner for link in self.instance.partner_links.all()]
-            kept = [partner for partner in kept if partner in chosen]
-        return kept + [partner for partner in chosen if partner not in kept]
+    class Meta(CoFundingLineForm.Meta):
+        fields = ["position", "partners", "group_label", "amount", "is_total", "status"]
 
 
 class CoFundingInline(TabularInline):
@@ -336,7 +310,7 @@ def _cofundings(formset):
                 amount=form.cleaned_data["amount"],
                 group_label=form.cleaned_data.get("group_label", ""),
                 status=form.cleaned_data.get("status", ""),
-                is_total=form.instance.is_total,
+                is_total=form.cleaned_data.get("is_total", False),
             ),
         )
         for form in _by_position(formset)
