@@ -43,7 +43,7 @@ from weasyprint import HTML
 from conventions import rendering as agreement_rendering
 from conventions.models import Agreement
 from core.pdf import BASE_URL, LocalFetcher
-from subventions import demo
+from pilotage import demo
 
 
 def median_seconds(function, runs: int) -> float:

@@ -67,6 +67,7 @@ django.setup()
 
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from conventions.enums import AgreementStatus
 from conventions.models import Agreement, AgreementTemplate
@@ -147,7 +148,9 @@ def build(rows: int) -> None:
     )
     # Adopted in one UPDATE, once their subsidies are listed (freezing triggers).
     Deliberation.objects.update(
-        status=DeliberationStatus.ADOPTED, executory_date=datetime.date(2021, 4, 2)
+        status=DeliberationStatus.ADOPTED,
+        voted_at=timezone.make_aware(datetime.datetime(2021, 4, 2, 14)),
+        executory_date=datetime.date(2021, 4, 2),
     )
     template = AgreementTemplate.objects.create(name="Banc d'essai", visas="Vu la loi.")
     Agreement.objects.bulk_create(

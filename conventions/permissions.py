@@ -1,7 +1,52 @@
 """What the state of an agreement or amendment allows, on top of the role map
 (subventions.roles)."""
 
-from subventions.permissions import ALLOWED, Answer, check, object_rule
+from subventions.enums import Role
+from subventions.permissions import ALLOWED, NO_ROLE, Answer, check, declare, object_rule
+from subventions.roles import ALL_ROLES, HEAD, SIGNATORIES
+
+PREPARERS_ONLY = "Réservé au Responsable de service et au Secrétariat des assemblées."
+BENEFICIARY_RECORDERS_ONLY = (
+    "Réservé au Responsable de service, au Secrétariat des assemblées et au Signataire."
+)
+SIGNATORY_ONLY = "Seul le rôle Signataire signe pour la collectivité."
+TEMPLATES_HEAD_ONLY = "Réservé au Responsable de service."
+
+# DESIGN.md §1: the Responsable de service and the Secrétariat prepare and send the
+# agreements; the Signataire signs them for the authority; every role reads them.
+AGREEMENT_PREPARERS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
+declare(
+    actions={
+        "prepare_agreements": (AGREEMENT_PREPARERS, PREPARERS_ONLY),
+        "record_beneficiary_signature": (
+            (*AGREEMENT_PREPARERS, Role.SIGNATORY),
+            BENEFICIARY_RECORDERS_ONLY,
+        ),
+        "sign_agreement": (SIGNATORIES, SIGNATORY_ONLY),
+        "edit_agreement_templates": (HEAD, TEMPLATES_HEAD_ONLY),
+        "view_agreements": (ALL_ROLES, NO_ROLE),
+        "verify_pdf": (ALL_ROLES, NO_ROLE),
+    },
+    models={
+        "conventions.agreementtemplate": {
+            "add": ("edit_agreement_templates",),
+            "change": ("edit_agreement_templates",),
+        },
+        "conventions.agreementarticle": {
+            "add": ("edit_agreement_templates",),
+            "change": ("edit_agreement_templates",),
+            "delete": ("edit_agreement_templates",),
+        },
+        **{
+            f"conventions.{model}": {
+                "add": ("prepare_agreements",),
+                "change": ("prepare_agreements", "sign_agreement"),
+            }
+            for model in ("agreement", "amendment")
+        },
+        "conventions.batchjob": {},
+    },
+)
 
 ALREADY_SIGNED_BY_AUTHORITY = "Le document est déjà signé par la collectivité."
 ALREADY_SIGNED_BY_BENEFICIARY = "Le bénéficiaire a déjà signé ce document."

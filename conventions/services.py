@@ -21,12 +21,13 @@ from core.models import Counter
 from core.services import delete_logged, save_validated
 from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
-from subventions.permissions import SIGNATORY_ONLY
 from subventions.roles import allowed
 
 from . import templating
 from .enums import SIGNED_STATUSES, AgreementStatus
 from .models import Agreement, AgreementArticle, AgreementTemplate, Amendment
+from .models.agreements import NOT_YET_EXECUTORY
+from .permissions import SIGNATORY_ONLY
 
 PREPARERS_ONLY = "Réservé au Responsable de service et au Secrétariat des assemblées : {action}."
 TEMPLATE_EDITORS_ONLY = "Seul le Responsable de service modifie les modèles de convention."
@@ -36,10 +37,7 @@ SUBSIDY_NOT_VOTED = (
     "la subvention votée."
 )
 ALREADY_AN_AGREEMENT = "La subvention {subsidy} a déjà une convention ({number})."
-NOT_EXECUTORY = (
-    "La délibération accordant la subvention n'est pas encore exécutoire : aucune signature "
-    "avant cette date."
-)
+NOT_EXECUTORY = NOT_YET_EXECUTORY
 WRONG_STATUS = "Le document est au statut « {status} » : {action} n'est pas possible."
 FROZEN = "Le document est signé par la collectivité : il ne se modifie plus, passez par un avenant."
 AMENDMENT_NEEDS_SIGNED_AGREEMENT = (

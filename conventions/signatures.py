@@ -22,12 +22,11 @@ from core.services import save_validated
 from subventions import services as subsidy_services
 from subventions.enums import SubsidyStatus
 from subventions.models import Authority
-from subventions.permissions import SIGNATORY_ONLY
 
 from . import rendering, signing
 from .enums import SIGNED_STATUSES, AgreementStatus, SignatureMethod
 from .models import Amendment
-from .permissions import ALREADY_SIGNED_BY_AUTHORITY, ALREADY_SIGNED_BY_BENEFICIARY
+from .permissions import ALREADY_SIGNED_BY_AUTHORITY, ALREADY_SIGNED_BY_BENEFICIARY, SIGNATORY_ONLY
 from .services import (
     AMENDMENT_NEEDS_SIGNED_AGREEMENT,
     NOT_EXECUTORY,

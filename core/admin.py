@@ -10,10 +10,14 @@ models):
 - `ReadOnlyAdmin`: a log or a row written by a service elsewhere: shown, never written.
 - `TransitionsAdmin`: a workflow-bearing model (a `StatusField`), whose status is shown
   read-only and changes only through its transitions, offered as actions and as buttons
-  on the change page that call the app's services (`transition_services`).
+  on the change page that call the app's services (`transition_services`); the log of
+  its transitions is shown below the form.
 """
 
+from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -26,7 +30,10 @@ from .admin_widgets import AutocompleteFieldsMixin
 from .models import Counter, TransitionLog
 
 DONE = "{label} : fait."
-DONE_MANY = "{label} : {count} élément(s)."
+DONE_MANY = "{label} : {count} {name}."
+REVERT_REFUSED = (
+    "Une version passée se consulte sans se rétablir : modifiez la fiche pour y revenir."
+)
 
 
 class FrenchAmountsMixin:
@@ -53,6 +60,22 @@ def report(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _clean_with_refusal(refusal: ValidationError):
+    """A form `clean` that adds the service's refusal: on each field it names that the
+    form shows, above the form otherwise."""
+
+    def clean(form):
+        cleaned = super(type(form), form).clean()
+        by_field = refusal.message_dict if hasattr(refusal, "error_dict") else {}
+        for field, field_messages in by_field.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+        if not by_field:
+            form.add_error(None, refusal.messages)
+        return cleaned
+
+    return clean
+
+
 class ServiceAdmin(ModelAdmin):
     """A change form whose only write is `save_service()` (see the module's docstring)."""
 
@@ -76,6 +99,20 @@ class ServiceAdmin(ModelAdmin):
     def delete_service(self, request, obj) -> None:
         raise PermissionDenied
 
+    def delete_refusal(self, request, obj) -> str | None:
+        """Why the service would refuse to delete `obj` (None: it would not)."""
+        return None
+
+    def get_deleted_objects(self, objs, request):
+        # What the service refuses is shown as protected: the admin's « Suppression
+        # impossible » page, before anything is deleted.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = [refusal for obj in objs if (refusal := self.delete_refusal(request, obj))]
+        if refusals:
+            # The service's reason first: no permission would make the deletion possible.
+            return deleted, counts, set(), [*refusals, *protected]
+        return deleted, counts, perms_needed, protected
+
     def delete_model(self, request, obj):
         self.delete_service(request, obj)
 
@@ -87,13 +124,38 @@ class ServiceAdmin(ModelAdmin):
         overridden = type(self).delete_service is not ServiceAdmin.delete_service
         return overridden and super().has_delete_permission(request, obj)
 
+    # A past version is shown, never restored as such: restoring would write without the
+    # service (django-simple-history saves the form alone, without the inlines).
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            messages.error(request, REVERT_REFUSED)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as error:
-            # The service refused after the form's checks: its transaction is undone.
-            report(request, error)
-            return HttpResponseRedirect(request.get_full_path())
+            # The service refused after the form's checks: its transaction is undone. The
+            # form is shown again as it was typed, the refusal on its fields.
+            if request.method != "POST" or hasattr(request, "_service_refusal"):
+                report(request, error)
+                return HttpResponseRedirect(request.get_full_path())
+            request._service_refusal = error
+            for upload in request.FILES.values():
+                upload.seek(0)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form
+        return type(form.__name__, (form,), {"clean": _clean_with_refusal(refusal)})
 
 
 class ReadOnlyAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
@@ -107,6 +169,17 @@ class ReadOnlyAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def transition_log(obj) -> list:
+    """The status changes of a workflow-bearing object, oldest first, with their authors."""
+    if obj is None:
+        return []
+    return list(
+        TransitionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("user")
+    )
 
 
 class TransitionsAdmin(ServiceAdmin):
@@ -142,7 +215,9 @@ class TransitionsAdmin(ServiceAdmin):
                 except ValidationError as refusal:
                     messages.error(request, f"{obj} : {' '.join(refusal.messages)}")
             if done:
-                messages.success(request, DONE_MANY.format(label=label, count=done))
+                opts = self.model._meta
+                name = opts.verbose_name if done == 1 else opts.verbose_name_plural
+                messages.success(request, DONE_MANY.format(label=label, count=done, name=name))
 
         run.__name__ = f"transition_{action}"
         run.short_description = label
@@ -159,6 +234,7 @@ class TransitionsAdmin(ServiceAdmin):
             ]
         extra_context = {
             **(extra_context or {}),
+            "transition_log": transition_log(obj),
             "transitions": offered,
             "transition_url": f"admin:{self._url_name()}",
         }
@@ -207,7 +283,13 @@ class TransitionLogAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("target")
+        # Each object named once, with what its name reads (LifecycleMixin.str_related).
+        targets = [
+            model._default_manager.select_related(*model.str_related)
+            for model in apps.get_models()
+            if issubclass(model, workflow.LifecycleMixin)
+        ]
+        return super().get_queryset(request).prefetch_related(GenericPrefetch("target", targets))
 
     @admin.display(description="objet")
     def target_display(self, log):

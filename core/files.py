@@ -1,7 +1,7 @@
 """Private files (financial reports, signed pieces): where they are kept, what they may be.
 
 They live under settings.PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, and have no public URL:
-a permission-checked view streams them (subventions.views_files).
+a permission-checked view streams them (subventions.downloads).
 """
 
 import io

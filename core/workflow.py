@@ -5,7 +5,7 @@ a financial report, a batch job) is a django-fsm state machine on a `StatusField
 (`protected=True`: a status is never assigned by hand). Its transitions are model methods
 declared with `@transition(...)`, each with:
 
-- `permission`: who may run it, read from the role map (`only_roles`);
+- `permission`: who may run it, read from the role map (subventions.roles);
 - `conditions`: `Condition`s, each carrying the French reason shown when it fails;
 - `custom={"label": …}`: the French name of the action, and optionally `"wrong_state"`,
   a message of its own for a source status that does not allow it.
@@ -48,7 +48,13 @@ class StatusField(FSMField):
 class LifecycleMixin(FSMModelMixin):
     """For a model with a `StatusField`: `refresh_from_db()` works (FSMModelMixin), and so
     does `full_clean()`, whose `clean_fields()` would write the status back — the status is
-    checked by its transitions instead."""
+    checked by its transitions instead.
+
+    `str_related`: the relations `__str__` reads, fetched with the rows when a list of the
+    transition log names them.
+    """
+
+    str_related: tuple[str, ...] = ()
 
     def clean_fields(self, exclude=None):
         exclude = set(exclude or ()) | self._get_protected_fsm_fields()
@@ -95,16 +101,6 @@ def has_role(user, *roles: str) -> bool:
     if user and user.is_authenticated and user.is_superuser:
         return True
     return bool(user_roles(user) & set(roles))
-
-
-def only_roles(*roles: str) -> Callable[[object, object], bool]:
-    """A django-fsm permission granted to the given roles; `.roles` names them for messages."""
-
-    def permission(instance, user) -> bool:
-        return has_role(user, *roles)
-
-    permission.roles = roles
-    return permission
 
 
 # Reading the declarations

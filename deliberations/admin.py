@@ -10,7 +10,7 @@ downloadable as it was; its status changes only through its transitions.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -38,15 +38,21 @@ class SessionAdmin(ServiceAdmin):
     date_hierarchy = "date"
     fields = ["body", "date", "time", "place", "note"]
 
-    @admin.display(description="délibérations")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(deliberations_held=Count("deliberations"))
+
+    @admin.display(description="délibérations", ordering="deliberations_held")
     def deliberation_count(self, session):
-        return session.deliberations.count()
+        return session.deliberations_held
 
     def save_service(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in self.fields}
         if change:
             return services.session_update(session=obj, user=request.user, **data)
         return services.session_create(user=request.user, **data)
+
+    def delete_service(self, request, obj):
+        services.session_delete(session=obj, user=request.user)
 
 
 class DeliberationForm(forms.ModelForm):

@@ -1,8 +1,8 @@
 """Forms of the staff pages of sessions and deliberations.
 
-They only check the input's shape; the services (conventions.services) decide, and their
+They only check the input's shape; the services (deliberations.services) decide, and their
 refusals are shown on the form (subventions.views.apply_service_error). The admin's pages
-of a deliberation (conventions.admin) use the same vote, executory and numbering forms.
+of a deliberation (deliberations.admin) use the same vote, executory and numbering forms.
 """
 
 from django import forms

@@ -1,11 +1,46 @@
 """What the state of a deliberation allows, on top of the role map (subventions.roles)."""
 
-from subventions.permissions import ALLOWED, Answer, check, object_rule
+from subventions.enums import Role
+from subventions.permissions import ALLOWED, Answer, check, declare, object_rule
+from subventions.roles import SECRETARIAT
 
 from .enums import DeliberationStatus
 
+SECRETARIAT_ONLY = "Réservé au Secrétariat des assemblées."
+TEXT_EDITORS_ONLY = (
+    "Réservé au Responsable de service (et au Secrétariat des assemblées) : le texte de la "
+    "délibération."
+)
 DELIBERATION_NOT_DRAFT = (
     "La délibération est au statut « {status} » : son texte ne se modifie plus."
+)
+
+# DESIGN.md §1: the Secrétariat des assemblées keeps the sessions, the numbering, the votes
+# and the dates; the Responsable de service edits the draft text of the act, as it does.
+declare(
+    actions={
+        "manage_sessions": (SECRETARIAT, SECRETARIAT_ONLY),
+        "edit_deliberation_text": (
+            (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT),
+            TEXT_EDITORS_ONLY,
+        ),
+    },
+    models={
+        "deliberations.session": {
+            "add": ("manage_sessions",),
+            "change": ("manage_sessions",),
+            "delete": ("manage_sessions",),
+        },
+        "deliberations.deliberation": {
+            "add": ("manage_sessions",),
+            "change": ("edit_deliberation_text", "manage_sessions"),
+        },
+        "deliberations.deliberationsubsidy": {
+            "add": ("manage_sessions",),
+            "change": ("manage_sessions",),
+            "delete": ("manage_sessions",),
+        },
+    },
 )
 
 

@@ -1,4 +1,4 @@
-"""Reads of the conventions app that span several models."""
+"""Reads of the deliberations app that span several models."""
 
 from django.db.models import Count, DecimalField, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce

@@ -1,4 +1,4 @@
-"""Writes of the conventions app: sessions, deliberations, numbering, votes, executory date.
+"""Writes of the deliberations app: sessions, deliberations, numbering, votes, executory date.
 
 Keyword-only, one transaction each, `full_clean()` before saving; a refusal raises
 ValidationError with a French reason (the constants below, which tests reuse) and leaves
@@ -113,6 +113,13 @@ def session_update(*, session: Session, user, **fields) -> Session:
     if numbered and session.number_prefix != stored.number_prefix:
         raise ValidationError(SESSION_NUMBERED)
     return save_validated(session, user)
+
+
+@transaction.atomic
+def session_delete(*, session: Session, user) -> None:
+    """Delete a session without deliberations (the database refuses the others)."""
+    _require_secretariat(user, "supprimer une séance")
+    delete_logged(session, user)
 
 
 # Deliberations

@@ -4,11 +4,15 @@
     python docs/upgrade_snapshot.py snapshot postgres://postgres@127.0.0.1:5432/base \
         --media /chemin/media --private /chemin/private > avant.json
     python docs/upgrade_snapshot.py compare avant.json apres.json
+    python docs/upgrade_snapshot.py preflight postgres://postgres@127.0.0.1:5432/base
 
 `snapshot` prints, as JSON, the row count of every table of the public schema and, for
 every frozen document (deliberation PDFs, generated and signed agreement and amendment
 PDFs, scans, financial reports), the SHA-256 stored in the database and the SHA-256 of the
 file on disk. `compare` prints what differs and exits 1 when a document changed.
+`preflight`, run on the database of before the change, lists the rows the constraints the
+change adds would refuse (`migrate` would stop on them, changing nothing) and exits 1 when
+there is one.
 
 It reads the database and the files only and imports nothing of the application, so that it
 runs the same against the code of before and after the change.
@@ -33,6 +37,57 @@ DOCUMENTS = [
     ("conventions_amendment", "beneficiary_scan", None, "private"),
     ("subventions_financialreport", "file", None, "private"),
 ]
+
+
+VOTED = "('votee', 'conventionnee', 'versee', 'soldee')"
+# (what the new constraint says, the query of the rows it refuses, on the old tables)
+PREFLIGHT = [
+    (
+        "subsidy_voted_has_its_amount : une subvention votée porte son montant attribué",
+        f"SELECT reference FROM subventions_subsidy "
+        f"WHERE status IN {VOTED} AND amount_awarded IS NULL",
+    ),
+    (
+        "deliberation_voted_has_its_vote : une délibération votée porte la date de son vote",
+        "SELECT coalesce(number, id::text) FROM conventions_deliberation "
+        "WHERE status IN ('adoptee', 'rejetee') AND voted_at IS NULL",
+    ),
+    *(
+        (
+            f"{table}_sent_has_its_date : un document envoyé porte sa date d'envoi",
+            f"SELECT id::text FROM conventions_{table} "
+            f"WHERE status = 'envoyee' AND sent_on IS NULL",
+        )
+        for table in ("agreement", "amendment")
+    ),
+    *(
+        (
+            f"{table}_beneficiary_signed_has_its_date : un document signé par le "
+            f"bénéficiaire porte sa date",
+            f"SELECT id::text FROM conventions_{table} "
+            f"WHERE status = 'signee_beneficiaire' AND beneficiary_signed_on IS NULL",
+        )
+        for table in ("agreement", "amendment")
+    ),
+    (
+        "batchjob_finished_has_its_date : un traitement terminé porte sa date de fin",
+        "SELECT id::text FROM conventions_batchjob "
+        "WHERE (status IN ('terminee', 'echec')) <> (finished_at IS NOT NULL)",
+    ),
+]
+
+
+def preflight(url: str) -> int:
+    refused = 0
+    with psycopg.connect(url) as connection, connection.cursor() as cursor:
+        for rule, query in PREFLIGHT:
+            cursor.execute(query)
+            rows = [row[0] for row in cursor.fetchall()]
+            refused += len(rows)
+            verdict = "aucune ligne refusée" if not rows else ", ".join(rows)
+            print(f"{rule} : {verdict}")
+    print(f"Lignes à corriger avant la mise à jour : {refused}.")
+    return 1 if refused else 0
 
 
 def sha256(path: Path) -> str | None:
@@ -112,7 +167,11 @@ def main() -> int:
     check = commands.add_parser("compare")
     check.add_argument("before", type=Path)
     check.add_argument("after", type=Path)
+    ready = commands.add_parser("preflight")
+    ready.add_argument("database_url")
     options = parser.parse_args()
+    if options.command == "preflight":
+        return preflight(options.database_url)
     if options.command == "compare":
         before = json.loads(options.before.read_text(encoding="utf-8"))
         after = json.loads(options.after.read_text(encoding="utf-8"))

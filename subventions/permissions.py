@@ -5,7 +5,8 @@ role map (subventions.roles), with the French reason of a refusal; then, when an
 given, the rule its app registered for that action (`object_rule`) says whether the
 object's state allows it. Views refuse with the reason (403) and templates hide what is
 not allowed. Each app keeps the rules of its own objects (deliberations.permissions,
-conventions.permissions); lifecycle actions keep theirs in the state machines.
+conventions.permissions), and declares there its own actions with their roles and reasons
+(`declare`); lifecycle actions keep their rules in the state machines.
 """
 
 from collections.abc import Callable
@@ -16,7 +17,8 @@ from django.core.exceptions import PermissionDenied
 
 from core import workflow
 
-from .enums import CLOSED_STATUSES
+from . import roles
+from .enums import CLOSED_STATUSES, Role
 from .models import Subsidy
 from .roles import ROLE_MAP, allowed
 
@@ -30,16 +32,6 @@ NO_ROLE = (
 UNKNOWN_ACTION = "Action inconnue : « {action} »."
 EDITORS_ONLY = "Réservé aux rôles « Instructeur » et « Responsable de service »."
 SUBSIDY_CLOSED = "Le dossier est au statut « {status} » : il ne se modifie plus."
-SECRETARIAT_ONLY = "Réservé au Secrétariat des assemblées."
-TEXT_EDITORS_ONLY = (
-    "Réservé au Responsable de service (et au Secrétariat des assemblées) : le texte de la "
-    "délibération."
-)
-PREPARERS_ONLY = "Réservé au Responsable de service et au Secrétariat des assemblées."
-BENEFICIARY_RECORDERS_ONLY = (
-    "Réservé au Responsable de service, au Secrétariat des assemblées et au Signataire."
-)
-SIGNATORY_ONLY = "Seul le rôle Signataire signe pour la collectivité."
 FINANCE_ONLY = "Réservé au rôle « Finances »."
 HEAD_ONLY = "Réservé au Responsable de service."
 
@@ -47,8 +39,6 @@ HEAD_ONLY = "Réservé au Responsable de service."
 REFUSALS = {
     "view": NO_ROLE,
     "export": NO_ROLE,
-    "view_agreements": NO_ROLE,
-    "verify_pdf": NO_ROLE,
     "create_beneficiary": EDITORS_ONLY,
     "edit_beneficiary": EDITORS_ONLY,
     "create_subsidy": EDITORS_ONLY,
@@ -57,12 +47,6 @@ REFUSALS = {
     "edit_policy_areas": HEAD_ONLY,
     "edit_budget_lines": FINANCE_ONLY,
     "record_money": FINANCE_ONLY,
-    "manage_sessions": SECRETARIAT_ONLY,
-    "edit_deliberation_text": TEXT_EDITORS_ONLY,
-    "prepare_agreements": PREPARERS_ONLY,
-    "record_beneficiary_signature": BENEFICIARY_RECORDERS_ONLY,
-    "sign_agreement": SIGNATORY_ONLY,
-    "edit_agreement_templates": HEAD_ONLY,
 }
 
 ALLOWED: Answer = (True, "")
@@ -80,6 +64,13 @@ def object_rule(action: str):
         return rule
 
     return register
+
+
+def declare(*, actions: dict[str, tuple[tuple[Role, ...], str]], models: dict) -> None:
+    """A higher layer's own actions, {action: (roles, reason of a refusal)}, and the model
+    permissions they give (roles.MODEL_ACTIONS' form): added to the one role map."""
+    roles.declare(actions={name: who for name, (who, _) in actions.items()}, models=models)
+    REFUSALS.update({name: reason for name, (_, reason) in actions.items()})
 
 
 def check(action: str, user, obj=None) -> Answer:

@@ -7,17 +7,22 @@ Everything that checks a role reads it:
 - the state machines: each transition's `permission=transition_permission("…")`;
 - the services, which refuse a write with their French reason (`allowed`);
 - the admin and the read API, through the roles' model permissions, which
-  `sync_role_permissions` derives from `MODEL_ACTIONS` after every `migrate` (a change made
-  by hand to a role's permissions is put back).
+  `sync_role_permissions` derives from `MODEL_ACTIONS` after every forward `migrate` (a
+  change made by hand to a role's permission on one of these models is put back).
 
-A role is a Django group of the role's name; a superuser holds every role.
+A role is a Django group of the role's name; a superuser holds every role. The actions of
+the higher layers (sessions, votes, agreements, signatures) and their models' permissions
+are declared by those apps (`subventions.permissions.declare`), so that this module names
+nothing above it.
 """
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 
-from core.workflow import has_role, only_roles
+from core.workflow import has_role
 
 from .enums import Role
 
@@ -26,9 +31,6 @@ ALL_ROLES = tuple(Role)
 FILE_EDITORS = (Role.INSTRUCTOR, Role.HEAD_OF_SERVICE)
 HEAD = (Role.HEAD_OF_SERVICE,)
 SECRETARIAT = (Role.ASSEMBLY_SECRETARIAT,)
-# The Responsable de service edits the draft deliberation text; so does the Secrétariat.
-TEXT_EDITORS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
-AGREEMENT_PREPARERS = (Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT)
 SIGNATORIES = (Role.SIGNATORY,)
 FINANCE = (Role.FINANCE,)
 
@@ -57,16 +59,8 @@ ROLE_MAP: dict[str, tuple[Role, ...]] = {
     # Money: budget lines, schedules, payments, financial reports, clawbacks
     "edit_budget_lines": FINANCE,
     "record_money": FINANCE,
-    # Sessions and deliberations (deliberations): sessions, numbering, votes, dates
-    "manage_sessions": SECRETARIAT,
-    "edit_deliberation_text": TEXT_EDITORS,
-    # Agreements (conventions)
-    "prepare_agreements": AGREEMENT_PREPARERS,
-    "record_beneficiary_signature": (*AGREEMENT_PREPARERS, Role.SIGNATORY),
-    "sign_agreement": SIGNATORIES,
-    "edit_agreement_templates": HEAD,
-    "view_agreements": ALL_ROLES,
-    "verify_pdf": ALL_ROLES,
+    # The higher layers declare their own actions (`declare`): deliberations.permissions
+    # (sessions, votes, the act's text), conventions.permissions (agreements, signatures).
 }
 
 # The model permissions of the admin and the API, derived from the actions above: every
@@ -74,14 +68,31 @@ ROLE_MAP: dict[str, tuple[Role, ...]] = {
 MODEL_ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "core.transitionlog": {},
     "subventions.authority": {},
-    "subventions.policyarea": {"add": ("edit_policy_areas",), "change": ("edit_policy_areas",)},
+    "subventions.policyarea": {
+        "add": ("edit_policy_areas",),
+        "change": ("edit_policy_areas",),
+        "delete": ("edit_policy_areas",),
+    },
     "subventions.fundingpartner": {
         "add": ("edit_funding_partners",),
         "change": ("edit_funding_partners",),
+        "delete": ("edit_funding_partners",),
     },
-    "subventions.beneficiary": {"add": ("create_beneficiary",), "change": ("edit_beneficiary",)},
-    "subventions.budgetline": {"add": ("edit_budget_lines",), "change": ("edit_budget_lines",)},
-    "subventions.subsidy": {"add": ("create_subsidy",), "change": ("edit_subsidy",)},
+    "subventions.beneficiary": {
+        "add": ("create_beneficiary",),
+        "change": ("edit_beneficiary",),
+        "delete": ("edit_beneficiary",),
+    },
+    "subventions.budgetline": {
+        "add": ("edit_budget_lines",),
+        "change": ("edit_budget_lines",),
+        "delete": ("edit_budget_lines",),
+    },
+    "subventions.subsidy": {
+        "add": ("create_subsidy",),
+        "change": ("edit_subsidy",),
+        "delete": ("edit_subsidy",),
+    },
     **{
         f"subventions.{model}": {
             "add": ("edit_subsidy",),
@@ -100,34 +111,19 @@ MODEL_ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         for model in ("payment", "financialreport", "clawback")
     },
     "subventions.reminderlog": {},
-    "deliberations.session": {"add": ("manage_sessions",), "change": ("manage_sessions",)},
-    "deliberations.deliberation": {
-        "add": ("manage_sessions",),
-        "change": ("edit_deliberation_text", "manage_sessions"),
-    },
-    "deliberations.deliberationsubsidy": {
-        "add": ("manage_sessions",),
-        "change": ("manage_sessions",),
-        "delete": ("manage_sessions",),
-    },
-    "conventions.agreementtemplate": {
-        "add": ("edit_agreement_templates",),
-        "change": ("edit_agreement_templates",),
-    },
-    "conventions.agreementarticle": {
-        "add": ("edit_agreement_templates",),
-        "change": ("edit_agreement_templates",),
-        "delete": ("edit_agreement_templates",),
-    },
-    **{
-        f"conventions.{model}": {
-            "add": ("prepare_agreements",),
-            "change": ("prepare_agreements", "sign_agreement"),
-        }
-        for model in ("agreement", "amendment")
-    },
-    "conventions.batchjob": {},
 }
+
+
+def declare(*, actions: dict[str, tuple[Role, ...]], models: dict) -> None:
+    """Add a higher layer's actions and the model permissions they give to the map (called
+    on import of that app's permissions module, from its AppConfig.ready()). An action or
+    a model declared twice is a mistake, refused."""
+    for name, table in ((actions, ROLE_MAP), (models, MODEL_ACTIONS)):
+        twice = set(name) & set(table)
+        if twice:
+            raise ImproperlyConfigured(f"Déclaré deux fois dans la carte des rôles : {twice}.")
+    ROLE_MAP.update(actions)
+    MODEL_ACTIONS.update(models)
 
 
 def roles_of(action: str) -> tuple[Role, ...]:
@@ -142,9 +138,20 @@ def allowed(user, action: str) -> bool:
     return has_role(user, *roles_of(action))
 
 
-def transition_permission(action: str):
-    """The django-fsm `permission=` of a transition: the roles the map gives `action`."""
-    return only_roles(*roles_of(action))
+class transition_permission:  # noqa: N801 — used as a function, in declarations
+    """The django-fsm `permission=` of a transition: the roles the map gives `action`, read
+    when it is asked (the higher layers declare theirs once the apps are loaded); `.roles`
+    names them for the refusal's message."""
+
+    def __init__(self, action: str):
+        self.action = action
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        return roles_of(self.action)
+
+    def __call__(self, instance, user) -> bool:
+        return has_role(user, *self.roles)
 
 
 def model_permissions(role: Role) -> set[tuple[str, str]]:
@@ -165,10 +172,18 @@ def sync_role_permissions(*, using: str = "default", verbosity: int = 0, **kwarg
     Only the permissions of the models named in MODEL_ACTIONS are managed here; the
     groups keep whatever else an administrator gave them.
     """
+    plan = kwargs.get("plan") or []
+    if any(backwards for _migration, backwards in plan):
+        # Unapplying migrations: the models of this code are not those of the database
+        # any more; the permissions are derived again at the next forward migrate.
+        return
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
-    labels = {label.split(".")[0] for label in MODEL_ACTIONS}
-    managed = Permission.objects.using(using).filter(content_type__app_label__in=labels)
+    models = Q()
+    for label in MODEL_ACTIONS:
+        app_label, model = label.split(".")
+        models |= Q(content_type__app_label=app_label, content_type__model=model)
+    managed = Permission.objects.using(using).filter(models)
     by_key = {
         (app_label, codename): pk
         for pk, app_label, codename in managed.values_list(

@@ -47,6 +47,10 @@ SUBSIDY_FROZEN = (
 EXECUTORY_ALREADY_RECORDED = "Le dossier est déjà accordé par un acte exécutoire depuis le {date}."
 
 # The lifecycle actions of a file, in the order the model declares them.
+SUBSIDY_NOT_DRAFT = (
+    "Le dossier {reference} est au statut « {status} » : seul un brouillon se supprime ; "
+    "un dossier déposé se retire."
+)
 TRANSITIONS = tuple(workflow.actions(Subsidy))
 
 __all__ = ["TransitionRefused", "save_validated"]
@@ -87,6 +91,12 @@ def reference_save(*, instance, user=None, **fields):
     return save_validated(instance, user)
 
 
+@transaction.atomic
+def reference_delete(*, instance, user=None) -> None:
+    """Delete a row of reference data that nothing uses (the database refuses the others)."""
+    delete_logged(instance, user)
+
+
 # Beneficiaries
 
 
@@ -99,6 +109,12 @@ def beneficiary_create(*, user=None, **fields) -> Beneficiary:
 def beneficiary_update(*, beneficiary: Beneficiary, user=None, **fields) -> Beneficiary:
     assign(beneficiary, fields)
     return save_validated(beneficiary, user)
+
+
+@transaction.atomic
+def beneficiary_delete(*, beneficiary: Beneficiary, user=None) -> None:
+    """Delete a beneficiary without any file (the database refuses the others)."""
+    delete_logged(beneficiary, user)
 
 
 # Subsidy files
@@ -128,7 +144,9 @@ def subsidy_create(
     **fields,
 ) -> Subsidy:
     """A new file in draft, with its action axes and co-funding plan."""
-    fields.setdefault("instructor", user if user is not None and user.is_authenticated else None)
+    if fields.get("instructor") is None:
+        # No instructor chosen: the clerk who records the file instructs it.
+        fields["instructor"] = user if user is not None and user.is_authenticated else None
     subsidy = save_validated(Subsidy(**fields), user)
     for position, axis in enumerate(axes, start=1):
         action_axis_create(subsidy=subsidy, position=position, user=user, **vars(axis))
@@ -181,6 +199,30 @@ def subsidy_update(
     for position, data in new_lines:
         cofunding_create(subsidy=subsidy, position=position, user=user, **vars(data))
     return subsidy
+
+
+def subsidy_delete_refusal(subsidy: Subsidy) -> str | None:
+    """Why the file cannot be deleted (None: it can): only a draft, created by mistake,
+    is; a file once submitted keeps its trace and is withdrawn instead."""
+    if subsidy.status != SubsidyStatus.DRAFT:
+        return SUBSIDY_NOT_DRAFT.format(
+            reference=subsidy.reference, status=subsidy.get_status_display().lower()
+        )
+    return None
+
+
+@transaction.atomic
+def subsidy_delete(*, subsidy: Subsidy, user=None) -> None:
+    """Delete a draft file with its axes and co-funding plan, each deletion in its history."""
+    subsidy = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
+    refusal = subsidy_delete_refusal(subsidy)
+    if refusal:
+        raise ValidationError(refusal, code="status")
+    for cofunding in subsidy.cofundings.all():
+        delete_logged(cofunding, user)
+    for axis in subsidy.axes.all():
+        delete_logged(axis, user)
+    delete_logged(subsidy, user)
 
 
 def _replace_axes(subsidy: Subsidy, axes, user) -> None:

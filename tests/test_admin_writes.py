@@ -13,6 +13,7 @@ import io
 
 import pytest
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -129,6 +130,24 @@ def test_no_change_form_of_the_project_answers_500(client, superuser, demo):
             continue
         response = client.post(change_url(obj), change_form_data(response))
         assert response.status_code in (200, 302), (model, response.status_code)
+
+
+def test_the_change_page_of_a_lifecycle_shows_its_status_history(client, superuser, demo):
+    """Each voted, signed or paid object of the demo shows who moved it, when, from which
+    status to which, below its change form."""
+    shown = set()
+    for model, model_admin in admin.site._registry.items():
+        kind = ContentType.objects.get_for_model(model)
+        last = TransitionLog.objects.filter(content_type=kind).order_by("at", "pk").last()
+        if not isinstance(model_admin, TransitionsAdmin) or last is None:
+            continue
+        obj = last.target
+        page = html.unescape(client.get(change_url(obj)).content.decode())
+        assert "Historique des statuts" in page, model
+        assert f"<td>{last.get_to_status_display()}</td>" in page, model
+        assert last.user.get_full_name() in page, model
+        shown.add(model.__name__)
+    assert shown == {"Subsidy", "FinancialReport", "Deliberation", "Agreement"}
 
 
 def run_action(client, obj, action: str):

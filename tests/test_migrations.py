@@ -39,11 +39,29 @@ def latest():
 def test_a_database_of_before_the_layers_migrates_forward_with_nothing_lost():
     try:
         old = migrate(BEFORE)
+        # Taken back, the database is frozen as the old code expects it to be.
+        assert "subventions_subsidy_frozen" in subsidy_triggers()
+        assert "subventions_subsidy_frozen_after_vote" not in subsidy_triggers()
         rows = fill_as_before(old)
         new = migrate(latest())
         check_after(new, rows)
     finally:
         migrate(latest())
+
+
+def subsidy_triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger "
+                "WHERE tgrelid = 'subventions_subsidy'::regclass AND NOT tgisinternal"
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master "
+                "WHERE type = 'trigger' AND tbl_name = 'subventions_subsidy'"
+            )
+        return {name for (name,) in cursor.fetchall()}
 
 
 def fill_as_before(apps) -> dict:
@@ -115,6 +133,7 @@ def fill_as_before(apps) -> dict:
 def check_after(apps, rows: dict) -> None:
     Subsidy = apps.get_model("subventions", "Subsidy")
     subsidy = Subsidy.objects.get(pk=rows["subsidy"])
+    assert subsidy_triggers() == {"subventions_subsidy_frozen_after_vote"}
     assert subsidy.purpose == "Programme 2021"
     assert subsidy.executory_on == datetime.date(2021, 4, 9)
     assert subsidy.agreement_signed_on == datetime.date(2021, 5, 3)

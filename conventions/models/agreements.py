@@ -345,6 +345,8 @@ class Agreement(SignedDocument):
 class Amendment(SignedDocument):
     """An amendment (avenant): a change after signature is never an edit (DESIGN.md §4.7)."""
 
+    str_related = ("agreement",)
+
     agreement = models.ForeignKey(
         Agreement,
         verbose_name="convention",

@@ -14,7 +14,6 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TransitionLog
 from core.workflow import LifecycleMixin, StatusField
-from subventions.roles import transition_permission
 
 from ..enums import BatchJobStatus
 
@@ -30,6 +29,7 @@ class BatchJob(LifecycleMixin, models.Model):
     """
 
     status_subject = "le traitement"
+    str_related = ("session",)
 
     KIND_SESSION_AGREEMENTS = "conventions_seance"
     KINDS = [(KIND_SESSION_AGREEMENTS, "Générer toutes les conventions de la séance")]
@@ -121,13 +121,14 @@ class BatchJob(LifecycleMixin, models.Model):
     def is_finished(self) -> bool:
         return self.status in FINISHED
 
-    # Lifecycle (conventions.batch)
+    # Lifecycle (conventions.batch): the task's own steps, run on behalf of the user who
+    # launched the job (whose right was checked at the launch): a role lost since then
+    # does not leave the job pending for ever.
 
     @transition(
         field=status,
         source=BatchJobStatus.PENDING,
         target=BatchJobStatus.RUNNING,
-        permission=transition_permission("prepare_agreements"),
         custom={"label": "Démarrer"},
     )
     def start(self):
@@ -137,7 +138,6 @@ class BatchJob(LifecycleMixin, models.Model):
         field=status,
         source=BatchJobStatus.RUNNING,
         target=BatchJobStatus.DONE,
-        permission=transition_permission("prepare_agreements"),
         custom={"label": "Terminer"},
     )
     def finish(self):
@@ -147,7 +147,6 @@ class BatchJob(LifecycleMixin, models.Model):
         field=status,
         source=BatchJobStatus.RUNNING,
         target=BatchJobStatus.FAILED,
-        permission=transition_permission("prepare_agreements"),
         custom={"label": "Terminer avec des erreurs"},
     )
     def fail(self):

@@ -52,6 +52,9 @@ class BeneficiaryAdmin(ServiceAdmin):
             return services.beneficiary_update(beneficiary=obj, user=request.user, **fields)
         return services.beneficiary_create(user=request.user, **fields)
 
+    def delete_service(self, request, obj):
+        services.beneficiary_delete(beneficiary=obj, user=request.user)
+
     @admin.display(description="subventions")
     def subsidies_by_year(self, beneficiary):
         if not beneficiary.pk:

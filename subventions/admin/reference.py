@@ -15,6 +15,9 @@ class ReferenceAdmin(ServiceAdmin):
     def save_service(self, request, obj, form, change):
         return services.reference_save(instance=obj, user=request.user)
 
+    def delete_service(self, request, obj):
+        services.reference_delete(instance=obj, user=request.user)
+
 
 @admin.register(Authority)
 class AuthorityAdmin(ReferenceAdmin):
@@ -22,6 +25,9 @@ class AuthorityAdmin(ReferenceAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not Authority.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the authority's one row: edited, never deleted
 
 
 @admin.register(PolicyArea)

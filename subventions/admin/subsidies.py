@@ -1,19 +1,19 @@
 """The admin of the subsidy files: the file with its axes and co-funding plan saved as one
-change through `services.subsidy_update`, its schedule through `payments.schedule_set`,
-its status only through its transitions; its money and its log shown, never edited."""
+change through `services.subsidy_update`, its schedule on a page of its own
+(subventions.admin.schedule), its status only through its transitions; its money and its
+log shown, never edited."""
+
+from functools import partial
 
 from django.contrib import admin
-from django.contrib.contenttypes.admin import GenericTabularInline
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.admin import ReadOnlyAdmin, ServiceAdmin, StackedInline, TabularInline, TransitionsAdmin
-from core.admin_widgets import AutocompleteFieldsMixin
 from core.formatting import euros, percent
 from core.forms import live_forms
-from core.models import TransitionLog
 
-from .. import payments, services
+from .. import services
 from ..forms import CoFundingLineForm, CoFundingPlanFormSet
 from ..models import (
     ActionAxis,
@@ -25,6 +25,7 @@ from ..models import (
     PaymentInstalment,
     Subsidy,
 )
+from .schedule import may_set_schedule, schedule_view
 
 
 class ActionAxisInline(StackedInline):
@@ -48,36 +49,6 @@ class CoFundingInline(TabularInline):
     show_change_link = True
 
 
-class TransitionLogInline(AutocompleteFieldsMixin, GenericTabularInline):
-    model = TransitionLog
-    extra = 0
-    can_delete = False
-    fields = ["at", "user", "from_display", "to_display", "comment"]
-    readonly_fields = fields
-    verbose_name_plural = "historique des statuts"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="de")
-    def from_display(self, log):
-        return log.get_from_status_display()
-
-    @admin.display(description="vers")
-    def to_display(self, log):
-        return log.get_to_status_display()
-
-
-class InstalmentInline(TabularInline):
-    model = PaymentInstalment
-    extra = 0
-    fields = ["position", "label", "share", "amount", "condition", "due_date"]
-    verbose_name_plural = "échéancier"
-
-
 class MoneyRowsInline(TabularInline):
     """Payments, reports and clawbacks are recorded on their own page, through the rules."""
 
@@ -93,6 +64,15 @@ class MoneyRowsInline(TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class InstalmentInline(MoneyRowsInline):
+    """Shown here; set as a whole on the schedule's page (subventions.admin.schedule)."""
+
+    model = PaymentInstalment
+    fields = ["position", "label", "share", "amount", "condition", "due_date"]
+    verbose_name_plural = "échéancier"
+    show_change_link = False
 
 
 class PaymentInline(MoneyRowsInline):
@@ -164,9 +144,9 @@ class SubsidyAdmin(TransitionsAdmin):
         PaymentInline,
         FinancialReportInline,
         ClawbackInline,
-        TransitionLogInline,
     ]
     transition_services = {action: _run(action) for action in services.TRANSITIONS}
+    change_form_template = "admin/subventions/subsidy/change_form.html"
     readonly_fields = [
         "reference",
         "status",
@@ -247,7 +227,36 @@ class SubsidyAdmin(TransitionsAdmin):
             euros(subsidy.remaining_amount),
         )
 
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/echeancier/",
+                self.admin_site.admin_view(partial(schedule_view, self)),
+                name="subventions_subsidy_schedule",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        subsidy = self.get_object(request, object_id)
+        may_set = subsidy is not None and may_set_schedule(request.user)
+        extra_context = {
+            **(extra_context or {}),
+            "schedule_url": (
+                reverse("admin:subventions_subsidy_schedule", args=[subsidy.pk])
+                if may_set and subsidy.instalments.exists()
+                else None
+            ),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     # Writes: the file and its programme as one change, through the services.
+
+    def delete_refusal(self, request, obj):
+        return services.subsidy_delete_refusal(obj)
+
+    def delete_service(self, request, obj):
+        services.subsidy_delete(subsidy=obj, user=request.user)
 
     def save_service(self, request, obj, form, change):
         fields = dict(form.cleaned_data)
@@ -271,11 +280,6 @@ class SubsidyAdmin(TransitionsAdmin):
             ),
             **getattr(request, "_subsidy_fields", {}),
         )
-        instalments = _formset(formsets, PaymentInstalment)
-        if instalments is not None and instalments.has_changed():
-            payments.schedule_set(
-                subsidy=subsidy, instalments=_instalments(instalments), user=request.user
-            )
 
 
 def _by_position(formset):
@@ -317,19 +321,6 @@ def _cofundings(formset):
     ]
 
 
-def _instalments(formset):
-    return [
-        payments.InstalmentData(
-            label=form.cleaned_data["label"],
-            condition=form.cleaned_data["condition"],
-            share=form.cleaned_data.get("share"),
-            amount=form.cleaned_data.get("amount"),
-            due_date=form.cleaned_data.get("due_date"),
-        )
-        for form in _by_position(formset)
-    ]
-
-
 class CoFundingPartnerInline(TabularInline):
     model = CoFundingPartner
     extra = 0
@@ -346,6 +337,11 @@ class CoFundingAdmin(ServiceAdmin):
     search_fields = ["subsidy__reference", "group_label"]
     autocomplete_fields = ["subsidy"]
     inlines = [CoFundingPartnerInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A line belongs to its file's plan: it is moved to another file by deleting it
+        # there and adding it here, never by changing its file.
+        return ["subsidy"] if obj is not None else []
 
     def save_service(self, request, obj, form, change):
         request._cofunding_fields = dict(form.cleaned_data)

@@ -76,6 +76,35 @@ def drop_old_trigger(apps, schema_editor):
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {OLD_TRIGGER};")
 
 
+# The trigger conventions 0003 created before this change, put back when it is unapplied.
+OLD_MESSAGE = "Subvention accordée par une délibération adoptée : ses montants sont figés."
+OLD_ADOPTED = (
+    "EXISTS (SELECT 1 FROM conventions_deliberationsubsidy link "
+    "JOIN conventions_deliberation deliberation ON deliberation.id = link.deliberation_id "
+    "WHERE link.subsidy_id = OLD.id AND deliberation.status = 'adoptee')"
+)
+
+
+def create_old_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE OR REPLACE FUNCTION {OLD_TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN IF ({_changed('IS DISTINCT FROM')}) AND {OLD_ADOPTED} THEN "
+            f"RAISE EXCEPTION '{OLD_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation'; "
+            f"END IF; RETURN NEW; END $$;"
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {OLD_TRIGGER} BEFORE UPDATE ON subventions_subsidy "
+            f"FOR EACH ROW EXECUTE FUNCTION {OLD_TRIGGER}();"
+        )
+    else:
+        schema_editor.execute(
+            f"CREATE TRIGGER {OLD_TRIGGER} BEFORE UPDATE ON subventions_subsidy FOR EACH ROW "
+            f"WHEN ({_changed('IS NOT')}) AND {OLD_ADOPTED} "
+            f"BEGIN SELECT RAISE(ABORT, '{OLD_MESSAGE}'); END;"
+        )
+
+
 def copy_transitions(apps, schema_editor):
     """Every row of the files' log into the one log, with its date, in its order."""
     SubsidyTransition = apps.get_model("subventions", "SubsidyTransition")
@@ -155,7 +184,7 @@ class Migration(migrations.Migration):
         ),
         # Facts written on the file, protected statuses, constraints (the old trigger out of
         # the way first: SQLite rebuilds the table).
-        migrations.RunPython(drop_old_trigger, migrations.RunPython.noop),
+        migrations.RunPython(drop_old_trigger, create_old_trigger),
         migrations.AddField(
             model_name='historicalsubsidy',
             name='agreement_signed_on',

@@ -202,6 +202,7 @@ class FinancialReport(LifecycleMixin, models.Model):
     """
 
     status_subject = "le compte rendu financier"
+    str_related = ("subsidy",)
 
     subsidy = models.OneToOneField(
         "subventions.Subsidy",

@@ -122,6 +122,7 @@ class Subsidy(LifecycleMixin, DeliberationText):
     )
     # How the lifecycle's messages name the file (core.workflow).
     status_subject = "le dossier"
+    str_related = ("beneficiary",)
 
     reference = models.CharField(
         "référence",

@@ -12,8 +12,8 @@ from conventions import permissions as agreement_permissions
 from conventions import selectors, services, signatures, signing
 from conventions.enums import AgreementStatus, SignatureMethod
 from conventions.models import Agreement
+from conventions.permissions import SIGNATORY_ONLY
 from subventions.enums import Role, SubsidyStatus
-from subventions.permissions import SIGNATORY_ONLY
 from tests.conventions.agreements import agreement_for, countersigned, pdf_bytes, scan
 
 pytestmark = pytest.mark.django_db

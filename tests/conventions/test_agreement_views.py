@@ -54,8 +54,8 @@ def test_each_view_needs_a_login_and_its_roles(client, agreement, role_users, vi
 @pytest.mark.parametrize(
     ("view", "role", "reason"),
     [
-        ("sign", Role.HEAD_OF_SERVICE, permissions.SIGNATORY_ONLY),
-        ("beneficiary", Role.INSTRUCTOR, permissions.BENEFICIARY_RECORDERS_ONLY),
+        ("sign", Role.HEAD_OF_SERVICE, agreement_permissions.SIGNATORY_ONLY),
+        ("beneficiary", Role.INSTRUCTOR, agreement_permissions.BENEFICIARY_RECORDERS_ONLY),
         ("detail", None, permissions.NO_ROLE),
         ("verify", None, permissions.NO_ROLE),
     ],

@@ -61,6 +61,26 @@ def test_a_permission_changed_by_hand_is_put_back_by_the_next_migrate():
     assert "add_group" in held  # what the map does not manage is left as it was
 
 
+def test_a_permission_on_a_model_the_map_does_not_name_is_left_as_given():
+    finance = Group.objects.get(name=Role.FINANCE)
+    history = Permission.objects.get(codename="view_historicalsubsidy")
+    finance.permissions.add(history)
+    roles.sync_role_permissions()
+    assert finance.permissions.filter(pk=history.pk).exists()
+
+
+def test_unapplying_migrations_leaves_the_permissions_alone():
+    """A backward migrate runs post_migrate too: the models of the code are not those of
+    the database then, so nothing is derived from them."""
+    finance = Group.objects.get(name=Role.FINANCE)
+    add_payment = Permission.objects.get(codename="add_payment")
+    finance.permissions.remove(add_payment)
+    roles.sync_role_permissions(plan=[(object(), True)])
+    assert not finance.permissions.filter(pk=add_payment.pk).exists()
+    roles.sync_role_permissions(plan=[(object(), False)])
+    assert finance.permissions.filter(pk=add_payment.pk).exists()
+
+
 @pytest.mark.parametrize(
     ("action", "role", "allowed"),
     [
@@ -78,3 +98,23 @@ def test_the_services_ask_the_map(make_user, action, role, allowed):
 def test_a_superuser_holds_every_role(django_user_model):
     root = django_user_model.objects.create_superuser("root", password="x")
     assert all(roles.allowed(root, action) for action in roles.ROLE_MAP)
+
+
+def test_the_map_of_the_subsidies_app_names_nothing_above_it():
+    """The higher layers declare their own actions and models (subventions.permissions.
+    declare): the subsidies app's module holds none of them, the loaded map holds them all."""
+    import inspect
+
+    source = inspect.getsource(roles)
+    assert '"deliberations.' not in source and '"conventions.' not in source
+    assert '"manage_sessions"' not in source and '"sign_agreement"' not in source
+    assert {"manage_sessions", "sign_agreement", "verify_pdf"} <= set(roles.ROLE_MAP)
+    assert {"deliberations.session", "conventions.agreement"} <= set(roles.MODEL_ACTIONS)
+
+
+def test_an_action_declared_twice_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="manage_sessions"):
+        permissions.declare(actions={"manage_sessions": ((Role.READER,), "")}, models={})
+    assert roles.roles_of("manage_sessions") == (Role.ASSEMBLY_SECRETARIAT,)
