@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from core.pdf import render_document
 from deliberations.selectors import granting_deliberation
 from subventions.enums import PaymentTerms
-from subventions.models import Authority, Subsidy
+from subventions.models import Authority, FinancialReport, Subsidy
 from subventions.models.money import report_due_date
 
 from . import templating
@@ -151,7 +151,14 @@ def agreement_context(agreement: Agreement) -> dict:
         ],
         "start_date": agreement.start_date,
         "end_date": agreement.end_date,
-        "report_due_date": report_due_date(agreement.end_date.year),
+        # The report's own due date (conventions.services.record_financed_until keeps it
+        # at the agreement's last year); a file without its report yet, from the period.
+        "report_due_date": (
+            FinancialReport.objects.filter(subsidy=subsidy)
+            .values_list("due_date", flat=True)
+            .first()
+            or report_due_date(agreement.end_date.year)
+        ),
         "threshold": settings.AGREEMENT_THRESHOLD,
     }
 

@@ -19,6 +19,7 @@ from core import workflow
 from core.formatting import euros
 from core.models import Counter
 from core.services import delete_logged, save_validated
+from subventions import payments
 from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
 from subventions.roles import allowed
@@ -185,7 +186,15 @@ def agreement_create(
         status=AgreementStatus.READY if subsidy.is_executory else AgreementStatus.DRAFT,
         **fields,
     )
-    return save_validated(agreement, user)
+    save_validated(agreement, user)
+    record_financed_until(subsidy, agreement.end_date, user)
+    return agreement
+
+
+def record_financed_until(subsidy: Subsidy, end_date: datetime.date, user) -> None:
+    """The agreement's period decides the last financed year, hence the date its financial
+    report is due: written on the file's report, which the agreement's text then reads."""
+    payments.report_create(subsidy=subsidy, last_year=end_date.year, user=user)
 
 
 @transaction.atomic
@@ -202,7 +211,10 @@ def agreement_update(*, agreement: Agreement, user, **fields) -> Agreement:
         raise ValidationError(FROZEN, code="frozen")
     for name, value in fields.items():
         setattr(agreement, name, value)
-    return save_validated(agreement, user)
+    save_validated(agreement, user)
+    if "end_date" in fields:
+        record_financed_until(agreement.subsidy, agreement.end_date, user)
+    return agreement
 
 
 def refresh_readiness(document, user) -> None:

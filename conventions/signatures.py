@@ -32,6 +32,7 @@ from .services import (
     NOT_EXECUTORY,
     PREPARERS_ONLY,
     locked,
+    record_financed_until,
     refresh_readiness,
     require_role,
     wrong_status,
@@ -189,6 +190,8 @@ def _sign(document, *, user, signed_on, method, generated: bytes, signed: bytes)
         subsidy_services.subsidy_record_amendment(
             subsidy=document.subsidy, amount_change=document.amount_change, user=user
         )
+    if isinstance(document, Amendment) and document.new_end_date:
+        record_financed_until(document.subsidy, document.new_end_date, user)
 
 
 @transaction.atomic

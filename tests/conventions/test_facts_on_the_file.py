@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from conventions import services, signatures
+from conventions import rendering, services, signatures
 from conventions.enums import AgreementStatus, BatchJobStatus
 from conventions.models import Agreement, BatchJob
 from core.models import TransitionLog
@@ -17,7 +17,7 @@ from deliberations import services as deliberation_services
 from deliberations.enums import DeliberationStatus
 from deliberations.models import Deliberation
 from subventions.enums import Role, SubsidyStatus
-from subventions.models import Subsidy
+from subventions.models import FinancialReport, Subsidy
 from tests.conventions.agreements import BENEFICIARY_SIGNED_ON, agreement_for, scan
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +103,40 @@ def test_a_signed_amendment_is_written_on_the_file_once(users):
     assert subsidy.amount_amended == Decimal("-5000")
     assert subsidy.granted_amount == Decimal("30000")
     assert Subsidy.objects.with_money().get(pk=subsidy.pk).current_amount == Decimal("30000")
+
+
+def test_the_agreement_period_sets_when_the_report_is_due_and_its_text_says_so(users):
+    """One due date: the agreement's last year decides it, the file's report carries it, the
+    agreement's text prints it; an amendment that extends the period moves it."""
+    agreement = agreement_for(users["secretariat"])
+    agreement = services.agreement_update(
+        agreement=agreement, user=users["secretariat"], end_date=datetime.date(2022, 8, 31)
+    )
+    report = FinancialReport.objects.get(subsidy=agreement.subsidy)
+    assert report.due_date == datetime.date(2023, 6, 30)
+    assert rendering.agreement_context(agreement)["report_due_date"] == report.due_date
+    signatures.document_sign_paper(
+        document=agreement,
+        user=users["signatory"],
+        scan=scan(),
+        signed_on=SIGNED_ON,
+        beneficiary_signed_on=BENEFICIARY_SIGNED_ON,
+    )
+    amendment = services.amendment_create(
+        agreement=agreement,
+        user=users["secretariat"],
+        reason="Prolongation.",
+        new_end_date=datetime.date(2023, 3, 31),
+    )
+    signatures.document_sign_paper(
+        document=amendment,
+        user=users["signatory"],
+        scan=scan(),
+        signed_on=SIGNED_ON,
+        beneficiary_signed_on=BENEFICIARY_SIGNED_ON,
+    )
+    report.refresh_from_db()
+    assert report.due_date == datetime.date(2024, 6, 30)
 
 
 def test_the_database_refuses_a_file_amended_below_zero(users):
