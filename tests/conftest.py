@@ -1,9 +1,13 @@
 """Fixtures shared by the whole suite."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
 from subventions.enums import Role
+from subventions.models import Subsidy
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +41,13 @@ def make_user(django_user_model):
 def role_users(make_user):
     """One user per role, keyed by Role."""
     return {role: make_user(role) for role in Role}
+
+
+@pytest.fixture
+def demo(settings):
+    """The demo data, loaded as `make run` loads it (the reference deliberation's case,
+    complete, and one user per role, password « demo »); the APES 2021 file."""
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    settings.DEBUG = False
+    return Subsidy.objects.get(year=2021)

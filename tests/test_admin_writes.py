@@ -9,13 +9,11 @@ project answers 500 when posted as it is filled in.
 
 import datetime
 import html
-import io
 
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from conventions import services as agreement_services
@@ -42,13 +40,6 @@ def workflow_models():
         for model in admin.site._registry
         if any(isinstance(field, StatusField) for field in model._meta.get_fields())
     ]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-    settings.DEBUG = False
 
 
 @pytest.fixture

@@ -33,6 +33,17 @@ def users(make_user):
     }
 
 
+def sign_both(document, signatory):
+    """The paper original signed by the beneficiary, then by the authority."""
+    return signatures.document_sign_paper(
+        document=document,
+        user=signatory,
+        scan=scan(),
+        signed_on=SIGNED_ON,
+        beneficiary_signed_on=BENEFICIARY_SIGNED_ON,
+    )
+
+
 def actions(obj) -> list[tuple[str, str]]:
     return list(obj.transitions.values_list("action", "to_status"))
 
@@ -79,13 +90,7 @@ def test_both_signatures_are_written_on_the_file_which_becomes_conventionnee(use
 
 def test_a_signed_amendment_is_written_on_the_file_once(users):
     agreement = agreement_for(users["secretariat"])
-    signatures.document_sign_paper(
-        document=agreement,
-        user=users["signatory"],
-        scan=scan(),
-        signed_on=SIGNED_ON,
-        beneficiary_signed_on=BENEFICIARY_SIGNED_ON,
-    )
+    sign_both(agreement, users["signatory"])
     amendment = services.amendment_create(
         agreement=agreement, user=users["secretariat"], reason="Moins.", amount_change=-5000
     )
@@ -115,26 +120,14 @@ def test_the_agreement_period_sets_when_the_report_is_due_and_its_text_says_so(u
     report = FinancialReport.objects.get(subsidy=agreement.subsidy)
     assert report.due_date == datetime.date(2023, 6, 30)
     assert rendering.agreement_context(agreement)["report_due_date"] == report.due_date
-    signatures.document_sign_paper(
-        document=agreement,
-        user=users["signatory"],
-        scan=scan(),
-        signed_on=SIGNED_ON,
-        beneficiary_signed_on=BENEFICIARY_SIGNED_ON,
-    )
+    sign_both(agreement, users["signatory"])
     amendment = services.amendment_create(
         agreement=agreement,
         user=users["secretariat"],
         reason="Prolongation.",
         new_end_date=datetime.date(2023, 3, 31),
     )
-    signatures.document_sign_paper(
-        document=amendment,
-        user=users["signatory"],
-        scan=scan(),
-        signed_on=SIGNED_ON,
-        beneficiary_signed_on=BENEFICIARY_SIGNED_ON,
-    )
+    sign_both(amendment, users["signatory"])
     report.refresh_from_db()
     assert report.due_date == datetime.date(2024, 6, 30)
 

@@ -21,12 +21,6 @@ def row_counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-
-
 @pytest.mark.django_db
 def test_demo_holds_the_reference_case(demo):
     apes = Beneficiary.objects.get(short_name="APES")
@@ -92,6 +86,7 @@ def test_demo_2021_has_its_schedule_and_expects_its_report(demo):
 @pytest.mark.django_db
 def test_load_demo_twice_leaves_the_same_row_counts(demo, settings):
     before = row_counts()
+    settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
     assert row_counts() == before
 

@@ -6,7 +6,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -39,12 +38,6 @@ def spellings(amount: Decimal) -> list[str]:
         str(int(amount)),
         *(whole.replace(",", separator) for separator in (" ", "\u00a0", "\u202f", ".")),
     ]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
 
 
 @pytest.fixture

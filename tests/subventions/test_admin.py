@@ -1,11 +1,9 @@
 """The clerks' admin: what a clerk sees and what it refuses."""
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,14 +14,6 @@ from subventions import services
 from subventions.enums import Role, SubsidyStatus
 from subventions.models import Beneficiary, CoFunding, Payment, PolicyArea, Subsidy
 from subventions.validators import SIRET_INVALID
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-    settings.DEBUG = False
-    return Subsidy.objects.get(year=2021)
 
 
 def login(client, username):

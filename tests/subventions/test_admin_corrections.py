@@ -4,12 +4,10 @@ service allows them (and « Suppression impossible » with its reason elsewhere)
 version shown but never restored, a refusal shown on the form as it was typed."""
 
 import html
-import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,22 +19,9 @@ from deliberations.models import Session
 from subventions import payments, services
 from subventions.enums import ReportStatus, SubsidyStatus
 from subventions.models import CoFunding, FinancialReport, PolicyArea, Subsidy
-from tests.subventions.test_admin import change_form_data
+from tests.subventions.test_admin import change_form_data, login
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-    settings.DEBUG = False
-    return Subsidy.objects.get(year=2021)
-
-
-def login(client, username):
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
 
 
 def draft_file(demo, user):

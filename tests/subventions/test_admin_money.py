@@ -1,33 +1,20 @@
 """The money in the admin: figures, and every write going through the payment rules."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from subventions import payments
 from subventions.enums import ReportStatus, Role, SubsidyStatus
 from subventions.models import Clawback, Payment, Subsidy
 from tests.subventions.conftest import pdf_bytes
+from tests.subventions.test_admin import login
 
 NBSP = "\u00a0"
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-    settings.DEBUG = False
-
-
-def login(client, username):
-    assert client.login(username=username, password="demo")
-    return client
 
 
 @pytest.mark.django_db

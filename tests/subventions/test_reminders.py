@@ -22,13 +22,6 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-    settings.DEBUG = False
-
-
 @pytest.mark.django_db
 def test_the_demo_on_15_june_2022_reminds_apes_and_its_instructor_once(demo):
     out = run("--today", "2022-06-15")
