@@ -12,6 +12,7 @@ import datetime
 from decimal import Decimal
 from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, TemplateSyntaxError, Variable, VariableDoesNotExist
 from django.template.base import FilterExpression, Lexer, Node, TokenType, VariableNode
@@ -119,7 +120,7 @@ def sample_context() -> dict:
         "start_date": datetime.date(2021, 1, 1),
         "end_date": datetime.date(2021, 12, 31),
         "report_due_date": datetime.date(2022, 6, 30),
-        "threshold": Decimal("23000"),
+        "threshold": settings.AGREEMENT_THRESHOLD,
     }
 
 
