@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from core import exports
-from core.views import apply_service_error, filtered_list
+from core.views import Listing, apply_service_error
 from deliberations.models import Session
 from deliberations.selectors import granting_deliberation
 from subventions.permissions import require
@@ -49,23 +49,25 @@ AGREEMENT_COLUMNS = [
 ]
 
 
+AGREEMENTS = Listing(
+    filterset=AgreementFilter,
+    rows=selectors.agreement_list,
+    template="conventions/agreement_list.html",
+    export_url="conventions:agreement_export",
+    filename="conventions",
+    title="Conventions",
+    columns=AGREEMENT_COLUMNS,
+)
+
+
 @require("view")
 def agreement_list(request):
-    filterset = AgreementFilter(request.GET, queryset=selectors.agreement_list())
-    return filtered_list(
-        request,
-        filterset=filterset,
-        template="conventions/agreement_list.html",
-        context={"export_url": "conventions:agreement_export"},
-    )
+    return AGREEMENTS.page(request)
 
 
 @require("export")
 def agreement_export(request, fmt: str):
-    filterset = AgreementFilter(request.GET, queryset=selectors.agreement_list())
-    return exports.export_response(
-        fmt, "conventions", "Conventions", AGREEMENT_COLUMNS, filterset.qs.iterator()
-    )
+    return AGREEMENTS.export(request, fmt)
 
 
 # Batch generation of a session's agreements

@@ -28,6 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import workflow
 from .admin_widgets import AutocompleteFieldsMixin
 from .models import Counter, TransitionLog
+from .views import apply_service_error
 
 DONE = "{label} : fait."
 DONE_MANY = "{label} : {count} {name}."
@@ -61,16 +62,12 @@ def report(request, error: ValidationError) -> None:
 
 
 def _clean_with_refusal(refusal: ValidationError):
-    """A form `clean` that adds the service's refusal: on each field it names that the
-    form shows, above the form otherwise."""
+    """A form `clean` that adds the service's refusal, as the staff pages show it
+    (core.views.apply_service_error)."""
 
     def clean(form):
         cleaned = super(type(form), form).clean()
-        by_field = refusal.message_dict if hasattr(refusal, "error_dict") else {}
-        for field, field_messages in by_field.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-        if not by_field:
-            form.add_error(None, refusal.messages)
+        apply_service_error(form, refusal)
         return cleaned
 
     return clean

@@ -1,9 +1,15 @@
 """What every app's staff pages share: a service's refusal shown on the form, pagination,
-the filtered lists."""
+the filtered lists and their exports."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.shortcuts import render
+
+from . import exports
 
 PAGE_SIZE = 25
 
@@ -48,3 +54,38 @@ def filtered_list(request, *, filterset, template: str, context: dict):
             **context,
         },
     )
+
+
+# Rows read per query when an export streams a list (its prefetches run per chunk).
+EXPORT_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A staff list and its CSV / XLSX export: the same filters give the same rows.
+
+    The app's views wrap `page` and `export` in their permission checks.
+    """
+
+    filterset: type
+    rows: Callable[[], QuerySet]
+    template: str
+    export_url: str
+    filename: str
+    title: str
+    columns: Sequence[exports.Column]
+
+    def filtered(self, request):
+        return self.filterset(request.GET, queryset=self.rows())
+
+    def page(self, request):
+        return filtered_list(
+            request,
+            filterset=self.filtered(request),
+            template=self.template,
+            context={"export_url": self.export_url},
+        )
+
+    def export(self, request, fmt: str):
+        rows = self.filtered(request).qs.iterator(chunk_size=EXPORT_CHUNK)
+        return exports.export_response(fmt, self.filename, self.title, self.columns, rows)

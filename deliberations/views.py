@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from core import exports
 from core.formatting import short_date
-from core.views import apply_service_error, filtered_list, paginate, run_form
+from core.views import Listing, apply_service_error, paginate, run_form
 from subventions.permissions import refuse_unless, require
 
 from . import permissions, rendering, selectors, services
@@ -53,23 +53,25 @@ DELIBERATION_COLUMNS = [
 ]
 
 
+DELIBERATIONS = Listing(
+    filterset=DeliberationFilter,
+    rows=selectors.deliberation_list,
+    template="deliberations/deliberation_list.html",
+    export_url="deliberations:deliberation_export",
+    filename="deliberations",
+    title="Délibérations",
+    columns=DELIBERATION_COLUMNS,
+)
+
+
 @require("view")
 def deliberation_list(request):
-    filterset = DeliberationFilter(request.GET, queryset=selectors.deliberation_list())
-    return filtered_list(
-        request,
-        filterset=filterset,
-        template="deliberations/deliberation_list.html",
-        context={"export_url": "deliberations:deliberation_export"},
-    )
+    return DELIBERATIONS.page(request)
 
 
 @require("export")
 def deliberation_export(request, fmt: str):
-    filterset = DeliberationFilter(request.GET, queryset=selectors.deliberation_list())
-    return exports.export_response(
-        fmt, "deliberations", "Délibérations", DELIBERATION_COLUMNS, filterset.qs
-    )
+    return DELIBERATIONS.export(request, fmt)
 
 
 # Sessions

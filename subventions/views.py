@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from core import exports, locking
 from core.forms import live_forms
-from core.views import apply_service_error, filtered_list
+from core.views import Listing, apply_service_error
 
 from . import permissions, selectors, services
 from .filters import BeneficiaryFilter, SubsidyFilter
@@ -55,23 +55,25 @@ SUBSIDY_COLUMNS = [
 ]
 
 
+SUBSIDIES = Listing(
+    filterset=SubsidyFilter,
+    rows=selectors.subsidy_list,
+    template="subventions/subsidy_list.html",
+    export_url="subventions:subsidy_export",
+    filename="subventions",
+    title="Subventions",
+    columns=SUBSIDY_COLUMNS,
+)
+
+
 @require("view")
 def subsidy_list(request):
-    filterset = SubsidyFilter(request.GET, queryset=selectors.subsidy_list())
-    return filtered_list(
-        request,
-        filterset=filterset,
-        template="subventions/subsidy_list.html",
-        context={"export_url": "subventions:subsidy_export"},
-    )
+    return SUBSIDIES.page(request)
 
 
 @require("export")
 def subsidy_export(request, fmt: str):
-    filterset = SubsidyFilter(request.GET, queryset=selectors.subsidy_list())
-    return exports.export_response(
-        fmt, "subventions", "Subventions", SUBSIDY_COLUMNS, filterset.qs.iterator()
-    )
+    return SUBSIDIES.export(request, fmt)
 
 
 def offered_actions(subsidy: Subsidy, user) -> list[tuple[str, str, str | None]]:
@@ -286,23 +288,25 @@ BENEFICIARY_COLUMNS = [
 ]
 
 
+BENEFICIARIES = Listing(
+    filterset=BeneficiaryFilter,
+    rows=selectors.beneficiary_list,
+    template="subventions/beneficiary_list.html",
+    export_url="subventions:beneficiary_export",
+    filename="beneficiaires",
+    title="Bénéficiaires",
+    columns=BENEFICIARY_COLUMNS,
+)
+
+
 @require("view")
 def beneficiary_list(request):
-    filterset = BeneficiaryFilter(request.GET, queryset=selectors.beneficiary_list())
-    return filtered_list(
-        request,
-        filterset=filterset,
-        template="subventions/beneficiary_list.html",
-        context={"export_url": "subventions:beneficiary_export"},
-    )
+    return BENEFICIARIES.page(request)
 
 
 @require("export")
 def beneficiary_export(request, fmt: str):
-    filterset = BeneficiaryFilter(request.GET, queryset=selectors.beneficiary_list())
-    return exports.export_response(
-        fmt, "beneficiaires", "Bénéficiaires", BENEFICIARY_COLUMNS, filterset.qs.iterator()
-    )
+    return BENEFICIARIES.export(request, fmt)
 
 
 @require("view")
