@@ -3,11 +3,17 @@
 CSV: UTF-8 with a byte order mark and « ; » as separator, amounts with a decimal comma
 and no thousands separator: what Excel set to French opens directly, in columns, with
 accents and numbers right. XLSX: real numbers and dates, formatted in French.
+
+Text typed by users is written as text, never as a formula: in CSV a value that a
+spreadsheet would read as one (« =… », « +… », « -… », « @… ») is prefixed with an
+apostrophe; in XLSX the cell is typed as text. Control characters a worksheet cannot
+hold (a vertical tab pasted from a word processor) are left out of the XLSX cell.
 """
 
 import csv
 import datetime
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +21,7 @@ from decimal import Decimal
 from django.http import Http404, HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from core.formatting import decimal_comma, short_date
@@ -22,6 +29,8 @@ from core.formatting import decimal_comma, short_date
 CSV_SEPARATOR = ";"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
+# What a spreadsheet reads as the start of a formula (OWASP, « CSV injection »).
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,8 @@ def _csv_text(value) -> str:
         return short_date(value.date())
     if isinstance(value, datetime.date):
         return short_date(value)
-    return str(value)
+    text = str(value)
+    return f"'{text}" if FORMULA_START.match(text) else text
 
 
 def csv_response(filename: str, columns: list[Column], rows: Iterable) -> HttpResponse:
@@ -71,8 +81,12 @@ def xlsx_response(filename: str, title: str, columns: list[Column], rows: Iterab
             value = column.value(row)
             if isinstance(value, datetime.datetime):
                 value = value.replace(tzinfo=None)
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, Decimal):
+            if isinstance(value, str):
+                cell.data_type = "s"  # text as typed, never a formula
+            elif isinstance(value, Decimal):
                 cell.number_format = '#,##0.00\\ "€"'
             elif isinstance(value, datetime.date):
                 cell.number_format = "DD/MM/YYYY"

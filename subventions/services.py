@@ -214,7 +214,9 @@ def subsidy_delete_refusal(subsidy: Subsidy) -> str | None:
 @transaction.atomic
 def subsidy_delete(*, subsidy: Subsidy, user=None) -> None:
     """Delete a draft file with its axes and co-funding plan, each deletion in its history."""
-    subsidy = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
+    subsidy = Subsidy.objects.select_for_update().filter(pk=subsidy.pk).first()
+    if subsidy is None:
+        return  # deleted meanwhile, by another clerk
     refusal = subsidy_delete_refusal(subsidy)
     if refusal:
         raise ValidationError(refusal, code="status")

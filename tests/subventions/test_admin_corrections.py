@@ -265,3 +265,13 @@ def test_the_schedule_service_still_refuses_a_non_finance_user(demo):
         payments.schedule_set(
             subsidy=demo, instalments=payments.schedule_default(demo), user=instructor
         )
+
+
+def test_a_draft_deleted_twice_at_once_is_deleted_once(demo):
+    """Two clerks confirm the same deletion: the second finds nothing left to delete."""
+    instructor = get_user_model().objects.get(username="instructeur")
+    draft = draft_file(demo, instructor)
+    stale = Subsidy.objects.get(pk=draft.pk)
+    services.subsidy_delete(subsidy=draft, user=instructor)
+    services.subsidy_delete(subsidy=stale, user=instructor)
+    assert not Subsidy.objects.filter(pk=draft.pk).exists()
