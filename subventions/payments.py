@@ -78,8 +78,15 @@ def _require_finance(user, action: str) -> None:
 
 
 def _locked(subsidy: Subsidy) -> Subsidy:
-    """The file, row-locked, with its money figures: two clerks never pay it at once."""
-    return Subsidy.objects.select_for_update().with_money().get(pk=subsidy.pk)
+    """The file, row-locked, with its money figures: two clerks never pay it at once.
+
+    The lock is taken first, by a query of its own, and the figures are read after it: a
+    query that locks and sums at once sums from the snapshot taken before it waited for
+    the lock, so it would miss the payment the other clerk has just committed.
+    (The database keeps the same rule: subventions migration 0009's triggers.)
+    """
+    Subsidy.objects.select_for_update().filter(pk=subsidy.pk).values_list("pk").get()
+    return Subsidy.objects.with_money().get(pk=subsidy.pk)
 
 
 # Budget lines
@@ -90,6 +97,10 @@ def budget_line_overrun(subsidy: Subsidy, amount: Decimal | None) -> str | None:
     if subsidy.budget_line_id is None or amount is None:
         return None
     line = BudgetLine.objects.get(pk=subsidy.budget_line_id)
+    return _line_overrun(line, subsidy, amount)
+
+
+def _line_overrun(line: BudgetLine, subsidy: Subsidy, amount: Decimal) -> str | None:
     others = (
         Subsidy.objects.active()
         .filter(budget_line=line)
@@ -109,8 +120,15 @@ def budget_line_overrun(subsidy: Subsidy, amount: Decimal | None) -> str | None:
 
 def check_budget_line(*, subsidy: Subsidy, amount: Decimal | None) -> str | None:
     """Refuse an award beyond the line's availability, or only warn (the returned text)
-    when settings.SUBVENTIONS_BUDGET_OVERRUN is "warn"."""
-    message = budget_line_overrun(subsidy, amount)
+    when settings.SUBVENTIONS_BUDGET_OVERRUN is "warn".
+
+    The line is row-locked before its awards are summed (inside the caller's transaction),
+    so that two files voted at once on the same line never both take its last euros.
+    """
+    if subsidy.budget_line_id is None or amount is None:
+        return None
+    line = BudgetLine.objects.select_for_update().get(pk=subsidy.budget_line_id)
+    message = _line_overrun(line, subsidy, amount)
     if message is None:
         return None
     if settings.SUBVENTIONS_BUDGET_OVERRUN == BUDGET_OVERRUN_WARN:
