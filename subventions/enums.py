@@ -111,6 +111,8 @@ class ReportStatus(models.TextChoices):
     RECEIVED = "recu", "Reçu"
     APPROVED = "approuve", "Approuvé"
     REJECTED = "rejete", "Rejeté"
+    # Not owed any more, by a recorded decision with its reason (payments.report_waive).
+    WAIVED = "dispense", "Dispensé"
 
 
 class ReminderKind(models.TextChoices):

@@ -24,7 +24,7 @@ from core import workflow
 from core.formatting import euros, percent, short_date
 from core.services import save_validated
 
-from .enums import InstalmentCondition, PaymentTerms, ReportStatus, SubsidyStatus
+from .enums import InstalmentCondition, PaymentTerms, ReportStatus
 from .models import (
     BudgetLine,
     Clawback,
@@ -33,6 +33,7 @@ from .models import (
     PaymentInstalment,
     Subsidy,
 )
+from .models.money import REPORT_WAIVED_WITHOUT_REASON
 from .roles import allowed
 
 logger = logging.getLogger(__name__)
@@ -380,6 +381,21 @@ def report_approve(*, report: FinancialReport, user) -> FinancialReport:
 
 
 @transaction.atomic
+def report_waive(*, report: FinancialReport, reason: str, user) -> FinancialReport:
+    """Dispense the beneficiary from the report, by a decision whose reason is recorded (on
+    the report, in its history and in the transition log); a file paid in full is then
+    « soldée »."""
+    _require_finance(user, "dispenser d'un compte rendu financier")
+    report = FinancialReport.objects.select_for_update().get(pk=report.pk)
+    reason = (reason or "").strip()
+    if not reason and workflow.refusal(report, "waive", user) is None:
+        raise ValidationError({"waiver_reason": REPORT_WAIVED_WITHOUT_REASON}, code="required")
+    workflow.apply(report, "waive", user, comment=reason, reason=reason)
+    _settle(report.subsidy, user)
+    return report
+
+
+@transaction.atomic
 def report_reject(*, report: FinancialReport, reason: str, user) -> FinancialReport:
     """Reject the report, with the reason given to the beneficiary; it is owed again."""
     _require_finance(user, "rejeter un compte rendu financier")
@@ -394,12 +410,17 @@ def report_reject(*, report: FinancialReport, reason: str, user) -> FinancialRep
 def _settle(subsidy: Subsidy, user) -> None:
     """Move the file on as far as its money allows: « versée », then « soldée »."""
     subsidy = _locked(subsidy)
-    paid_in_full = subsidy.current_amount > 0 and subsidy.remaining_amount <= 0
-    if subsidy.status in (SubsidyStatus.VOTED, SubsidyStatus.AGREEMENT_SIGNED) and paid_in_full:
+    # The transitions' own conditions (paid_in_full, report_settled) decide; a step whose
+    # conditions are not met yet is simply not taken.
+    if workflow.refusal(subsidy, "mark_paid", user) is None:
         workflow.apply(subsidy, "mark_paid", user, comment="Versement intégral.")
-    approved = FinancialReport.objects.filter(
-        subsidy=subsidy, status=ReportStatus.APPROVED
-    ).exists()
-    if subsidy.status == SubsidyStatus.PAID and approved:
-        comment = "Versée intégralement, compte rendu financier approuvé."
+    if workflow.refusal(subsidy, "close", user) is None:
+        report = subsidy.financial_report
+        if report.status == ReportStatus.WAIVED:
+            comment = (
+                "Versée intégralement, dispensée de compte rendu financier : "
+                f"{report.waiver_reason}"
+            )
+        else:
+            comment = "Versée intégralement, compte rendu financier approuvé."
         workflow.apply(subsidy, "close", user, comment=comment)

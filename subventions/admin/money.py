@@ -108,12 +108,13 @@ class FinancialReportForm(forms.ModelForm):
         ("", "—"),
         (ReportStatus.APPROVED, "Approuver"),
         (ReportStatus.REJECTED, "Rejeter (motif ci-dessous)"),
+        (ReportStatus.WAIVED, "Dispenser du compte rendu (motif de la dispense ci-dessous)"),
     ]
     decision = forms.ChoiceField(label="décision", choices=DECISIONS, required=False)
 
     class Meta:
         model = FinancialReport
-        fields = ["last_year", "received_on", "file", "rejection_reason"]
+        fields = ["last_year", "received_on", "file", "rejection_reason", "waiver_reason"]
         widgets = {"file": forms.FileInput(attrs={"accept": "application/pdf"})}
 
 
@@ -139,6 +140,7 @@ class FinancialReportAdmin(TransitionsAdmin):
         "download",
         "decision",
         "rejection_reason",
+        "waiver_reason",
     ]
     transition_services = {"approve": _approve}
 
@@ -168,6 +170,8 @@ class FinancialReportAdmin(TransitionsAdmin):
             report = payments.report_reject(
                 report=report, reason=data["rejection_reason"], user=user
             )
+        elif data.get("decision") == ReportStatus.WAIVED:
+            report = payments.report_waive(report=report, reason=data["waiver_reason"], user=user)
         return report
 
 

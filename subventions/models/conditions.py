@@ -41,3 +41,15 @@ has_signed_agreement = Condition(
     lambda s: s.agreement_signed_on is not None,
     "La convention du dossier doit d'abord être signée par le bénéficiaire et par la collectivité.",
 )
+
+# « versée » means paid in full: the payments (net of clawbacks) reach the current amount.
+paid_in_full = Condition(
+    lambda s: s.current_amount > 0 and s.remaining_amount <= 0,
+    "Les versements doivent atteindre le montant actuel de la subvention.",
+)
+# « soldée » means the beneficiary has accounted for the money, or was dispensed from it.
+report_settled = Condition(
+    lambda s: hasattr(s, "financial_report") and s.financial_report.is_settled,
+    "Le compte rendu financier doit d'abord être approuvé, ou faire l'objet d'une dispense "
+    "motivée.",
+)

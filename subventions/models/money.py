@@ -35,6 +35,13 @@ REPORT_RECEIVED_TOO_EARLY = (
 )
 REPORT_RECEIVED_WITHOUT_DATE = "Un compte rendu reçu porte sa date de réception."
 REPORT_REJECTED_WITHOUT_REASON = "Le rejet d'un compte rendu financier est motivé."
+REPORT_WAIVED_WITHOUT_REASON = (
+    "La dispense de compte rendu financier est une décision motivée : indiquez son motif."
+)
+REPORT_ALREADY_SETTLED = (
+    "Le compte rendu financier est « {status_lower} » : seul un compte rendu attendu, reçu "
+    "ou rejeté peut faire l'objet d'une dispense."
+)
 REPORT_NOT_OUTSTANDING = (
     "Le compte rendu financier est « {status_lower} » : seul un compte rendu attendu ou "
     "rejeté peut être reçu."
@@ -230,6 +237,11 @@ class FinancialReport(LifecycleMixin, models.Model):
         "statut", max_length=20, choices=ReportStatus.choices, default=ReportStatus.EXPECTED
     )
     rejection_reason = models.TextField("motif du rejet", blank=True)
+    waiver_reason = models.TextField(
+        "motif de la dispense",
+        blank=True,
+        help_text="La décision qui dispense le bénéficiaire de son compte rendu, et pourquoi.",
+    )
 
     history = HistoricalRecords()
 
@@ -244,6 +256,11 @@ class FinancialReport(LifecycleMixin, models.Model):
                 condition=~Q(status=ReportStatus.REJECTED) | ~Q(rejection_reason=""),
                 name="financialreport_rejection_has_reason",
                 violation_error_message=REPORT_REJECTED_WITHOUT_REASON,
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.WAIVED) | ~Q(waiver_reason=""),
+                name="financialreport_waiver_has_reason",
+                violation_error_message=REPORT_WAIVED_WITHOUT_REASON,
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=[ReportStatus.RECEIVED, ReportStatus.APPROVED])
@@ -278,6 +295,8 @@ class FinancialReport(LifecycleMixin, models.Model):
             errors["received_on"] = REPORT_RECEIVED_WITHOUT_DATE
         if self.status == ReportStatus.REJECTED and not self.rejection_reason.strip():
             errors["rejection_reason"] = REPORT_REJECTED_WITHOUT_REASON
+        if self.status == ReportStatus.WAIVED and not self.waiver_reason.strip():
+            errors["waiver_reason"] = REPORT_WAIVED_WITHOUT_REASON
         if errors:
             raise ValidationError(errors)
 
@@ -328,6 +347,21 @@ class FinancialReport(LifecycleMixin, models.Model):
     )
     def reject(self, *, reason: str):
         self.rejection_reason = reason.strip()
+
+    @transition(
+        field=status,
+        source=[ReportStatus.EXPECTED, ReportStatus.RECEIVED, ReportStatus.REJECTED],
+        target=ReportStatus.WAIVED,
+        permission=transition_permission("record_money"),
+        custom={"label": "Dispenser du compte rendu", "wrong_state": REPORT_ALREADY_SETTLED},
+    )
+    def waive(self, *, reason: str):
+        self.waiver_reason = reason.strip()
+
+    @property
+    def is_settled(self) -> bool:
+        """Approved, or waived by a recorded decision: the file may be closed."""
+        return self.status in (ReportStatus.APPROVED, ReportStatus.WAIVED)
 
 
 class Clawback(models.Model):

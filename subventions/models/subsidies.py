@@ -47,6 +47,8 @@ from .conditions import (
     has_proposed_amount,
     has_requested_amount,
     has_signed_agreement,
+    paid_in_full,
+    report_settled,
 )
 from .money import Clawback, Payment
 from .reference import PolicyArea
@@ -472,7 +474,7 @@ class Subsidy(LifecycleMixin, DeliberationText):
         field=status,
         source=[SubsidyStatus.VOTED, SubsidyStatus.AGREEMENT_SIGNED],
         target=SubsidyStatus.PAID,
-        conditions=[agreement_not_required_or_signed],
+        conditions=[agreement_not_required_or_signed, paid_in_full],
         permission=transition_permission("subsidy.mark_paid"),
         custom={"label": "Constater le versement intégral"},
     )
@@ -483,6 +485,7 @@ class Subsidy(LifecycleMixin, DeliberationText):
         field=status,
         source=SubsidyStatus.PAID,
         target=SubsidyStatus.CLOSED,
+        conditions=[report_settled],
         permission=transition_permission("subsidy.close"),
         custom={"label": "Solder le dossier"},
     )

@@ -10,7 +10,13 @@ from subventions import services
 from subventions.enums import Role, SubsidyStatus
 from subventions.models import Subsidy, conditions
 from tests.conventions.factories import AgreementFactory
-from tests.subventions.factories import BeneficiaryFactory, BudgetLineFactory, SubsidyFactory
+from tests.subventions.factories import (
+    BeneficiaryFactory,
+    BudgetLineFactory,
+    FinancialReportFactory,
+    PaymentFactory,
+    SubsidyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +92,13 @@ def ready_for(action: str) -> Subsidy:
         # Above 23 000 €: both need the agreement signed by both parties.
         subsidy = subsidy_in(S.VOTED if action == "sign_agreement" else S.AGREEMENT_SIGNED)
         AgreementFactory(subsidy=subsidy, signed_by_both=True)
+        if action == "mark_paid":
+            PaymentFactory(subsidy=subsidy, amount=subsidy.amount_awarded)
+        return subsidy
+    if action == "close":
+        subsidy = subsidy_in(S.PAID)
+        PaymentFactory(subsidy=subsidy, amount=subsidy.amount_awarded)
+        FinancialReportFactory(subsidy=subsidy, approved=True)
         return subsidy
     return subsidy_in(SPEC[action][1][0])
 
@@ -210,7 +223,21 @@ CONDITION_CASES = {
     "mark_paid_above_threshold_unsigned": (
         "mark_paid",
         {"status": S.VOTED, "amount_awarded": Decimal("35000")},
-        [conditions.agreement_not_required_or_signed],
+        [conditions.agreement_not_required_or_signed, conditions.paid_in_full],
+    ),
+    "mark_paid_with_nothing_paid": (
+        "mark_paid",
+        {
+            "status": S.VOTED,
+            "amount_requested": Decimal("20000"),
+            "amount_awarded": Decimal("20000"),
+        },
+        [conditions.paid_in_full],
+    ),
+    "close_with_the_report_expected": (
+        "close",
+        {"status": S.PAID, "amount_awarded": Decimal("35000")},
+        [conditions.report_settled],
     ),
 }
 
@@ -233,6 +260,7 @@ def test_submit_accepted_with_rna_only(make_user):
 
 def test_mark_paid_directly_after_vote_up_to_23000_euros(make_user):
     subsidy = subsidy_in(S.VOTED, amount_requested=Decimal("23000"))
+    PaymentFactory(subsidy=subsidy, amount=Decimal("23000"))
     services.subsidy_transition(subsidy=subsidy, action="mark_paid", user=make_user(Role.FINANCE))
     log = TransitionLog.objects.get(subsidy=subsidy)
     assert (log.from_status, log.to_status) == (S.VOTED, S.PAID)
@@ -323,6 +351,8 @@ def test_available_transitions_give_failed_condition(make_user):
     assert offered["mark_paid"] == (
         "Action « Constater le versement intégral » impossible : "
         + conditions.agreement_not_required_or_signed.message
+        + " "
+        + conditions.paid_in_full.message
     )
 
 
