@@ -27,6 +27,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
 from .admin_widgets import AutocompleteFieldsMixin
+from .forms import AmountField
 from .models import Counter, TransitionLog
 from .views import apply_service_error
 
@@ -38,9 +39,10 @@ REVERT_REFUSED = (
 
 
 class FrenchAmountsMixin:
-    """Amounts typed and shown the French way: « 753 091,00 »."""
+    """Amounts typed and shown the French way, by the staff forms' own field: « 753 091,00 »,
+    « 1 000,50 » with a space, a no-break space or a narrow no-break space."""
 
-    formfield_overrides = {models.DecimalField: {"localize": True}}
+    formfield_overrides = {models.DecimalField: {"form_class": AmountField}}
 
 
 class ModelAdmin(AutocompleteFieldsMixin, FrenchAmountsMixin, SimpleHistoryAdmin):

@@ -40,7 +40,8 @@ def french_formfield(db_field, **kwargs):
     if isinstance(db_field, models.DecimalField):
         return db_field.formfield(form_class=AmountField, **kwargs)
     if isinstance(db_field, models.DateField):
-        return db_field.formfield(widget=DateInput, **kwargs)
+        kwargs.setdefault("widget", DateInput)
+        return db_field.formfield(**kwargs)
     return db_field.formfield(**kwargs)
 
 

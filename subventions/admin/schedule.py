@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from core.forms import live_forms
+from core.forms import french_formfield, live_forms
 
 from .. import payments
 from ..models import PaymentInstalment, Subsidy
@@ -27,7 +27,7 @@ class InstalmentForm(forms.ModelForm):
     class Meta:
         model = PaymentInstalment
         fields = ["position", "label", "share", "amount", "condition", "due_date"]
-        localized_fields = ["share", "amount"]
+        formfield_callback = french_formfield
         widgets = {
             "position": forms.NumberInput(attrs={"style": "width:3.5em"}),
             "label": forms.TextInput(attrs={"style": "width:16em"}),
