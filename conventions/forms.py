@@ -4,11 +4,13 @@ the check of any PDF's signatures. They check the input's shape; the services de
 from django import forms
 from django.utils import timezone
 
+from core.forms import DateField
+
 
 class PaperSignatureForm(forms.Form):
     scan = forms.FileField(label="Original signé numérisé (PDF, 20 Mo au plus)")
-    signed_on = forms.DateField(label="Signée par la collectivité le", initial=timezone.localdate)
-    beneficiary_signed_on = forms.DateField(label="Signée par le bénéficiaire le", required=False)
+    signed_on = DateField(label="Signée par la collectivité le", initial=timezone.localdate)
+    beneficiary_signed_on = DateField(label="Signée par le bénéficiaire le", required=False)
 
 
 class ElectronicSignatureForm(forms.Form):
@@ -17,7 +19,7 @@ class ElectronicSignatureForm(forms.Form):
 
 
 class BeneficiarySignatureForm(forms.Form):
-    signed_on = forms.DateField(label="Signée par le bénéficiaire le")
+    signed_on = DateField(label="Signée par le bénéficiaire le")
     scan = forms.FileField(label="Exemplaire signé numérisé (PDF, facultatif)", required=False)
     name = forms.CharField(label="Nom du signataire", required=False)
     title = forms.CharField(label="Qualité du signataire", required=False)

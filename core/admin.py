@@ -16,6 +16,8 @@ models):
 
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,7 +47,24 @@ class FrenchAmountsMixin:
     formfield_overrides = {models.DecimalField: {"form_class": AmountField}}
 
 
-class ModelAdmin(AutocompleteFieldsMixin, FrenchAmountsMixin, SimpleHistoryAdmin):
+class OddDatesChangeList(ChangeList):
+    """The change list of a model whose stored dates may be odd (year 1, 31/12/9999, typed
+    before dates were bounded): a year, month or day link that Python's dates cannot bound
+    (the year after 9999…) is an incorrect lookup — the full list again — never a 500."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class OddDatesMixin:
+    def get_changelist(self, request, **kwargs):
+        return OddDatesChangeList
+
+
+class ModelAdmin(AutocompleteFieldsMixin, FrenchAmountsMixin, OddDatesMixin, SimpleHistoryAdmin):
     pass
 
 
@@ -157,7 +176,7 @@ class ServiceAdmin(ModelAdmin):
         return type(form.__name__, (form,), {"clean": _clean_with_refusal(refusal)})
 
 
-class ReadOnlyAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(AutocompleteFieldsMixin, OddDatesMixin, admin.ModelAdmin):
     """Shown, never written from the admin."""
 
     def has_add_permission(self, request, obj=None):

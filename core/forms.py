@@ -4,6 +4,8 @@ version that refuses a lost update, the live forms of a formset."""
 from django import forms
 from django.db import models
 
+from .dates import plausible_date
+
 SPACES = (" ", "\u00a0", "\u202f")
 
 
@@ -25,6 +27,12 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
+class DateField(forms.DateField):
+    """A date typed by a person: bounded to a plausible range (core.dates)."""
+
+    default_validators = [plausible_date]
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker, with the ISO value it expects."""
 
@@ -39,8 +47,9 @@ def french_formfield(db_field, **kwargs):
     date picker, everything else as Django does."""
     if isinstance(db_field, models.DecimalField):
         return db_field.formfield(form_class=AmountField, **kwargs)
-    if isinstance(db_field, models.DateField):
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
         kwargs.setdefault("widget", DateInput)
+        kwargs.setdefault("form_class", DateField)
         return db_field.formfield(**kwargs)
     return db_field.formfield(**kwargs)
 

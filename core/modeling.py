@@ -11,12 +11,32 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 
+from .dates import plausible_date
+from .forms import DateField as BoundedDateField
+
 AMOUNT_NEGATIVE = "Le montant ne peut pas être négatif."
 AMOUNT_NOT_POSITIVE = "Le montant doit être supérieur à zéro."
 
 # Sums in SQL: 14 digits, room for a year of a whole budget.
 TOTAL = models.DecimalField(max_digits=14, decimal_places=2)
 ZERO = models.Value(Decimal("0"), output_field=TOTAL)
+
+
+class DateField(models.DateField):
+    """A date a person types: refused outside the plausible range (core.dates) by the
+    model's validation and by its form field, in the staff forms and the admin alike."""
+
+    default_validators = [plausible_date]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": BoundedDateField, **kwargs})
+
+    def deconstruct(self):
+        # The column is a plain date: the migrations see Django's field, so that no
+        # migration alters (and on SQLite rebuilds, dropping its triggers) a table for a
+        # rule that lives in the validation only.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateField", args, kwargs
 
 
 def money_field(verbose_name: str, *, positive: bool = False, **kwargs) -> models.DecimalField:

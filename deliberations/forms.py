@@ -7,6 +7,7 @@ of a deliberation (deliberations.admin) use the same vote, executory and numberi
 
 from django import forms
 
+from core.forms import DateField
 from subventions.models import Subsidy
 
 from . import selectors, services
@@ -83,7 +84,7 @@ def record_vote(deliberation: Deliberation, user, data: dict) -> Deliberation:
 
 
 class ExecutoryForm(forms.Form):
-    date = forms.DateField(
+    date = DateField(
         label="Exécutoire le",
         widget=DateInput(),
         help_text="Date de transmission au préfet et de publication.",

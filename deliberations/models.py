@@ -21,6 +21,7 @@ from django_fsm import transition
 from simple_history.models import HistoricalRecords
 
 from core.formatting import long_date
+from core.modeling import DateField
 from core.models import TransitionLog
 from core.workflow import LifecycleMixin, StatusField
 from subventions.models import PolicyArea, Subsidy
@@ -47,7 +48,7 @@ class Session(models.Model):
     """A sitting of the Bureau or the Council (séance)."""
 
     body = models.CharField("instance", max_length=1, choices=Body.choices)
-    date = models.DateField("date")
+    date = DateField("date")
     time = models.TimeField("heure")
     place = models.CharField("lieu", max_length=200, blank=True)
     note = models.TextField("note interne", blank=True)
@@ -148,7 +149,7 @@ class Deliberation(LifecycleMixin, DeliberationText):
         blank=True,
         related_name="+",
     )
-    executory_date = models.DateField("exécutoire le", null=True, blank=True)
+    executory_date = DateField("exécutoire le", null=True, blank=True)
     text = models.TextField("texte figé", blank=True, editable=False)
     html = models.TextField("HTML figé", blank=True, editable=False)
     pdf = models.FileField("PDF figé", upload_to="deliberations/", blank=True, editable=False)

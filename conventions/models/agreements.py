@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from core import files
 from core.files import PrivateStorage
+from core.modeling import DateField
 from core.models import TransitionLog
 from core.workflow import Condition, LifecycleMixin, StatusField
 from subventions.models import Subsidy
@@ -96,9 +97,9 @@ class SignedDocument(LifecycleMixin, models.Model):
     beneficiary_signatory_title = models.CharField(
         "qualité du signataire du bénéficiaire", max_length=150, blank=True
     )
-    sent_on = models.DateField("envoyée pour signature le", null=True, blank=True)
-    beneficiary_signed_on = models.DateField("signée par le bénéficiaire le", null=True, blank=True)
-    authority_signed_on = models.DateField("signée par la collectivité le", null=True, blank=True)
+    sent_on = DateField("envoyée pour signature le", null=True, blank=True)
+    beneficiary_signed_on = DateField("signée par le bénéficiaire le", null=True, blank=True)
+    authority_signed_on = DateField("signée par la collectivité le", null=True, blank=True)
     authority_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="signature de la collectivité enregistrée par",
@@ -296,8 +297,8 @@ class Agreement(SignedDocument):
         on_delete=models.RESTRICT,
         related_name="agreements",
     )
-    start_date = models.DateField("début de validité")
-    end_date = models.DateField("fin de validité")
+    start_date = DateField("début de validité")
+    end_date = DateField("fin de validité")
 
     transitions = GenericRelation(TransitionLog, related_query_name="agreement")
 
@@ -362,7 +363,7 @@ class Amendment(SignedDocument):
         default=0,
         help_text="Positive pour un complément, négative pour une réduction ; 0 sinon.",
     )
-    new_end_date = models.DateField("nouvelle fin de validité", null=True, blank=True)
+    new_end_date = DateField("nouvelle fin de validité", null=True, blank=True)
 
     transitions = GenericRelation(TransitionLog, related_query_name="amendment")
 

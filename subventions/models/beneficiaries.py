@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from core.modeling import NormalizedIdentifiersMixin
+from core.modeling import DateField, NormalizedIdentifiersMixin
 
 from .. import validators
 from ..enums import LegalForm
@@ -51,7 +51,7 @@ class Beneficiary(NormalizedIdentifiersMixin, models.Model):
         "IBAN", max_length=34, blank=True, validators=[validators.validate_iban]
     )
     bic = models.CharField("BIC", max_length=11, blank=True, validators=[validators.validate_bic])
-    republican_commitment_date = models.DateField(
+    republican_commitment_date = DateField(
         "contrat d'engagement républicain souscrit le", null=True, blank=True
     )
     notes = models.TextField("notes internes", blank=True)

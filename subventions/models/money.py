@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from core.files import private_storage, validate_pdf
 from core.formatting import euros, short_date
-from core.modeling import money_field, positive
+from core.modeling import DateField, money_field, positive
 from core.workflow import LifecycleMixin, StatusField
 
 from ..enums import InstalmentCondition, ReminderKind, ReportStatus, SubsidyStatus
@@ -79,7 +79,7 @@ class PaymentInstalment(models.Model):
     )
     amount = money_field("montant", positive=True)
     condition = models.CharField("condition", max_length=20, choices=InstalmentCondition.choices)
-    due_date = models.DateField("date d'échéance", null=True, blank=True)
+    due_date = DateField("date d'échéance", null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -129,7 +129,7 @@ class Payment(models.Model):
         blank=True,
         related_name="payments",
     )
-    date = models.DateField("date du mandat")
+    date = DateField("date du mandat")
     amount = money_field("montant", positive=True)
     mandate_number = models.CharField(
         "numéro de mandat", max_length=30, help_text="Par exemple « 2021-004512 »."
@@ -224,8 +224,8 @@ class FinancialReport(LifecycleMixin, models.Model):
         validators=[MinValueValidator(2000), MaxValueValidator(2100)],
         help_text="Pour une convention pluriannuelle ; sinon l'exercice de la subvention.",
     )
-    due_date = models.DateField("attendu le", editable=False)
-    received_on = models.DateField("reçu le", null=True, blank=True)
+    due_date = DateField("attendu le", editable=False)
+    received_on = DateField("reçu le", null=True, blank=True)
     file = models.FileField(
         "fichier (PDF)",
         storage=private_storage,
@@ -375,7 +375,7 @@ class Clawback(models.Model):
     )
     amount = money_field("montant", positive=True)
     reason = models.TextField("motif")
-    date = models.DateField("date du titre de recette")
+    date = DateField("date du titre de recette")
     recovery_order = models.CharField("référence du titre de recette", max_length=50)
     created_at = models.DateTimeField("saisi le", auto_now_add=True)
 
@@ -407,7 +407,7 @@ class ReminderLog(models.Model):
         blank=True,
         related_name="reminders",
     )
-    sent_on = models.DateField("jour de la relance")
+    sent_on = DateField("jour de la relance")
     sent_at = models.DateTimeField("envoyée le", auto_now_add=True)
 
     class Meta:

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django_fsm import transition
 from simple_history.models import HistoricalRecords
 
-from core.modeling import TOTAL, ZERO, money_field, non_negative, subquery_sum
+from core.modeling import TOTAL, ZERO, DateField, money_field, non_negative, subquery_sum
 from core.models import Counter, TransitionLog
 from core.workflow import LifecycleMixin, StatusField
 
@@ -148,7 +148,7 @@ class Subsidy(LifecycleMixin, DeliberationText):
         on_delete=models.RESTRICT,
         related_name="subsidies",
     )
-    received_on = models.DateField("demande reçue le", null=True, blank=True)
+    received_on = DateField("demande reçue le", null=True, blank=True)
     title = models.CharField("intitulé", max_length=500, help_text="Le titre de la délibération.")
     purpose = models.CharField(
         "objet", max_length=256, help_text="256 caractères au plus : publié en données ouvertes."
@@ -198,14 +198,14 @@ class Subsidy(LifecycleMixin, DeliberationText):
         default=SubsidyStatus.DRAFT,
     )
     # Facts the higher layers write on the file (see the module's docstring).
-    executory_on = models.DateField(
+    executory_on = DateField(
         "accordée par un acte exécutoire le",
         null=True,
         blank=True,
         editable=False,
         help_text="La date à laquelle la délibération qui l'accorde est devenue exécutoire.",
     )
-    agreement_signed_on = models.DateField(
+    agreement_signed_on = DateField(
         "convention signée par les deux parties le", null=True, blank=True, editable=False
     )
     amount_amended = models.DecimalField(
