@@ -143,7 +143,11 @@ def subsidy_create(
     cofundings: Iterable[CoFundingData] = (),
     **fields,
 ) -> Subsidy:
-    """A new file in draft, with its action axes and co-funding plan."""
+    """A new file in draft, with its action axes and co-funding plan.
+
+    The funding plan is checked as on an edit (check_funding_plan), with or without
+    co-funding lines: the authority's own amount alone may not exceed the budget either.
+    """
     if fields.get("instructor") is None:
         # No instructor chosen: the clerk who records the file instructs it.
         fields["instructor"] = user if user is not None and user.is_authenticated else None
@@ -152,6 +156,7 @@ def subsidy_create(
         action_axis_create(subsidy=subsidy, position=position, user=user, **vars(axis))
     for position, line in enumerate(cofundings, start=1):
         cofunding_create(subsidy=subsidy, position=position, user=user, **vars(line))
+    check_funding_plan(subsidy, field="projected_budget")
     return subsidy
 
 
@@ -466,6 +471,7 @@ def subsidy_import_historical(
         status=SubsidyStatus.CLOSED,
     )
     save_validated(subsidy, user)
+    check_funding_plan(subsidy, field="amount_awarded")
     workflow.log(
         subsidy, action=IMPORT_ACTION, from_status=SubsidyStatus.DRAFT, user=user, comment=comment
     )
