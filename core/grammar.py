@@ -6,6 +6,7 @@ Names are stored as they read in a sentence (« l'APES », « le Département du
 """
 
 import re
+import unicodedata
 
 # « le » and « les » contract with « à » and « de »; « la » and « l' » do not (and keep
 # their capital when they belong to the name: « à La Poste »).
@@ -46,3 +47,34 @@ def enumeration(items) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} et {items[-1]}"
+
+
+# The little words a name may carry or drop (« l'APES », « Association des amis du musée »).
+_LITTLE_WORDS = {
+    "le",
+    "la",
+    "les",
+    "l",
+    "un",
+    "une",
+    "de",
+    "du",
+    "des",
+    "d",
+    "et",
+    "a",
+    "au",
+    "aux",
+}
+
+
+def name_key(name: str) -> str:
+    """A name reduced to what tells it apart: no accents, no case, no punctuation, no
+    articles — « L'A.P.E.S. » and « apes » share their key, so do « Les Amis du Musée »
+    and « amis musee »."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    # Initials first (« A.P.E.S. » → « apes »), then every other mark is a separator.
+    text = re.sub(r"\b\w(?:\.\w)+\b\.?", lambda match: match[0].replace(".", ""), text)
+    words = re.sub(r"[\W_]+", " ", text).split()
+    return " ".join(word for word in words if word not in _LITTLE_WORDS)

@@ -22,7 +22,13 @@ CONCURRENT_EDIT = (
 )
 
 
+NOT_A_DUPLICATE_LABEL = "Ce n'est pas un doublon : enregistrer quand même"
+
+
 class BeneficiaryForm(VersionedForm):
+    # Offered once the services found a likely duplicate (services.beneficiary_create).
+    not_a_duplicate = forms.BooleanField(label=NOT_A_DUPLICATE_LABEL, required=False)
+
     class Meta:
         model = Beneficiary
         fields = [

@@ -3,8 +3,12 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
 from django.db.models import Count, DecimalField, QuerySet, Sum
 from django.db.models.functions import Coalesce
+
+from core.grammar import name_key
 
 from .models import Beneficiary, Subsidy
 
@@ -150,3 +154,54 @@ def funding_plan(subsidy: Subsidy, authority_name: str) -> list[CoFundingShare]:
         )
     )
     return rows
+
+
+# Likely duplicates of a beneficiary
+
+SAME_RNA = "même numéro RNA"
+SAME_SIRET = "même SIRET"
+SAME_NAME = "même nom"
+SIMILAR_NAME = "nom proche"
+# pg_trgm's similarity (0 to 1) above which two normalised names are « proches ».
+SIMILARITY_THRESHOLD = 0.5
+DUPLICATES_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    beneficiary: Beneficiary
+    reason: str
+
+    def __str__(self):
+        return f"« {self.beneficiary} » ({self.reason})"
+
+
+def beneficiary_duplicates(beneficiary: Beneficiary) -> list[Duplicate]:
+    """The beneficiaries already stored that `beneficiary` (normalised, saved or not) is
+    likely to repeat: same RNA, same SIRET, same normalised name (core.grammar.name_key),
+    and on PostgreSQL a name similar by trigrams (pg_trgm). At most DUPLICATES_SHOWN, the
+    surest first."""
+    others = Beneficiary.objects.exclude(pk=beneficiary.pk) if beneficiary.pk else None
+    others = others if others is not None else Beneficiary.objects.all()
+    key = name_key(beneficiary.legal_name)
+    found: dict[int, Duplicate] = {}
+
+    def add(queryset, reason):
+        for other in queryset.order_by("legal_name", "pk")[:DUPLICATES_SHOWN]:
+            found.setdefault(other.pk, Duplicate(other, reason))
+
+    if beneficiary.rna:
+        add(others.filter(rna=beneficiary.rna), SAME_RNA)
+    if beneficiary.siret:
+        add(others.filter(siret=beneficiary.siret), SAME_SIRET)
+    if key:
+        add(others.filter(name_key=key), SAME_NAME)
+        if connection.vendor == "postgresql":
+            similar = (
+                others.annotate(similarity=TrigramSimilarity("name_key", key))
+                .filter(similarity__gte=SIMILARITY_THRESHOLD)
+                .order_by("-similarity", "pk")
+            )
+            for other in similar[:DUPLICATES_SHOWN]:
+                found.setdefault(other.pk, Duplicate(other, SIMILAR_NAME))
+    return list(found.values())[:DUPLICATES_SHOWN]

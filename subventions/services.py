@@ -19,7 +19,7 @@ from core import workflow
 from core.services import assign, delete_logged, save_validated
 from core.workflow import TransitionRefused
 
-from . import payments
+from . import payments, selectors
 from .enums import SubsidyStatus
 from .models import (
     ActionAxis,
@@ -40,6 +40,10 @@ TRANSITION_UNKNOWN = workflow.UNKNOWN
 TRANSITION_WRONG_STATE = workflow.WRONG_STATE.replace("{subject}", Subsidy.status_subject)
 TRANSITION_WRONG_ROLE = workflow.WRONG_ROLE
 TRANSITION_NOT_LOGGED_IN = workflow.NOT_LOGGED_IN.format(subject=Subsidy.status_subject)
+BENEFICIARY_LIKELY_DUPLICATE = (
+    "Ce bénéficiaire semble déjà enregistré : {names}. Vérifiez la liste des bénéficiaires ; "
+    "s'il s'agit bien d'un autre, cochez « Ce n'est pas un doublon » et enregistrez de nouveau."
+)
 COFUNDING_WITHOUT_PARTNER = "Une ligne de cofinancement nomme au moins un financeur."
 SUBSIDY_FROZEN = (
     "Le dossier est au statut « {status} » : ses montants ne changent plus que par avenant."
@@ -101,14 +105,48 @@ def reference_delete(*, instance, user=None) -> None:
 
 
 @transaction.atomic
-def beneficiary_create(*, user=None, **fields) -> Beneficiary:
-    return save_validated(Beneficiary(**fields), user)
+def beneficiary_create(*, user=None, not_a_duplicate: bool = False, **fields) -> Beneficiary:
+    """A new beneficiary; refused while it looks like one already stored (same RNA, SIRET
+    or normalised name, or a similar name) unless the clerk confirmed `not_a_duplicate`."""
+    beneficiary = Beneficiary(**fields)
+    _check_duplicates(beneficiary, confirmed=not_a_duplicate)
+    return save_validated(beneficiary, user)
 
 
 @transaction.atomic
-def beneficiary_update(*, beneficiary: Beneficiary, user=None, **fields) -> Beneficiary:
+def beneficiary_update(
+    *, beneficiary: Beneficiary, user=None, not_a_duplicate: bool = False, **fields
+) -> Beneficiary:
+    """Edit a beneficiary; a change of its name or identifiers is checked for likely
+    duplicates as a creation is."""
+    identity = {name: getattr(beneficiary, name) for name in DUPLICATE_FIELDS}
     assign(beneficiary, fields)
+    if any(getattr(beneficiary, name) != value for name, value in identity.items()):
+        _check_duplicates(beneficiary, confirmed=not_a_duplicate)
     return save_validated(beneficiary, user)
+
+
+# What a likely duplicate is recognised by (subventions.selectors.beneficiary_duplicates).
+DUPLICATE_FIELDS = ("legal_name", "rna", "siret")
+
+
+def _check_duplicates(beneficiary: Beneficiary, *, confirmed: bool) -> None:
+    if confirmed:
+        return
+    # The input's own errors first (a SIRET already taken is refused outright, by the
+    # model): a confirmation would not make them go.
+    beneficiary.full_clean()
+    duplicates = [
+        duplicate
+        for duplicate in selectors.beneficiary_duplicates(beneficiary)
+        if duplicate.reason != selectors.SAME_SIRET
+    ]
+    if duplicates:
+        names = ", ".join(str(duplicate) for duplicate in duplicates)
+        raise ValidationError(
+            {"not_a_duplicate": BENEFICIARY_LIKELY_DUPLICATE.format(names=names)},
+            code="duplicate",
+        )
 
 
 @transaction.atomic

@@ -12,7 +12,15 @@ RNA_INVALID = "Le numéro RNA doit être la lettre W suivie de 9 chiffres (ex. W
 IBAN_INVALID = "L'IBAN est invalide (longueur ou clé de contrôle)."
 BIC_INVALID = "Le BIC est invalide : 8 ou 11 caractères (ex. CCOPFRPPXXX)."
 
+POSTAL_CODE_INVALID = (
+    "Le code postal compte 5 chiffres et commence par un numéro de département : "
+    "01 à 95 (20 pour la Corse), 971 à 978, 980 ou 984 à 988 (par exemple « 59000 »)."
+)
+
 RNA_PATTERN = r"^W[0-9]{9}$"
+# Metropolitan départements 01–95 (Corsica, 2A and 2B, keeps 20xxx), overseas 971–978,
+# Monaco 980, TAAF 984, Wallis-et-Futuna 986, Polynésie 987, Nouvelle-Calédonie 988.
+POSTAL_CODE_PATTERN = r"^((0[1-9]|[1-8][0-9]|9[0-5])[0-9]{3}|97[1-8][0-9]{2}|98[04678][0-9]{2})$"
 
 
 def compact_siret(value: str) -> str:
@@ -51,3 +59,13 @@ def validate_bic(value: str) -> None:
         bic.validate(value)
     except StdnumError as error:
         raise ValidationError(BIC_INVALID, code="bic") from error
+
+
+def compact_postal_code(value: str) -> str:
+    """« 59 000 » as typed → « 59000 »."""
+    return "".join((value or "").split())
+
+
+def validate_postal_code(value: str) -> None:
+    if not re.fullmatch(POSTAL_CODE_PATTERN, value or ""):
+        raise ValidationError(POSTAL_CODE_INVALID, code="postal_code")

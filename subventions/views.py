@@ -330,16 +330,22 @@ def _beneficiary_form(request, beneficiary: Beneficiary | None):
     version = locking.version_of(beneficiary) if beneficiary else ""
     form = BeneficiaryForm(data, instance=beneficiary or Beneficiary(), version=version)
     if data is not None and form.is_valid():
+        confirmed = form.cleaned_data["not_a_duplicate"]
         try:
             if beneficiary is None:
-                beneficiary = services.beneficiary_create(user=request.user, **form.model_data())
+                beneficiary = services.beneficiary_create(
+                    user=request.user, not_a_duplicate=confirmed, **form.model_data()
+                )
             else:
                 locking.lock(beneficiary)
                 change = locking.changed_since(beneficiary, form.cleaned_data["version"])
                 if change:
                     return _concurrent_edit(request, "beneficiary", beneficiary, change)
                 services.beneficiary_update(
-                    beneficiary=beneficiary, user=request.user, **form.model_data()
+                    beneficiary=beneficiary,
+                    user=request.user,
+                    not_a_duplicate=confirmed,
+                    **form.model_data(),
                 )
         except ValidationError as error:
             apply_service_error(form, error)

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -12,11 +13,25 @@ from core.admin import ServiceAdmin
 from core.formatting import euros
 
 from .. import services
+from ..forms import NOT_A_DUPLICATE_LABEL, BeneficiaryForm
 from ..models import Beneficiary
+
+
+class BeneficiaryAdminForm(forms.ModelForm):
+    not_a_duplicate = forms.BooleanField(
+        label=NOT_A_DUPLICATE_LABEL,
+        required=False,
+        help_text="À cocher seulement après avoir vérifié les bénéficiaires signalés.",
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = BeneficiaryForm.Meta.fields
 
 
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(ServiceAdmin):
+    form = BeneficiaryAdminForm
     list_display = ["legal_name", "short_name", "legal_form", "siret", "rna", "city"]
     list_filter = ["legal_form"]
     search_fields = ["legal_name", "short_name", "siret", "rna"]
@@ -33,6 +48,7 @@ class BeneficiaryAdmin(ServiceAdmin):
                     "siret",
                     "rna",
                     "republican_commitment_date",
+                    "not_a_duplicate",
                 ]
             },
         ),

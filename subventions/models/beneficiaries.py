@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.grammar import name_key
 from core.modeling import DateField, NormalizedIdentifiersMixin
 
 from .. import validators
@@ -36,7 +37,9 @@ class Beneficiary(NormalizedIdentifiersMixin, models.Model):
         "numéro RNA", max_length=10, blank=True, validators=[validators.validate_rna]
     )
     address = models.TextField("adresse du siège", blank=True)
-    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    postal_code = models.CharField(
+        "code postal", max_length=5, blank=True, validators=[validators.validate_postal_code]
+    )
     city = models.CharField("commune", max_length=100, blank=True)
     representative_name = models.CharField("représentant légal", max_length=150, blank=True)
     representative_title = models.CharField(
@@ -55,6 +58,9 @@ class Beneficiary(NormalizedIdentifiersMixin, models.Model):
         "contrat d'engagement républicain souscrit le", null=True, blank=True
     )
     notes = models.TextField("notes internes", blank=True)
+    # The legal name without accents, case, punctuation nor articles (core.grammar.name_key):
+    # what the likely duplicates are looked up by (subventions.selectors).
+    name_key = models.CharField("nom normalisé", max_length=250, editable=False, default="")
 
     history = HistoricalRecords()
 
@@ -62,6 +68,7 @@ class Beneficiary(NormalizedIdentifiersMixin, models.Model):
         verbose_name = "bénéficiaire"
         verbose_name_plural = "bénéficiaires"
         ordering = ["legal_name"]
+        indexes = [models.Index(fields=["name_key"], name="beneficiary_name_key")]
         constraints = [
             models.UniqueConstraint(
                 fields=["siret"],
@@ -81,12 +88,18 @@ class Beneficiary(NormalizedIdentifiersMixin, models.Model):
             return f"{self.legal_name} ({self.short_name})"
         return self.legal_name
 
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.legal_name)[:250]
+        super().save(*args, **kwargs)
+
     def normalize_identifiers(self):
         # Stored compact, so that uniqueness and exports see one spelling.
         self.siret = validators.compact_siret(self.siret)
         self.iban = validators.compact_iban(self.iban)
         self.bic = validators.compact_bic(self.bic)
         self.rna = (self.rna or "").strip().upper()
+        self.postal_code = validators.compact_postal_code(self.postal_code)
+        self.name_key = name_key(self.legal_name)[:250]
 
     def clean(self):
         # Said here, on the field, rather than by the constraint (reported on no field).
