@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 
 from core import workflow
+from core.formatting import euros
 from core.services import assign, delete_logged, save_validated
 from core.workflow import TransitionRefused
 
@@ -40,6 +41,10 @@ TRANSITION_UNKNOWN = workflow.UNKNOWN
 TRANSITION_WRONG_STATE = workflow.WRONG_STATE.replace("{subject}", Subsidy.status_subject)
 TRANSITION_WRONG_ROLE = workflow.WRONG_ROLE
 TRANSITION_NOT_LOGGED_IN = workflow.NOT_LOGGED_IN.format(subject=Subsidy.status_subject)
+AMENDMENT_BELOW_PAID = (
+    "Avec cet avenant, la subvention serait de {granted} alors que {paid} ont déjà été "
+    "versés : émettez d'abord un titre de recette (reversement)."
+)
 BENEFICIARY_LIKELY_DUPLICATE = (
     "Ce bénéficiaire semble déjà enregistré : {names}. Vérifiez la liste des bénéficiaires ; "
     "s'il s'agit bien d'un autre, cochez « Ce n'est pas un doublon » et enregistrez de nouveau."
@@ -465,6 +470,17 @@ def subsidy_record_amendment(*, subsidy: Subsidy, amount_change: Decimal, user) 
     """A signed amendment changes what the file is granted (written by conventions)."""
     locked = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
     locked.amount_amended += Decimal(amount_change)
+    # Read after the lock: what was paid cannot change meanwhile.
+    paid = locked.money_figure("amount_paid")
+    if locked.granted_amount < paid:
+        raise ValidationError(
+            {
+                "amount_change": AMENDMENT_BELOW_PAID.format(
+                    granted=euros(locked.granted_amount), paid=euros(paid)
+                )
+            },
+            code="amendment",
+        )
     save_validated(locked, user)
     subsidy.refresh_from_db()
     return subsidy

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Sum
 
-from subventions import payments
-from subventions.models import Clawback, Payment
+from core.formatting import euros
+from subventions import payments, services
+from subventions.models import Clawback, Payment, Subsidy
 
 MAY = datetime.date(2021, 5, 3)
 THREADS = 10
@@ -151,3 +152,27 @@ def test_the_database_refuses_a_raw_clawback_beyond_what_was_paid(payable):
     _raw_payment(subsidy, "1000", "2021-1")
     _raw_clawback(subsidy, "1000")
     assert Clawback.objects.filter(subsidy=subsidy).count() == 1
+
+
+@pytest.mark.django_db
+def test_what_is_granted_cannot_fall_below_what_was_paid(payable, finance):
+    subsidy = payable("20000")
+    payments.payment_create(
+        subsidy=subsidy, date=MAY, amount=Decimal("15000"), mandate_number="2021-1", user=finance
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.subsidy_record_amendment(
+            subsidy=subsidy, amount_change=Decimal("-5000.01"), user=finance
+        )
+    assert refused.value.message_dict["amount_change"] == [
+        services.AMENDMENT_BELOW_PAID.format(
+            granted=euros(Decimal("14999.99")), paid=euros(Decimal("15000"))
+        )
+    ]
+    with (
+        pytest.raises(IntegrityError, match="passerait sous ce qui a déjà été versé"),
+        transaction.atomic(),
+    ):
+        Subsidy.objects.filter(pk=subsidy.pk).update(amount_amended=Decimal("-5000.01"))
+    services.subsidy_record_amendment(subsidy=subsidy, amount_change=Decimal("-5000"), user=finance)
+    assert Subsidy.objects.get(pk=subsidy.pk).granted_amount == Decimal("15000")
