@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from the environment (django-environ)."""
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our static files: no CDN
     "simple_history",
+    "axes",  # lockout of repeated login failures (per account and address)
     "core",
     "subventions",
     "deliberations",
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out login into the French lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "metropole.urls"
@@ -104,6 +108,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# django-axes first: it refuses a locked-out account before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one account from one address lock that pair out for 15 minutes
+# (staff login and admin login alike); the lockout page says when to retry.
+AXES_FAILURE_LIMIT = env.int("SUBVENTIONS_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SUBVENTIONS_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -139,7 +156,7 @@ SUBVENTIONS_BUDGET_OVERRUN = env.str(
 # Read-only API (pilotage.api): token or staff session; staff with view permissions.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.security.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
@@ -147,6 +164,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per account (token or session) and per address; failed tokens have their own, lower,
+    # limit (core.security.ThrottledTokenAuthentication). French 429 with the wait.
+    "EXCEPTION_HANDLER": "core.security.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.security.AnonymousThrottle",
+        "core.security.AccountThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("SUBVENTIONS_API_ANON_RATE", default="60/min"),
+        "user": env("SUBVENTIONS_API_USER_RATE", default="600/min"),
+        "failed_token": env("SUBVENTIONS_API_FAILED_TOKEN_RATE", default="10/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Subventions — API en lecture",

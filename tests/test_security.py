@@ -1,0 +1,87 @@
+"""Logins and the API under attack: lockout (django-axes) and throttling, in French."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from subventions.enums import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def axes_on(settings):
+    settings.AXES_ENABLED = True
+
+
+def _login(client, url, username, password):
+    return client.post(url, {"username": username, "password": password})
+
+
+@pytest.mark.parametrize("url", ["/compte/login/", "/admin/login/"])
+def test_twenty_wrong_passwords_then_the_right_one_is_refused(axes_on, client, make_user, url):
+    user = make_user(Role.FINANCE, username="cible")
+    for _ in range(20):
+        response = _login(client, url, user.username, "mauvais")
+        assert "_auth_user_id" not in client.session
+    response = _login(client, url, user.username, "pw")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    page = response.content.decode()
+    assert "Connexion bloquée" in page
+    assert "réessayez après" in page
+    assert 'class="navbar' in page  # the site's layout
+
+
+def test_the_lockout_is_per_account_and_address(axes_on, client, make_user):
+    locked = make_user(Role.FINANCE, username="cible")
+    other = make_user(Role.READER, username="autre")
+    for _ in range(5):
+        _login(client, "/compte/login/", locked.username, "mauvais")
+    assert _login(client, "/compte/login/", locked.username, "pw").status_code == 429
+    # Another account from the same address, the same account from another address: open.
+    assert _login(client, "/compte/login/", other.username, "pw").status_code == 302
+    client.logout()
+    response = client.post(
+        "/compte/login/",
+        {"username": locked.username, "password": "pw"},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert response.status_code == 302
+
+
+def test_a_few_wrong_passwords_do_not_lock_out(axes_on, client, make_user):
+    user = make_user(Role.READER, username="distrait")
+    for _ in range(4):
+        _login(client, "/compte/login/", user.username, "mauvais")
+    assert _login(client, "/compte/login/", user.username, "pw").status_code == 302
+
+
+def test_thirty_bad_api_tokens_are_slowed_down_with_a_french_429():
+    client = APIClient()
+    codes = []
+    for n in range(30):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {n:040d}")
+        response = client.get("/api/subventions/")
+        codes.append(response.status_code)
+    assert codes[0] == 401
+    assert codes[-1] == 429
+    assert response.json()["detail"].startswith("Trop de requêtes : réessayez dans ")
+    assert "Retry-After" in response
+
+
+def test_api_callers_are_throttled_per_account(settings, make_user):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "user": "3/min",
+        },
+    }
+    client = APIClient()
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=make_user(Role.READER)).key}"
+    )
+    codes = [client.get("/api/subventions/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert "Trop de requêtes" in client.get("/api/subventions/").json()["detail"]
