@@ -12,7 +12,6 @@ from axes.helpers import get_cool_off
 from django.shortcuts import render
 from django.utils import timezone
 from rest_framework import exceptions
-from rest_framework import views as drf_views  # a module: DRF's settings import this one
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
@@ -43,13 +42,6 @@ class Throttled(exceptions.Throttled):
     def __init__(self, wait=None):
         super().__init__(wait=wait, detail=wait_message(wait))
         self.detail = exceptions.ErrorDetail(wait_message(wait), code="throttled")
-
-
-def api_exception_handler(exc, context):
-    """DRF's handler, with every throttle's 429 worded in French."""
-    if isinstance(exc, exceptions.Throttled) and not isinstance(exc, Throttled):
-        exc = Throttled(exc.wait)
-    return drf_views.exception_handler(exc, context)
 
 
 class _RatesFromSettings:

@@ -166,7 +166,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Per account (token or session) and per address; failed tokens have their own, lower,
     # limit (core.security.ThrottledTokenAuthentication). French 429 with the wait.
-    "EXCEPTION_HANDLER": "core.security.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "core.security.AnonymousThrottle",
         "core.security.AccountThrottle",

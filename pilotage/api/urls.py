@@ -1,6 +1,6 @@
 """The API under /api/: the four read-only resources, the OpenAPI schema, its docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+    # Any other address under /api/: a JSON 404, like the API's own, not the HTML page.
+    re_path(r"^", views.no_such_address),
 ]
