@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served from our static files: no CDN
     "simple_history",
     "axes",  # lockout of repeated login failures (per account and address)
+    "django_otp",  # second factor: an authenticator app (TOTP) and backup codes (static)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "subventions",
     "deliberations",
@@ -49,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "subventions.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -120,6 +125,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("SUBVENTIONS_LOGIN_COOLOFF_MINUTES
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+
+# Two-factor login (subventions.twofactor) for the roles that sign or pay and superusers:
+# mandatory in production; elsewhere whoever enrolled gives the code.
+SUBVENTIONS_2FA_REQUIRED = env.bool("SUBVENTIONS_2FA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Subventions"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
