@@ -1,6 +1,10 @@
 """Logins and the API under attack: lockout (django-axes) and throttling, in French."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -85,3 +89,44 @@ def test_api_callers_are_throttled_per_account(settings, make_user):
     codes = [client.get("/api/subventions/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert "Trop de requêtes" in client.get("/api/subventions/").json()["detail"]
+
+
+# Content-Security-Policy (django-csp): nothing inline, in production and everywhere else.
+
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+# Not served as pages: WeasyPrint's print templates and the standalone act written to a
+# file by `render_deliberation` (deliberations.rendering.PAGE_TEMPLATE).
+NOT_SERVED = ("/pdf/", "deliberations/document/page.html")
+
+
+def test_no_template_has_an_inline_script_or_style():
+    root = Path(settings.BASE_DIR) / "templates"
+    offenders = [
+        f"{path.relative_to(root)}: {match.group(0).strip()}"
+        for path in root.rglob("*.html")
+        if not any(part in path.as_posix() for part in NOT_SERVED)
+        for match in INLINE.finditer(path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_pages_carry_a_policy_without_inline_or_foreign_sources(client, make_user):
+    client.force_login(make_user(Role.READER))
+    for url in ("/", "/compte/login/", "/api/docs/", "/page-inexistante/"):
+        policy = client.get(url)["Content-Security-Policy"]
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+        assert directives["default-src"] == "'self'", url
+        assert directives["script-src"] == "'self'", url
+        assert directives["style-src"] == "'self'", url
+        assert "unsafe" not in policy, url
+
+
+def test_the_api_docs_load_their_init_script_from_a_file(client, make_user):
+    client.force_login(make_user(Role.READER))
+    page = client.get("/api/docs/").content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)
+    script = re.search(r'<script src="([^"]*script=[^"]*)"', page)[1].replace("&amp;", "&")
+    response = client.get(script)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in response.content.decode()

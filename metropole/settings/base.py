@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django_otp",  # second factor: an authenticator app (TOTP) and backup codes (static)
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",  # Content-Security-Policy (django-csp 4): see CONTENT_SECURITY_POLICY below
     "core",
     "subventions",
     "deliberations",
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -130,6 +133,26 @@ AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
 # mandatory in production; elsewhere whoever enrolled gives the code.
 SUBVENTIONS_2FA_REQUIRED = env.bool("SUBVENTIONS_2FA_REQUIRED", default=False)
 OTP_TOTP_ISSUER = "Subventions"
+
+# Content-Security-Policy: nothing inline, nothing from elsewhere. Every environment sends
+# production's policy, so that a page breaking it fails in development and in the browser
+# tests (tests/browser/conftest.py); django-csp leaves Django's debug pages alone. Scripts
+# and styles are files under static/ (an inline <script>, style="" or on…="" is refused);
+# data: images are Bootstrap's icons in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
