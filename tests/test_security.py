@@ -110,6 +110,20 @@ def test_no_template_has_an_inline_script_or_style():
     assert offenders == []
 
 
+def test_no_python_module_writes_an_inline_style_or_script():
+    """Widgets' attrs and format_html() strings: the same rule as the templates."""
+    root = Path(settings.BASE_DIR)
+    written = re.compile(r"""["']style["']\s*:|\sstyle=|<script(?![^>]*\bsrc=)|\son[a-z]+=""")
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for app in ("core", "subventions", "deliberations", "conventions", "pilotage", "metropole")
+        for path in (root / app).rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if written.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert offenders == []
+
+
 def test_pages_carry_a_policy_without_inline_or_foreign_sources(client, make_user):
     client.force_login(make_user(Role.READER))
     for url in ("/", "/compte/login/", "/api/docs/", "/page-inexistante/"):

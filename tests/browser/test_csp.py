@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from conventions.enums import BatchJobStatus
 from conventions.models import BatchJob
@@ -43,6 +44,7 @@ def test_the_pages_break_no_content_security_policy(page, settings):
         "/page-inexistante/",
         "/admin/",
         f"/admin/subventions/subsidy/{subsidy.pk}/change/",
+        reverse("admin:subventions_subsidy_schedule", args=[subsidy.pk]),
         f"/admin/subventions/beneficiary/{subsidy.beneficiary_id}/change/",
         f"/admin/deliberations/deliberation/{deliberation.pk}/change/",
         "/compte/double-authentification/",
