@@ -6,7 +6,9 @@ checks on every operation: no 500, only documented statuses, bodies and content 
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -23,7 +25,19 @@ ALL_CHECKS = CHECKS.get_all()
 
 
 @pytest.fixture
-def token(make_user, settings):
+def keep_connection():
+    """Requests go through Django's full WSGI handler, which closes the database
+    connection after each one; keep it open, as Django's test client does, so that the
+    test's transaction (PostgreSQL) survives them."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(make_user, settings, keep_connection):
     # The throttles stay on, with rates that let the generated requests through.
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
