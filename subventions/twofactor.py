@@ -104,7 +104,8 @@ def verify(request):
     if request.user.is_verified():
         return redirect(_next(request))
     if not django_otp.user_has_device(request.user):
-        return redirect(f"{reverse('otp_enrol')}?next={quote(_next(request))}")
+        # Nothing to verify yet: the page says so and leads to enrolment.
+        return render(request, "registration/otp_verify.html", {"no_device": True})
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device, refusal = _verify(request.user, form.cleaned_data["code"])
