@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pilotage.views import dashboard
+from subventions import twofactor
 
 admin.site.site_header = "Subventions — administration"
 admin.site.site_title = "Subventions"
@@ -11,6 +12,10 @@ admin.site.index_title = "Gestion des subventions"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The second factor after the password (subventions.twofactor)
+    path("compte/verification/", twofactor.verify, name="otp_verify"),
+    path("compte/double-authentification/", twofactor.enrol, name="otp_enrol"),
+    path("compte/double-authentification/codes/", twofactor.backup_codes, name="otp_backup_codes"),
     # login, logout, password change and reset (French templates in templates/registration/)
     path("compte/", include("django.contrib.auth.urls")),
     # Open data, public (no login); the read API, token or staff session.

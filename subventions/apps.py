@@ -10,9 +10,13 @@ class SubventionsConfig(AppConfig):
     verbose_name = "Subventions"
 
     def ready(self):
-        from . import roles
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import roles, twofactor
 
         # The roles' model permissions follow the role map after every migrate.
         post_migrate.connect(
             roles.sync_role_permissions, sender=self, dispatch_uid="sync_role_permissions"
         )
+        # At login, note in the session whether a second factor is due (checked per request).
+        user_logged_in.connect(twofactor.note_due_at_login, dispatch_uid="twofactor_due")

@@ -63,6 +63,16 @@ ROLE_MAP: dict[str, tuple[Role, ...]] = {
     # (sessions, votes, the act's text), conventions.permissions (agreements, signatures).
 }
 
+# The roles that sign or pay, and superusers, log in with a second factor (TOTP) when
+# settings.SUBVENTIONS_2FA_REQUIRED is on (production): subventions.twofactor.
+TWO_FACTOR_ROLES = (Role.SIGNATORY, Role.FINANCE)
+
+
+def requires_two_factor(user) -> bool:
+    """Whether the user must log in with a second factor (superusers hold every role)."""
+    return bool(user and user.is_authenticated and has_role(user, *TWO_FACTOR_ROLES))
+
+
 # The model permissions of the admin and the API, derived from the actions above: every
 # role views every model named here; add, change and delete go to the roles of the action.
 MODEL_ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {

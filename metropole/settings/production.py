@@ -17,3 +17,6 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
+
+# The roles that sign or pay, and superusers, log in with a second factor.
+SUBVENTIONS_2FA_REQUIRED = env.bool("SUBVENTIONS_2FA_REQUIRED", default=True)

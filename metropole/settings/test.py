@@ -19,3 +19,6 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The test client's login() authenticates without a request, which django-axes refuses:
+# the lockout is switched on by the tests that exercise it (tests/test_security.py).
+AXES_ENABLED = False

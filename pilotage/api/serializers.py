@@ -116,3 +116,18 @@ class AgreementSerializer(serializers.ModelSerializer):
             "authority_signed_on",
             "signature_method",
         ]
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of a refusal: 401, 403, 404, 429."""
+
+    detail = serializers.CharField(help_text="La raison du refus, en français.")
+
+
+# The body of a 400: each refused filter with its French messages ({"year": ["…"]}).
+FILTER_ERRORS = {
+    "type": "object",
+    "description": "Chaque filtre refusé, avec ses messages en français.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"year": ["Assurez-vous que cette valeur est inférieure ou égale à 2100."]},
+}

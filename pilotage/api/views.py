@@ -1,7 +1,16 @@
 """Read-only viewsets of the API; each list costs a constant number of queries."""
 
+import re
+
 from django.db.models import F
-from rest_framework import viewsets
+from django.http import Http404, JsonResponse
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, viewsets
 
 from conventions.models import Agreement
 from deliberations.models import Deliberation
@@ -10,11 +19,66 @@ from subventions.models import Beneficiary, Subsidy
 from . import filters, serializers
 from .permissions import StaffWithViewPermission
 
+NOT_FOUND = "Aucun élément à ce numéro."
+NO_SUCH_ADDRESS = "Aucune ressource de l'API à cette adresse."
+REFUSED = {
+    401: OpenApiResponse(serializers.ErrorSerializer, "Sans jeton valide ni session."),
+    403: OpenApiResponse(
+        serializers.ErrorSerializer,
+        "Compte sans accès : il faut un compte du personnel avec le droit de lecture.",
+    ),
+    429: OpenApiResponse(
+        serializers.ErrorSerializer,
+        "Trop de requêtes (ou de jetons refusés) : l'en-tête Retry-After dit quand réessayer.",
+    ),
+}
+
+
+def documented(viewset):
+    """Every status the API answers, with its body, in the schema (drf-spectacular)."""
+    serializer = viewset.serializer_class
+    return extend_schema_view(
+        list=extend_schema(
+            responses={
+                200: serializer,
+                400: OpenApiResponse(serializers.FILTER_ERRORS, "Un filtre refusé."),
+                **REFUSED,
+                404: OpenApiResponse(serializers.ErrorSerializer, "Page inexistante."),
+            }
+        ),
+        retrieve=extend_schema(
+            parameters=[
+                OpenApiParameter(
+                    "id",
+                    {"type": "integer", "minimum": 1, "maximum": filters.MAX_ID},
+                    OpenApiParameter.PATH,
+                    description="Le numéro (identifiant) de l'élément.",
+                )
+            ],
+            responses={
+                200: serializer,
+                **REFUSED,
+                404: OpenApiResponse(serializers.ErrorSerializer, NOT_FOUND),
+            },
+        ),
+    )(viewset)
+
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [StaffWithViewPermission]
 
+    def get_object(self):
+        # A number the database cannot hold would fail there (500): not found, before.
+        value = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
+        if not re.fullmatch(r"[0-9]{1,19}", value) or not 0 < int(value) <= filters.MAX_ID:
+            raise exceptions.NotFound(NOT_FOUND)
+        try:
+            return super().get_object()
+        except Http404 as error:
+            raise exceptions.NotFound(NOT_FOUND) from error
 
+
+@documented
 class SubsidyViewSet(ReadOnlyViewSet):
     """Subsidy files (dossiers), with their beneficiary, deliberations and agreement."""
 
@@ -28,6 +92,7 @@ class SubsidyViewSet(ReadOnlyViewSet):
     filterset_class = filters.SubsidyFilter
 
 
+@documented
 class BeneficiaryViewSet(ReadOnlyViewSet):
     """Beneficiaries, without bank details, contacts nor internal notes."""
 
@@ -36,6 +101,7 @@ class BeneficiaryViewSet(ReadOnlyViewSet):
     filterset_class = filters.BeneficiaryFilter
 
 
+@documented
 class DeliberationViewSet(ReadOnlyViewSet):
     """Deliberations, with their session and the references of the subsidies they grant."""
 
@@ -48,6 +114,7 @@ class DeliberationViewSet(ReadOnlyViewSet):
     filterset_class = filters.DeliberationFilter
 
 
+@documented
 class AgreementViewSet(ReadOnlyViewSet):
     """Agreements (conventions) and their signatures; never their files."""
 
@@ -56,3 +123,7 @@ class AgreementViewSet(ReadOnlyViewSet):
     )
     serializer_class = serializers.AgreementSerializer
     filterset_class = filters.AgreementFilter
+
+
+def no_such_address(request):
+    return JsonResponse({"detail": NO_SUCH_ADDRESS}, status=404)

@@ -106,9 +106,9 @@ class BeneficiaryAdmin(ServiceAdmin):
                 (
                     format_html(
                         "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                        '<td style="text-align:right">{}</td>'
-                        '<td style="text-align:right">{}</td></tr>',
-                        mark_safe(' style="font-weight:bold"') if not reference else "",
+                        '<td class="amount">{}</td>'
+                        '<td class="amount">{}</td></tr>',
+                        mark_safe(' class="total"') if not reference else "",
                         year,
                         format_html('<a href="{}">{}</a>', url, reference) if url else "",
                         area,
@@ -121,7 +121,8 @@ class BeneficiaryAdmin(ServiceAdmin):
             ],
         )
         return format_html(
-            "<table><thead><tr><th>Exercice</th><th>Référence</th><th>Politique</th>"
+            '<table class="subsidy-history"><thead><tr><th>Exercice</th><th>Référence</th>'
+            "<th>Politique</th>"
             "<th>Statut</th><th>Demandé</th><th>Attribué</th></tr></thead>"
             "<tbody>{}</tbody></table>",
             body,

@@ -29,11 +29,11 @@ class InstalmentForm(forms.ModelForm):
         fields = ["position", "label", "share", "amount", "condition", "due_date"]
         formfield_callback = french_formfield
         widgets = {
-            "position": forms.NumberInput(attrs={"style": "width:3.5em"}),
-            "label": forms.TextInput(attrs={"style": "width:16em"}),
-            "share": forms.TextInput(attrs={"style": "width:5em", "inputmode": "decimal"}),
-            "amount": forms.TextInput(attrs={"style": "width:8em", "inputmode": "decimal"}),
-            "condition": forms.Select(attrs={"style": "width:12em"}),
+            "position": forms.NumberInput(attrs={"class": "schedule-position"}),
+            "label": forms.TextInput(attrs={"class": "schedule-label"}),
+            "share": forms.TextInput(attrs={"class": "schedule-share", "inputmode": "decimal"}),
+            "amount": forms.TextInput(attrs={"class": "schedule-amount", "inputmode": "decimal"}),
+            "condition": forms.Select(attrs={"class": "schedule-condition"}),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {"share": "", "amount": ""}

@@ -42,8 +42,21 @@ def browser(django_db_setup):
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Every violation of the Content-Security-Policy, as the page itself sees it (the event is
+# sent whatever the console says), written to the console where the fixture collects it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI || "inline"}`
+                + ` (${event.sourceFile || document.location.href}:${event.lineNumber})`);
+});
+"""
+
+
 @pytest.fixture
 def page(browser, live_server):
+    """A page of the live server, which sends production's Content-Security-Policy: the test
+    fails on any violation the browser reports (inline script or style, foreign source) and
+    on any HTML page served without the policy."""
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 1280, "height": 900},
@@ -51,9 +64,29 @@ def page(browser, live_server):
         accept_downloads=True,
     )
     context.set_default_timeout(15_000)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or "CSP violation" in text:
+            problems.append(text)
+
+    def on_response(response):
+        if response.request.resource_type != "document":
+            return
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            return
+        if "content-security-policy" not in response.headers:
+            problems.append(f"Pas d'en-tête Content-Security-Policy : {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"Erreur JavaScript : {error}"))
+    page.on("response", on_response)
     yield page
     context.close()
+    assert not problems, "\n".join(problems)
 
 
 def log_in(page, username: str, password: str = "pw") -> None:

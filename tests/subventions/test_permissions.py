@@ -43,6 +43,10 @@ TABLE = {
     # Any logged-in account may change its own password, role or not.
     "password_change": ALL,
     "password_change_done": ALL,
+    # Two-factor login (subventions.twofactor): any logged-in account may enrol.
+    "otp_verify": ALL,
+    "otp_enrol": ALL,
+    "otp_backup_codes": ALL,
     "dashboard": ALL,
     "subventions:subsidy_list": ALL,
     "subventions:subsidy_export": ALL,
