@@ -324,3 +324,115 @@ class DeliberationAdmin(TransitionsAdmin):
             )
 
         return self._form_view(request, pk, ExecutoryForm, "Date exécutoire", run)
+
+
+# Issue 11 (h5): the register of elected members, their interests, the attendance of the
+# sessions and the classification of acts; every write through deliberations.members.
+
+from core.admin import ReadOnlyAdmin  # noqa: E402
+
+from . import members as member_services  # noqa: E402
+from .models import (  # noqa: E402
+    ActClassification,
+    Attendance,
+    ElectedMember,
+    Interest,
+    InterestedVoter,
+    VoteCorrection,
+)
+
+
+class InterestInline(admin.TabularInline):
+    model = Interest
+    extra = 0
+    fields = ["organisation", "function", "beneficiary", "start_on", "end_on"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ElectedMember)
+class ElectedMemberAdmin(ServiceAdmin):
+    list_display = ["__str__", "sits_in_bureau", "sits_in_council", "active"]
+    list_filter = ["active", "sits_in_bureau", "sits_in_council"]
+    search_fields = ["last_name", "first_name"]
+    fields = ["civility", "first_name", "last_name", "sits_in_bureau", "sits_in_council", "active"]
+    inlines = [InterestInline]
+
+    def save_service(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.fields}
+        return member_services.member_save(
+            user=request.user, member=obj if change else None, **data
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the interests are edited on their own page, through the services
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a member leaves office (« en exercice » unticked), never the history
+
+
+@admin.register(Interest)
+class InterestAdmin(ServiceAdmin):
+    list_display = ["member", "function", "organisation", "beneficiary", "start_on", "end_on"]
+    list_filter = ["function"]
+    search_fields = ["member__last_name", "organisation", "beneficiary__legal_name"]
+    autocomplete_fields = ["member", "beneficiary"]
+    fields = ["member", "organisation", "function", "beneficiary", "start_on", "end_on"]
+
+    def save_service(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.fields}
+        return member_services.interest_save(
+            user=request.user, interest=obj if change else None, **data
+        )
+
+    def delete_service(self, request, obj):
+        member_services.interest_delete(user=request.user, interest=obj)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ServiceAdmin):
+    list_display = ["session", "member", "status", "proxy_holder"]
+    list_filter = ["status", "session__body"]
+    search_fields = ["member__last_name"]
+    autocomplete_fields = ["member", "proxy_holder"]
+    fields = ["session", "member", "status", "proxy_holder"]
+
+    def save_service(self, request, obj, form, change):
+        return member_services.attendance_save(user=request.user, attendance=obj)
+
+    def delete_service(self, request, obj):
+        member_services.attendance_delete(user=request.user, attendance=obj)
+
+
+@admin.register(ActClassification)
+class ActClassificationAdmin(ServiceAdmin):
+    list_display = ["code", "label", "version_date", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "label"]
+    fields = ["code", "label", "version_date", "active"]
+
+    def save_service(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.fields}
+        return member_services.classification_save(
+            user=request.user, classification=obj if change else None, **data
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # acts keep their classification: a subject leaves use (« en usage »)
+
+
+@admin.register(InterestedVoter)
+class InterestedVoterAdmin(ReadOnlyAdmin):
+    list_display = ["deliberation", "member", "confirmed_by", "confirmed_at", "reason"]
+    search_fields = ["deliberation__number", "member__last_name"]
+
+
+@admin.register(VoteCorrection)
+class VoteCorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["deliberation", "kind", "before", "after", "corrected_by", "corrected_at"]
+    list_filter = ["kind"]
+    search_fields = ["deliberation__number"]

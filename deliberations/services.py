@@ -21,7 +21,7 @@ from core.models import Counter
 from core.services import delete_logged, save_validated
 from subventions import services as subsidy_services
 from subventions.enums import SubsidyStatus
-from subventions.models import Subsidy
+from subventions.models import Authority, Subsidy
 from subventions.models.texts import DeliberationText
 from subventions.roles import allowed
 
@@ -450,3 +450,12 @@ def deliberation_set_executory(
     for subsidy in deliberation.subsidies.all():
         subsidy_services.subsidy_record_executory(subsidy=subsidy, date=date, user=user)
     return deliberation
+
+
+# The act after the vote (issue 11)
+
+
+def act_authority(deliberation: Deliberation):
+    """The authority whose act this is (its name, SIREN, département for the @CTES
+    exchange): read here only, so that a session may later belong to one of several."""
+    return Authority.current()
