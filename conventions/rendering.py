@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from core.pdf import render_document
+from core.pdf import render_document, write_archival_pdf
 from deliberations.selectors import granting_deliberation
 from subventions.enums import PaymentTerms
 from subventions.models import Authority, FinancialReport, Subsidy
@@ -273,7 +273,7 @@ def _signature_box(document) -> tuple[int, tuple[int, int, int, int]]:
 def _render(template_name: str, page_context: dict) -> RenderedPdf:
     document = render_document(template_name, page_context)
     page, box = _signature_box(document)
-    return RenderedPdf(document.write_pdf(), page, box)
+    return RenderedPdf(write_archival_pdf(document), page, box)
 
 
 def agreement_html_context(agreement: Agreement) -> dict:

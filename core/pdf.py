@@ -1,5 +1,9 @@
 """One way to make a PDF from a template: `render_to_pdf(template, context)` (WeasyPrint).
 
+Documents that are kept (frozen acts, agreements to sign, register extracts) are written
+as PDF/A-3b (`archival=True`): fonts embedded, an sRGB output intent and the XMP metadata
+that archives check. pyHanko signs them by incremental update, which keeps all of that.
+
 Stylesheets and images are read from disk — /static/ through the staticfiles finders
 (or STATIC_ROOT), /media/ from MEDIA_ROOT — and nothing is ever fetched over the network,
 so a document cannot leak a request nor depend on a server being up.
@@ -26,6 +30,8 @@ logger = logging.getLogger(__name__)
 # A base URL that is never requested: relative and root-relative links resolve against
 # it, and the fetcher maps its paths to files.
 BASE_URL = "https://documents.invalid/"
+# The archival variant of the kept documents (ISO 19005-3, level B).
+ARCHIVAL_VARIANT = "pdf/a-3b"
 
 
 def _prefix(url_setting: str) -> str:
@@ -71,6 +77,12 @@ def render_document(template_name: str, context: dict):
     return HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher()).render()
 
 
-def render_to_pdf(template_name: str, context: dict) -> bytes:
-    """The PDF of `template_name` rendered with `context`."""
-    return render_document(template_name, context).write_pdf()
+def write_archival_pdf(document) -> bytes:
+    """The PDF/A-3b bytes of a laid-out document (from render_document)."""
+    return document.write_pdf(pdf_variant=ARCHIVAL_VARIANT)
+
+
+def render_to_pdf(template_name: str, context: dict, *, archival: bool = False) -> bytes:
+    """The PDF of `template_name` rendered with `context`; PDF/A-3b when `archival`."""
+    document = render_document(template_name, context)
+    return write_archival_pdf(document) if archival else document.write_pdf()
