@@ -7,6 +7,8 @@ date from buttons on that page, with the staff pages' forms and the same step
 downloadable as it was; its status changes only through its transitions.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -315,12 +317,17 @@ class DeliberationAdmin(TransitionsAdmin):
         def run(deliberation, data):
             return record_vote(deliberation, request.user, data)
 
-        return self._form_view(request, pk, VoteForm, "Vote", run)
+        # The members with an interest in a beneficiary are proposed as not taking part.
+        form_class = partial(VoteForm, deliberation=self._deliberation(request, pk))
+        return self._form_view(request, pk, form_class, "Vote", run)
 
     def executory_view(self, request, pk):
         def run(deliberation, data):
             return services.deliberation_set_executory(
-                deliberation=deliberation, date=data["date"], user=request.user
+                deliberation=deliberation,
+                date=data["date"],
+                reason=data["reason"],
+                user=request.user,
             )
 
         return self._form_view(request, pk, ExecutoryForm, "Date exécutoire", run)

@@ -365,6 +365,17 @@ class Deliberation(LifecycleMixin, DeliberationText):
     )
 
     @property
+    def may_type_executory(self) -> bool:
+        """An adopted act voted before the application was used, not yet executory: its
+        date is typed (with the reason); the others' is computed."""
+        return (
+            self.status == DeliberationStatus.ADOPTED
+            and self.executory_date is None
+            and self.session_id is not None
+            and self.session.date < settings.ACTS_IN_APPLICATION_SINCE
+        )
+
+    @property
     def is_sent_out(self) -> bool:
         """Transmitted to the prefecture or published: only a new deliberation changes it."""
         return bool(

@@ -1,5 +1,6 @@
 """Test settings: fast hashing, in-memory e-mail, eager Celery."""
 
+import datetime
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key")
@@ -19,3 +20,6 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The tests' acts of 2 April 2021 count as voted before the application, so that a test
+# may type their executory date; tests/deliberations/test_acts.py sets the date it checks.
+ACTS_IN_APPLICATION_SINCE = datetime.date(2021, 6, 1)
