@@ -77,6 +77,31 @@ def render_document(template_name: str, context: dict):
     return HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher()).render()
 
 
+# WeasyPrint lays out in CSS pixels (96 per inch), PDF counts points (72 per inch).
+CSS_PX_TO_PT = 0.75
+
+
+def element_box(document, element_id: str) -> tuple[int, tuple[int, int, int, int]]:
+    """Where the element `element_id` lies in a laid-out document: its page index (from 0)
+    and its (x1, y1, x2, y2) in PDF points from the bottom-left corner, as pyHanko expects
+    for a visible signature. LookupError if the layout has no such element."""
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or element.get("id") != element_id:
+                continue
+            x, y = box.border_box_x(), box.border_box_y()
+            width, height = box.border_width(), box.border_height()
+            page_height = page.height * CSS_PX_TO_PT
+            return index, (
+                round(x * CSS_PX_TO_PT),
+                round(page_height - (y + height) * CSS_PX_TO_PT),
+                round((x + width) * CSS_PX_TO_PT),
+                round(page_height - y * CSS_PX_TO_PT),
+            )
+    raise LookupError(f"No #{element_id} in the layout")
+
+
 def write_archival_pdf(document) -> bytes:
     """The PDF/A-3b bytes of a laid-out document (from render_document)."""
     return document.write_pdf(pdf_variant=ARCHIVAL_VARIANT)

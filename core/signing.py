@@ -62,6 +62,8 @@ SIGNATURE_FONT_CANDIDATES = (
 STAMP_FONT_SIZE = 8
 
 logger = logging.getLogger(__name__)
+# Subsetting the stamp's font reports every table at INFO: keep the console for what matters.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 
 def demo_certificates_allowed() -> bool:
