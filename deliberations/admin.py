@@ -116,6 +116,14 @@ class DeliberationAdmin(TransitionsAdmin):
         "pdf_sha256",
         "buttons",
         "preview",
+        # The act after the vote: written by the services (deliberations.services).
+        "classification",
+        "transmitted_on",
+        "prefecture_received_on",
+        "prefecture_act_id",
+        "published_on",
+        "displayed_on",
+        "executory_manual_reason",
     ]
     fieldsets = [
         (None, {"fields": ["number", "session", "status", "buttons", "note"]}),
@@ -125,6 +133,20 @@ class DeliberationAdmin(TransitionsAdmin):
             {"fields": ["partnership_description", "previous_year_activity", "axes_introduction"]},
         ),
         ("Vote", {"fields": ["vote_summary", "executory_date", "frozen_pdf", "pdf_sha256"]}),
+        (
+            "Après le vote",
+            {
+                "fields": [
+                    "classification",
+                    "transmitted_on",
+                    "prefecture_received_on",
+                    "prefecture_act_id",
+                    "published_on",
+                    "displayed_on",
+                    "executory_manual_reason",
+                ]
+            },
+        ),
         ("Aperçu du texte généré", {"fields": ["preview"]}),
     ]
     actions = ["adopt_unanimously"]
@@ -183,7 +205,8 @@ class DeliberationAdmin(TransitionsAdmin):
                 links.append(("place", "Inscrire à une séance"))
             else:
                 links.append(("vote", "Enregistrer le vote"))
-        elif deliberation.status == DeliberationStatus.ADOPTED and not deliberation.executory_date:
+        elif deliberation.may_type_executory:
+            # An act voted before the application; the others' date is computed.
             links.append(("executory", "Date exécutoire"))
         return format_html_join(
             " ",

@@ -96,6 +96,9 @@ class VoteCountsForm(forms.Form):
             self.interested = services.voting_interested_members(deliberation, summary)
         field = self.fields["non_participating_members"]
         field.queryset = members
+        if not members.exists():
+            # No register of members kept for this body: the names are typed below.
+            del self.fields["non_participating_members"]
         if self.interested:
             field.initial = [member.pk for member in self.interested]
             field.help_text = "Intérêt déclaré (proposés comme ne prenant pas part) : " + "; ".join(

@@ -33,7 +33,11 @@ urlpatterns = [
     path("elus/nouveau/", member_views.member_create, name="member_create"),
     path("elus/<int:pk>/", member_views.member_detail, name="member_detail"),
     path("elus/<int:pk>/modifier/", member_views.member_update, name="member_update"),
-    path("elus/<int:pk>/interets/nouveau/", member_views.interest_create, name="interest_create"),
+    path(
+        "elus/<int:pk>/interets/nouveau/",
+        member_views.interest_create,
+        name="member_interest_create",
+    ),
     path("interets/<int:pk>/modifier/", member_views.interest_update, name="interest_update"),
     path("seances/<int:pk>/presences/", member_views.session_attendance, name="session_attendance"),
     path("seances/<int:pk>/convocation/", member_views.session_officers, name="session_officers"),

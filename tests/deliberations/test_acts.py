@@ -5,9 +5,11 @@ corrections before the act is sent out, and the public page « Actes publiés »
 
 import datetime
 import html
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,6 +26,7 @@ from deliberations.models import (
     InterestedVoter,
     VoteCorrection,
 )
+from subventions.enums import Role
 from subventions.models import Subsidy
 
 from .conftest import text_of
@@ -585,3 +588,76 @@ def test_elected_member_reads_civility_first_name_last_name(secretariat):
     )
     assert str(member) == "Mme Anne DELANNOY"
     assert ElectedMember.history.count() == 1
+
+
+# Staff pages of the register
+
+
+def test_secretariat_records_a_member_and_an_interest(client, secretariat, apes):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("deliberations:member_create"),
+        {
+            "civility": "Mme",
+            "first_name": "Hélène",
+            "last_name": "Vandamme",
+            "sits_in_bureau": "on",
+            "active": "on",
+        },
+    )
+    member = ElectedMember.objects.get()
+    assert response.status_code == 302 and str(member) == "Mme Hélène VANDAMME"
+    url = reverse("deliberations:member_interest_create", args=[member.pk])
+    bad = client.post(
+        url,
+        {
+            "organisation": "APES",
+            "function": "president",
+            "start_on": "2021-05-01",
+            "end_on": "2021-01-01",
+        },
+    )
+    assert "La fin de la fonction ne peut précéder son début." in html.unescape(
+        bad.content.decode()
+    )
+    assert not member.interests.exists()
+    client.post(url, {"organisation": "APES", "function": "president", "beneficiary": apes.pk})
+    assert member.interests.get().beneficiary == apes
+    assert member.interests.get().history.first().history_user == secretariat
+
+
+def test_a_reader_does_not_edit_the_register(client, make_user):
+    client.force_login(make_user(Role.READER))
+    assert client.get(reverse("deliberations:member_list")).status_code == 200
+    assert client.get(reverse("deliberations:member_create")).status_code == 403
+
+
+# The demo (issue 11 « Demo »)
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def test_demo_21B0110_is_complete(demo):
+    act = Deliberation.objects.select_related("session", "classification").get(number="21 B 0110")
+    session = act.session
+    summary = session.attendance_summary()
+    assert (summary.in_office, summary.present, summary.represented) == (30, 22, 4)
+    assert summary.quorum_reached
+    assert session.convened_on == datetime.date(2021, 3, 26)
+    assert str(session.president) == "M. Damien CASTELAIN" and session.secretary is not None
+    assert act.classification.code == "7.5"
+    assert act.transmitted_on == act.prefecture_received_on == datetime.date(2021, 4, 2)
+    assert act.prefecture_act_id == "059-200093201-20210402-21B0110-DE"
+    assert act.displayed_on == datetime.date(2021, 4, 2)
+    # Computed, not typed.
+    assert act.executory_date == datetime.date(2021, 4, 2) and act.executory_manual_reason == ""
+    old = Deliberation.objects.get(number="20 B 0042")
+    assert old.executory_date == datetime.date(2020, 2, 14) and old.executory_manual_reason
+    # Loading again changes nothing.
+    call_command("load_demo", stdout=io.StringIO())
+    assert Deliberation.objects.get(number="21 B 0110").revision == 0
+    assert ElectedMember.objects.count() == 30

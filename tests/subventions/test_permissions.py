@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conventions import permissions as agreement_permissions
 from conventions.models import BatchJob
-from deliberations.models import Deliberation
+from deliberations.models import Deliberation, ElectedMember, Interest
 from subventions import permissions
 from subventions.enums import Role
 from subventions.models import Subsidy
@@ -73,6 +73,25 @@ TABLE = {
     "deliberations:session_detail": ALL,
     "deliberations:session_update": SECRETARIAT,
     "deliberations:session_place": SECRETARIAT,
+    # Issue 11: elected members, attendance, the act after the vote; the public acts. The
+    # demo act is transmitted and displayed: its step pages say why they no longer apply.
+    "deliberations:member_list": ALL,
+    "deliberations:member_detail": ALL,
+    "deliberations:member_create": SECRETARIAT,
+    "deliberations:member_update": SECRETARIAT,
+    "deliberations:member_interest_create": SECRETARIAT,
+    "deliberations:interest_update": SECRETARIAT,
+    "deliberations:session_attendance": SECRETARIAT,
+    "deliberations:session_officers": SECRETARIAT,
+    "deliberations:session_publish_act_list": SECRETARIAT,
+    "deliberations:deliberation_transmit": SECRETARIAT,
+    "deliberations:deliberation_acknowledge": SECRETARIAT,
+    "deliberations:deliberation_publish": SECRETARIAT,
+    "deliberations:deliberation_correct_vote": SECRETARIAT,
+    "deliberations:deliberation_correct_executory": SECRETARIAT,
+    "deliberations:public_act_list": PUBLIC,
+    "deliberations:public_act_detail": PUBLIC,
+    "deliberations:public_act_pdf": PUBLIC,
     "conventions:session_agreements": PREPARERS,
     "conventions:batch_job_status": ALL,
     "conventions:agreement_list": ALL,
@@ -123,6 +142,8 @@ def demo(settings):
             "beneficiary": subsidy.beneficiary_id,
             "deliberation": Deliberation.objects.get(number="21 B 0110").pk,
             "session": Deliberation.objects.get(number="21 B 0110").session_id,
+            "member": ElectedMember.objects.filter(interests__isnull=False).first().pk,
+            "interest": Interest.objects.first().pk,
             "subsidy": subsidy.pk,
             "financial_report": subsidy_2020.financial_report.pk,
             "agreement": subsidy.agreement.pk,
@@ -132,6 +153,7 @@ def demo(settings):
                 created_by=get_user_model().objects.get(username="lecteur"),
             ).pk,
         },
+        "number": "21B0110",
         "kind": "convention",
         "fmt": "csv",
         "action": "sign_agreement",
