@@ -20,12 +20,13 @@ from django.utils import timezone
 from conventions.enums import BatchJobStatus
 from conventions.models import Agreement, AgreementTemplate, BatchJob
 from conventions.models.templates import DEFAULT_TEMPLATE_NAME
+from deliberations import actes
 from deliberations import members as member_services
 from deliberations import services as deliberation_services
 from deliberations.enums import Body
 from deliberations.models import ActClassification
 from subventions.enums import Role, SubsidyStatus
-from subventions.models import Beneficiary, Subsidy
+from subventions.models import Authority, Beneficiary, Subsidy
 from tests.browser.conftest import assert_every_field_labelled, log_in, log_out
 from tests.conventions.factories import AgreementArticleFactory, AgreementTemplateFactory
 from tests.subventions.factories import (
@@ -202,11 +203,18 @@ def test_from_the_beneficiary_to_the_agreement_pdf(page, tmp_path):
     submit(page)
     page.wait_for_selector(".alert-success")
     today = timezone.localdate()
-    page.click("main a:has-text('Saisir l'accusé de réception')")
-    assert_every_field_labelled(page)
-    act_id = f"059-200093201-{today:%Y%m%d}-{deliberation.number.replace(' ', '')}-DE"
-    page.fill("#id_act_id", act_id)
-    page.fill("#id_received_on", today.isoformat())
+    # The prefecture's acknowledgment, imported with its upload form.
+    act_id = actes.act_identifier(deliberation, Authority.current())
+    acknowledgment = (
+        f'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        f'<actes:ARActe xmlns:actes="{actes.NAMESPACE}" actes:IDActe="{act_id}" '
+        f'actes:DateReception="{today.isoformat()}"></actes:ARActe>'
+    ).encode("latin-1")
+    page.click("main a:has-text('Importer l')")
+    page.set_input_files(
+        "main input[type=file]",
+        files=[{"name": "ar.xml", "mimeType": "application/xml", "buffer": acknowledgment}],
+    )
     submit(page)
     page.wait_for_selector(".alert-success")
     page.click("main a.btn:has-text('Publier')")
