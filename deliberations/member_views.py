@@ -29,7 +29,9 @@ OFFICERS_SAVED = "Convocation, présidence et secrétariat de la séance enregis
 
 @require("view")
 def member_list(request):
-    members = ElectedMember.objects.annotate(interest_count=Count("interests"))
+    members = ElectedMember.objects.annotate(interest_count=Count("interests")).order_by(
+        "last_name", "first_name", "pk"
+    )
     page = paginate(request, members)
     return render(
         request,
