@@ -11,8 +11,12 @@ question (a self-signed demo certificate is intact but not trusted).
 """
 
 import datetime
+import functools
+import hashlib
 import io
 import logging
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +28,8 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -63,7 +69,11 @@ STAMP_FONT_SIZE = 8
 
 logger = logging.getLogger(__name__)
 # Subsetting the stamp's font reports every table at INFO: keep the console for what matters.
-logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+# pyHanko writes a TrueType font's glyph widths (/W) in the font's own units, where PDF
+# expects thousandths of an em: right for a font of 1000 units per em, too wide for
+# DejaVu Sans (2048), whose letters would then be drawn spread apart and cut off.
+PDF_GLYPH_UNITS = 1000
 
 
 def demo_certificates_allowed() -> bool:
@@ -150,6 +160,27 @@ def signature_font() -> str | None:
     return None
 
 
+@functools.cache
+def _font_in_pdf_units(path: str) -> str:
+    """`path`, or a copy of it scaled to 1000 units per em (made once, kept in the
+    temporary folder under a name that changes with the font's content)."""
+    content = Path(path).read_bytes()
+    font = TTFont(io.BytesIO(content))
+    if font["head"].unitsPerEm == PDF_GLYPH_UNITS:
+        return path
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / "subventions-fonts"
+    scaled = folder / f"{Path(path).stem}-{digest}-{PDF_GLYPH_UNITS}.ttf"
+    if not scaled.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        scale_upem(font, PDF_GLYPH_UNITS)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".ttf")
+        with os.fdopen(handle, "wb") as output:
+            font.save(output)
+        os.replace(temporary, scaled)
+    return str(scaled)
+
+
 def stamp_style() -> TextStampStyle:
     """The visible signature: who signed and when, in an embedded DejaVu Sans."""
     font = signature_font()
@@ -158,7 +189,7 @@ def stamp_style() -> TextStampStyle:
         text_box_style = TextBoxStyle(font_size=STAMP_FONT_SIZE)
     else:
         text_box_style = TextBoxStyle(
-            font=GlyphAccumulatorFactory(font, font_size=STAMP_FONT_SIZE),
+            font=GlyphAccumulatorFactory(_font_in_pdf_units(font), font_size=STAMP_FONT_SIZE),
             font_size=STAMP_FONT_SIZE,
         )
     return TextStampStyle(

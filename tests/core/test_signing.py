@@ -60,3 +60,16 @@ def test_without_the_font_the_stamp_falls_back_to_a_font_the_check_reports(
     monkeypatch.setattr(signing, "SIGNATURE_FONT_CANDIDATES", ())
     signed = pikepdf.open(io.BytesIO(sign(HTML(string=PAGE).write_pdf(), signer)))
     assert not_embedded(signed) == ["/Courier"]
+
+
+def test_the_stamp_s_glyph_widths_are_in_thousandths_of_an_em(signer):
+    """DejaVu Sans counts 2048 units per em: written as is, its widths would spread the
+    stamp's letters apart and cut its lines off (« Signé électroniquer »)."""
+    signed = pikepdf.open(io.BytesIO(sign(HTML(string=PAGE).write_pdf(), signer)))
+    [stamp_font] = [
+        font
+        for font in fonts(signed)
+        if font.get("/Subtype") == "/CIDFontType2" and str(font.BaseFont).endswith("+DejaVuSans")
+    ]
+    widths = [int(w) for entry in stamp_font.W if isinstance(entry, pikepdf.Array) for w in entry]
+    assert widths and max(widths) <= 1000, widths
