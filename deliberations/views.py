@@ -329,6 +329,14 @@ def deliberation_vote(request, pk: int):
     def run(deliberation, data):
         return record_vote(deliberation, request.user, data)
 
+    intro = (
+        "À l'unanimité, ou le nombre de voix pour, contre et d'abstentions, dans la limite "
+        "des présents et représentés. Une fois le vote enregistré, la délibération est figée."
+    )
+    if deliberation.session_id:
+        summary = deliberation.session.attendance_summary()
+        if summary.in_office:
+            intro = f"{summary.sentence} ; {summary.represented} représentés. {intro}"
     return _deliberation_step(
         request,
         pk,
@@ -336,9 +344,7 @@ def deliberation_vote(request, pk: int):
         step={
             "step_title": "Enregistrer le vote",
             "submit_label": "Confirmer le vote",
-            "intro": "À l'unanimité, ou le nombre de voix pour, contre et d'abstentions, "
-            "dans la limite des présents et représentés. Une fois le vote enregistré, la "
-            "délibération est figée.",
+            "intro": intro,
         },
         refusal=_vote_refusal(deliberation),
         run=run,

@@ -6,6 +6,7 @@ corrections before the act is sent out, and the public page « Actes publiés »
 import datetime
 import html
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -661,3 +662,25 @@ def test_demo_21B0110_is_complete(demo):
     call_command("load_demo", stdout=io.StringIO())
     assert Deliberation.objects.get(number="21 B 0110").revision == 0
     assert ElectedMember.objects.count() == 30
+
+
+def test_vote_page_states_the_quorum_and_pre_checks_the_interested_member(
+    client, secretariat, sheet, apes, make_subsidy, make_deliberation
+):
+    member_services.interest_save(
+        user=secretariat,
+        member=sheet[2],
+        organisation="APES",
+        function="board_member",
+        beneficiary=apes,
+    )
+    deliberation = make_deliberation([make_subsidy()])
+    client.force_login(secretariat)
+    page = client.get(reverse("deliberations:deliberation_vote", args=[deliberation.pk]))
+    content = html.unescape(page.content.decode())
+    assert "Quorum atteint : 6 présents sur 10 membres en exercice (quorum : 6)" in content
+    checked = re.findall(r'<input[^>]*name="non_participating_members"[^>]*>', content)
+    assert len(checked) == 8  # the members present or represented
+    assert [tag for tag in checked if "checked" in tag] == [
+        tag for tag in checked if f'value="{sheet[2].pk}"' in tag
+    ]
