@@ -293,3 +293,18 @@ def test_the_acknowledgment_is_uploaded_on_the_deliberation_page(client, transmi
     transmitted.refresh_from_db()
     assert transmitted.prefecture_act_id == act_id(transmitted)
     assert transmitted.executory_date == SESSION_DAY
+
+
+def test_a_subject_beyond_latin_1_survives_the_iso_8859_1_metadata(
+    make_subsidy, make_deliberation, secretariat, classification
+):
+    title = "Soutien à l’œuvre « Tiers-lieu » — 35 000 €"
+    deliberation = make_deliberation([make_subsidy()], title=title)
+    services.deliberation_adopt(deliberation=deliberation, user=secretariat, unanimous=True)
+    deliberation.refresh_from_db()
+    deliberation.classification = classification
+    deliberation.save()
+    xml = actes.transmission(deliberation).files[0].content
+    assert b"encoding='ISO-8859-1'" in xml.splitlines()[0]
+    root = etree.fromstring(xml)
+    assert root.findtext(f"{{{actes.NAMESPACE}}}Objet") == title
