@@ -7,6 +7,7 @@ admin, the services refuse it, and database triggers (migration 0003) refuse it 
 for `QuerySet.update()`. The one later step is the executory date, set once.
 """
 
+import datetime
 import hashlib
 import re
 
@@ -116,6 +117,12 @@ class Session(models.Model):
     def number_prefix(self) -> str:
         """« 21 B »: the start of the numbers of this session's deliberations."""
         return f"{self.date:%y} {self.body}"
+
+    @property
+    def act_list_due_on(self):
+        """CGCT L2121-25: the list of the session's deliberations is published within a
+        week."""
+        return self.date + datetime.timedelta(days=7)
 
     def attendance_summary(self) -> "AttendanceSummary":
         """Who sat, who was represented, and whether the quorum was reached (L2121-17).
