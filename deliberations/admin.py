@@ -359,7 +359,7 @@ class DeliberationAdmin(TransitionsAdmin):
 # Issue 11 (h5): the register of elected members, their interests, the attendance of the
 # sessions and the classification of acts; every write through deliberations.members.
 
-from core.admin import ReadOnlyAdmin  # noqa: E402
+from core.admin import ReadOnlyAdmin, TabularInline  # noqa: E402
 
 from . import members as member_services  # noqa: E402
 from .models import (  # noqa: E402
@@ -372,7 +372,7 @@ from .models import (  # noqa: E402
 )
 
 
-class InterestInline(admin.TabularInline):
+class InterestInline(TabularInline):
     model = Interest
     extra = 0
     fields = ["organisation", "function", "beneficiary", "start_on", "end_on"]
