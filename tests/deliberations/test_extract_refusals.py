@@ -3,10 +3,13 @@ the secretariat signs it; every role downloads the stored one, checked by its SH
 
 import datetime
 import functools
+import hashlib
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
@@ -133,3 +136,31 @@ def test_the_stamp_waits_for_the_act_to_leave(adopted, secretariat):
     )
     adopted.refresh_from_db()
     assert extract.stamp_lines(adopted) == ["Envoyé en préfecture le 02/04/2021"]
+
+
+def test_sign_extract_command_signs_and_refuses_in_one_french_line(
+    adopted, secretariat, settings, fast_extract, tmp_path, monkeypatch
+):
+    settings.SUBVENTIONS_ALLOW_DEMO_CERTIFICATE = True
+    p12 = tmp_path / "demo.p12"
+    p12.write_bytes(demo_p12())
+    monkeypatch.setenv("EXTRACT_P12_PASSWORD", "faux")
+    options = {"p12": str(p12), "password_env": "EXTRACT_P12_PASSWORD"}
+    with pytest.raises(CommandError, match="mot de passe du certificat est incorrect"):
+        call_command("sign_extract", adopted.number, user=secretariat.username, **options)
+    with pytest.raises(CommandError, match="Aucune délibération ne porte le numéro « 99 B 9999 »"):
+        call_command("sign_extract", "99 B 9999", user=secretariat.username, **options)
+    assert stored(adopted) == ("", "")
+    monkeypatch.setenv("EXTRACT_P12_PASSWORD", "demo")
+    output, out = tmp_path / "extrait.pdf", io.StringIO()
+    call_command(
+        "sign_extract",
+        adopted.number,
+        user=secretariat.username,
+        output=str(output),
+        stdout=out,
+        **options,
+    )
+    adopted.refresh_from_db()
+    assert adopted.extract_sha256 in out.getvalue()
+    assert hashlib.sha256(output.read_bytes()).hexdigest() == adopted.extract_sha256
