@@ -5,6 +5,7 @@ and an anonymous visitor is sent to the login page. A URL missing from the table
 the walk: whoever adds a page adds its line here.
 """
 
+import hashlib
 import html
 import io
 
@@ -92,6 +93,12 @@ TABLE = {
     "deliberations:public_act_list": PUBLIC,
     "deliberations:public_act_detail": PUBLIC,
     "deliberations:public_act_pdf": PUBLIC,
+    # Issue 11 (h7): the signed register extract and the @CTES exchange of the demo act.
+    "deliberations:deliberation_extract_sign": SECRETARIAT,
+    "deliberations:deliberation_extract_pdf": ALL,
+    "deliberations:deliberation_actes_archive": SECRETARIAT,
+    "deliberations:deliberation_acknowledgment_upload": SECRETARIAT,
+    "opendata:download_deliberations": PUBLIC,
     "conventions:session_agreements": PREPARERS,
     "conventions:batch_job_status": ALL,
     "conventions:agreement_list": ALL,
@@ -136,6 +143,14 @@ def demo(settings):
         # The download needs a file to stream: give the demo report one if it has none.
         report.file.save("compte-rendu.pdf", ContentFile(b"%PDF-1.4 test\n"), save=False)
         type(report).objects.filter(pk=report.pk).update(file=report.file.name)
+    act = Deliberation.objects.get(number="21 B 0110")
+    if not act.extract_pdf:
+        # The extract's download needs a stored extract (signing one is tested elsewhere).
+        content = b"%PDF-1.4 extrait\n"
+        act.extract_pdf.save("extrait.pdf", ContentFile(content), save=False)
+        Deliberation.objects.filter(pk=act.pk).update(
+            extract_pdf=act.extract_pdf.name, extract_sha256=hashlib.sha256(content).hexdigest()
+        )
     return {
         # `pk` of the object the URL name speaks of (first word found in the name).
         "pk": {
