@@ -953,8 +953,11 @@ def deliberation_correct_vote(
     _check_participation(deliberation, vote, members, interested_voters)
     before = _vote_summary(deliberation)
     deliberation.non_participating_members.set(members)
+    # The confirmations follow the corrected vote: those no longer true are removed (the
+    # history keeps them), the new ones recorded.
+    for record in deliberation.interested_voters.all():
+        delete_logged(record, user)
     for member, member_reason in interested_voters.items():
-        InterestedVoter.objects.filter(deliberation=deliberation, member=member).delete()
         record = InterestedVoter(
             deliberation=deliberation,
             member=member,

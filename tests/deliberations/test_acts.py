@@ -684,3 +684,33 @@ def test_vote_page_states_the_quorum_and_pre_checks_the_interested_member(
     assert [tag for tag in checked if "checked" in tag] == [
         tag for tag in checked if f'value="{sheet[2].pk}"' in tag
     ]
+
+
+def test_a_correction_replaces_the_interested_confirmations(
+    make_subsidy, make_deliberation, secretariat, sheet, apes
+):
+    member_services.interest_save(
+        user=secretariat,
+        member=sheet[2],
+        organisation="APES",
+        function="president",
+        beneficiary=apes,
+    )
+    deliberation = make_deliberation([make_subsidy()])
+    services.deliberation_adopt(
+        deliberation=deliberation,
+        user=secretariat,
+        unanimous=True,
+        interested_voters={sheet[2]: "Confirmé en séance."},
+    )
+    assert deliberation.interested_voters.count() == 1
+    services.deliberation_correct_vote(
+        deliberation=deliberation,
+        user=secretariat,
+        reason="Il avait quitté la salle avant le vote.",
+        unanimous=True,
+        non_participating_members=[sheet[2]],
+    )
+    assert not deliberation.interested_voters.exists()
+    assert InterestedVoter.history.filter(history_type="-").get().history_user == secretariat
+    assert text_of(deliberation).endswith(f"N'a pas pris part au vote : {sheet[2]}.")
