@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from core.pdf import render_document
+from core.pdf import element_box, render_document, write_archival_pdf
 from deliberations.selectors import granting_deliberation
 from subventions.enums import PaymentTerms
 from subventions.models import Authority, FinancialReport, Subsidy
@@ -28,7 +28,6 @@ AGREEMENT_PDF = "conventions/agreement/pdf/agreement.html"
 AMENDMENT_PDF = "conventions/agreement/pdf/amendment.html"
 # The element the authority's visible electronic signature is drawn in.
 SIGNATURE_BOX_ID = "authority-signature-box"
-CSS_PX_TO_PT = 0.75
 
 
 def _instalments_from_schedule(subsidy: Subsidy) -> list[dict] | None:
@@ -252,28 +251,14 @@ class RenderedPdf:
 
 
 def _signature_box(document) -> tuple[int, tuple[int, int, int, int]]:
-    """Find the signature element in WeasyPrint's layout and convert it to PDF points."""
-    for index, page in enumerate(document.pages):
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            if element is None or element.get("id") != SIGNATURE_BOX_ID:
-                continue
-            x, y = box.border_box_x(), box.border_box_y()
-            width, height = box.border_width(), box.border_height()
-            page_height = page.height * CSS_PX_TO_PT
-            return index, (
-                round(x * CSS_PX_TO_PT),
-                round(page_height - (y + height) * CSS_PX_TO_PT),
-                round((x + width) * CSS_PX_TO_PT),
-                round(page_height - y * CSS_PX_TO_PT),
-            )
-    raise LookupError(f"No #{SIGNATURE_BOX_ID} in the agreement layout")
+    """The signature element in WeasyPrint's layout, in PDF points."""
+    return element_box(document, SIGNATURE_BOX_ID)
 
 
 def _render(template_name: str, page_context: dict) -> RenderedPdf:
     document = render_document(template_name, page_context)
     page, box = _signature_box(document)
-    return RenderedPdf(document.write_pdf(), page, box)
+    return RenderedPdf(write_archival_pdf(document), page, box)
 
 
 def agreement_html_context(agreement: Agreement) -> dict:

@@ -1,5 +1,9 @@
 """One way to make a PDF from a template: `render_to_pdf(template, context)` (WeasyPrint).
 
+Documents that are kept (frozen acts, agreements to sign, register extracts) are written
+as PDF/A-3b (`archival=True`): fonts embedded, an sRGB output intent and the XMP metadata
+that archives check. pyHanko signs them by incremental update, which keeps all of that.
+
 Stylesheets and images are read from disk — /static/ through the staticfiles finders
 (or STATIC_ROOT), /media/ from MEDIA_ROOT — and nothing is ever fetched over the network,
 so a document cannot leak a request nor depend on a server being up.
@@ -26,6 +30,8 @@ logger = logging.getLogger(__name__)
 # A base URL that is never requested: relative and root-relative links resolve against
 # it, and the fetcher maps its paths to files.
 BASE_URL = "https://documents.invalid/"
+# The archival variant of the kept documents (ISO 19005-3, level B).
+ARCHIVAL_VARIANT = "pdf/a-3b"
 
 
 def _prefix(url_setting: str) -> str:
@@ -71,6 +77,37 @@ def render_document(template_name: str, context: dict):
     return HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher()).render()
 
 
-def render_to_pdf(template_name: str, context: dict) -> bytes:
-    """The PDF of `template_name` rendered with `context`."""
-    return render_document(template_name, context).write_pdf()
+# WeasyPrint lays out in CSS pixels (96 per inch), PDF counts points (72 per inch).
+CSS_PX_TO_PT = 0.75
+
+
+def element_box(document, element_id: str) -> tuple[int, tuple[int, int, int, int]]:
+    """Where the element `element_id` lies in a laid-out document: its page index (from 0)
+    and its (x1, y1, x2, y2) in PDF points from the bottom-left corner, as pyHanko expects
+    for a visible signature. LookupError if the layout has no such element."""
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or element.get("id") != element_id:
+                continue
+            x, y = box.border_box_x(), box.border_box_y()
+            width, height = box.border_width(), box.border_height()
+            page_height = page.height * CSS_PX_TO_PT
+            return index, (
+                round(x * CSS_PX_TO_PT),
+                round(page_height - (y + height) * CSS_PX_TO_PT),
+                round((x + width) * CSS_PX_TO_PT),
+                round(page_height - y * CSS_PX_TO_PT),
+            )
+    raise LookupError(f"No #{element_id} in the layout")
+
+
+def write_archival_pdf(document) -> bytes:
+    """The PDF/A-3b bytes of a laid-out document (from render_document)."""
+    return document.write_pdf(pdf_variant=ARCHIVAL_VARIANT)
+
+
+def render_to_pdf(template_name: str, context: dict, *, archival: bool = False) -> bytes:
+    """The PDF of `template_name` rendered with `context`; PDF/A-3b when `archival`."""
+    document = render_document(template_name, context)
+    return write_archival_pdf(document) if archival else document.write_pdf()

@@ -7,6 +7,8 @@ date from buttons on that page, with the staff pages' forms and the same step
 downloadable as it was; its status changes only through its transitions.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -114,6 +116,14 @@ class DeliberationAdmin(TransitionsAdmin):
         "pdf_sha256",
         "buttons",
         "preview",
+        # The act after the vote: written by the services (deliberations.services).
+        "classification",
+        "transmitted_on",
+        "prefecture_received_on",
+        "prefecture_act_id",
+        "published_on",
+        "displayed_on",
+        "executory_manual_reason",
     ]
     fieldsets = [
         (None, {"fields": ["number", "session", "status", "buttons", "note"]}),
@@ -123,6 +133,20 @@ class DeliberationAdmin(TransitionsAdmin):
             {"fields": ["partnership_description", "previous_year_activity", "axes_introduction"]},
         ),
         ("Vote", {"fields": ["vote_summary", "executory_date", "frozen_pdf", "pdf_sha256"]}),
+        (
+            "Après le vote",
+            {
+                "fields": [
+                    "classification",
+                    "transmitted_on",
+                    "prefecture_received_on",
+                    "prefecture_act_id",
+                    "published_on",
+                    "displayed_on",
+                    "executory_manual_reason",
+                ]
+            },
+        ),
         ("Aperçu du texte généré", {"fields": ["preview"]}),
     ]
     actions = ["adopt_unanimously"]
@@ -181,7 +205,8 @@ class DeliberationAdmin(TransitionsAdmin):
                 links.append(("place", "Inscrire à une séance"))
             else:
                 links.append(("vote", "Enregistrer le vote"))
-        elif deliberation.status == DeliberationStatus.ADOPTED and not deliberation.executory_date:
+        elif deliberation.may_type_executory:
+            # An act voted before the application; the others' date is computed.
             links.append(("executory", "Date exécutoire"))
         return format_html_join(
             " ",
@@ -315,12 +340,129 @@ class DeliberationAdmin(TransitionsAdmin):
         def run(deliberation, data):
             return record_vote(deliberation, request.user, data)
 
-        return self._form_view(request, pk, VoteForm, "Vote", run)
+        # The members with an interest in a beneficiary are proposed as not taking part.
+        form_class = partial(VoteForm, deliberation=self._deliberation(request, pk))
+        return self._form_view(request, pk, form_class, "Vote", run)
 
     def executory_view(self, request, pk):
         def run(deliberation, data):
             return services.deliberation_set_executory(
-                deliberation=deliberation, date=data["date"], user=request.user
+                deliberation=deliberation,
+                date=data["date"],
+                reason=data["reason"],
+                user=request.user,
             )
 
         return self._form_view(request, pk, ExecutoryForm, "Date exécutoire", run)
+
+
+# Issue 11 (h5): the register of elected members, their interests, the attendance of the
+# sessions and the classification of acts; every write through deliberations.members.
+
+from core.admin import ReadOnlyAdmin, TabularInline  # noqa: E402
+
+from . import members as member_services  # noqa: E402
+from .models import (  # noqa: E402
+    ActClassification,
+    Attendance,
+    ElectedMember,
+    Interest,
+    InterestedVoter,
+    VoteCorrection,
+)
+
+
+class InterestInline(TabularInline):
+    model = Interest
+    extra = 0
+    fields = ["organisation", "function", "beneficiary", "start_on", "end_on"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ElectedMember)
+class ElectedMemberAdmin(ServiceAdmin):
+    list_display = ["__str__", "sits_in_bureau", "sits_in_council", "active"]
+    list_filter = ["active", "sits_in_bureau", "sits_in_council"]
+    search_fields = ["last_name", "first_name"]
+    fields = ["civility", "first_name", "last_name", "sits_in_bureau", "sits_in_council", "active"]
+    inlines = [InterestInline]
+
+    def save_service(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.fields}
+        return member_services.member_save(
+            user=request.user, member=obj if change else None, **data
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the interests are edited on their own page, through the services
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a member leaves office (« en exercice » unticked), never the history
+
+
+@admin.register(Interest)
+class InterestAdmin(ServiceAdmin):
+    list_display = ["member", "function", "organisation", "beneficiary", "start_on", "end_on"]
+    list_filter = ["function"]
+    search_fields = ["member__last_name", "organisation", "beneficiary__legal_name"]
+    autocomplete_fields = ["member", "beneficiary"]
+    fields = ["member", "organisation", "function", "beneficiary", "start_on", "end_on"]
+
+    def save_service(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.fields}
+        return member_services.interest_save(
+            user=request.user, interest=obj if change else None, **data
+        )
+
+    def delete_service(self, request, obj):
+        member_services.interest_delete(user=request.user, interest=obj)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ServiceAdmin):
+    list_display = ["session", "member", "status", "proxy_holder"]
+    list_filter = ["status", "session__body"]
+    search_fields = ["member__last_name"]
+    autocomplete_fields = ["member", "proxy_holder"]
+    fields = ["session", "member", "status", "proxy_holder"]
+
+    def save_service(self, request, obj, form, change):
+        return member_services.attendance_save(user=request.user, attendance=obj)
+
+    def delete_service(self, request, obj):
+        member_services.attendance_delete(user=request.user, attendance=obj)
+
+
+@admin.register(ActClassification)
+class ActClassificationAdmin(ServiceAdmin):
+    list_display = ["code", "label", "version_date", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "label"]
+    fields = ["code", "label", "version_date", "active"]
+
+    def save_service(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.fields}
+        return member_services.classification_save(
+            user=request.user, classification=obj if change else None, **data
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # acts keep their classification: a subject leaves use (« en usage »)
+
+
+@admin.register(InterestedVoter)
+class InterestedVoterAdmin(ReadOnlyAdmin):
+    list_display = ["deliberation", "member", "confirmed_by", "confirmed_at", "reason"]
+    search_fields = ["deliberation__number", "member__last_name"]
+
+
+@admin.register(VoteCorrection)
+class VoteCorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["deliberation", "kind", "before", "after", "corrected_by", "corrected_at"]
+    list_filter = ["kind"]
+    search_fields = ["deliberation__number"]

@@ -4,6 +4,8 @@ from django.template.loader import render_to_string
 
 from core import panels
 
+from .exchange_views import deliberation_exchanges
+
 
 def subsidy_documents(request, subsidy) -> str:
     """The deliberations of a file, with their PDFs, in its « Documents » list."""
@@ -21,3 +23,5 @@ def beneficiary_documents(request, beneficiary) -> str:
 
 panels.register("subsidy_documents", subsidy_documents)
 panels.register("beneficiary_documents", beneficiary_documents)
+# Issue 11 (h7): the signed extract and the @CTES exchange on the deliberation page.
+panels.register("deliberation_detail", deliberation_exchanges)

@@ -43,6 +43,45 @@ declare(
     },
 )
 
+# Issue 11: the secretariat keeps the register of elected members, their interests, the
+# attendance of each session and the prefecture's classification of acts; the records of
+# a vote (interested members counted as voters, corrections) are written by the services
+# only, and read by every role.
+MEMBERS_SECRETARIAT_ONLY = (
+    "Réservé au Secrétariat des assemblées : le registre des élus, leurs intérêts et la "
+    "classification des actes."
+)
+declare(
+    actions={"manage_elected_members": (SECRETARIAT, MEMBERS_SECRETARIAT_ONLY)},
+    models={
+        "deliberations.electedmember": {
+            "add": ("manage_elected_members",),
+            "change": ("manage_elected_members",),
+        },
+        "deliberations.interest": {
+            "add": ("manage_elected_members",),
+            "change": ("manage_elected_members",),
+            "delete": ("manage_elected_members",),
+        },
+        "deliberations.attendance": {
+            "add": ("manage_sessions",),
+            "change": ("manage_sessions",),
+            "delete": ("manage_sessions",),
+        },
+        "deliberations.actclassification": {
+            "add": ("manage_elected_members",),
+            "change": ("manage_elected_members",),
+        },
+        "deliberations.interestedvoter": {},
+        "deliberations.votecorrection": {},
+    },
+)
+
+
+def can_manage_elected_members(user, obj=None) -> Answer:
+    """The register of elected members, their interests, the classification of acts."""
+    return check("manage_elected_members", user, obj)
+
 
 def can_manage_sessions(user, obj=None) -> Answer:
     """Create and edit sessions, place deliberations on them, record votes and dates."""

@@ -209,8 +209,8 @@ def render_html(deliberation: Deliberation) -> str:
 
 
 def build_pdf(deliberation: Deliberation, body_html: str) -> bytes:
-    """The PDF of a deliberation around the given HTML body (frozen or freshly built)."""
-    return render_to_pdf(PDF_TEMPLATE, _page_context(deliberation, body_html))
+    """The PDF/A of a deliberation around the given HTML body (frozen or freshly built)."""
+    return render_to_pdf(PDF_TEMPLATE, _page_context(deliberation, body_html), archival=True)
 
 
 def render_pdf(deliberation: Deliberation) -> bytes:

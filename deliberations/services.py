@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,12 +22,13 @@ from core.models import Counter
 from core.services import delete_logged, save_validated
 from subventions import services as subsidy_services
 from subventions.enums import SubsidyStatus
-from subventions.models import Subsidy
+from subventions.models import Authority, Subsidy
 from subventions.models.texts import DeliberationText
 from subventions.roles import allowed
 
 from . import rendering, selectors
-from .enums import DeliberationStatus
+from .enums import FROZEN_STATUSES, AttendanceStatus, CorrectionKind, DeliberationStatus
+from .members import interested_members
 from .models import (
     EXECUTORY_NOT_ADOPTED,
     NUMBER_INVALID,
@@ -34,7 +36,10 @@ from .models import (
     NUMBER_TAKEN,
     Deliberation,
     DeliberationSubsidy,
+    ElectedMember,
+    InterestedVoter,
     Session,
+    VoteCorrection,
 )
 
 SECRETARIAT_ONLY = "Réservé au Secrétariat des assemblées : {action}."
@@ -70,6 +75,85 @@ SESSION_NUMBERED = (
 )
 EXECUTORY_ALREADY_SET = "La délibération est déjà exécutoire depuis le {date}."
 EXECUTORY_BEFORE_SESSION = "La date exécutoire ({date}) ne peut précéder la séance du {session}."
+# Issue 14 item 3: dates that cannot be true are refused.
+VOTE_BEFORE_SESSION = (
+    "La séance du {session} n'a pas encore eu lieu : le vote s'enregistre le jour de la "
+    "séance ou après."
+)
+DATE_IN_FUTURE = "La date du {date} est dans le futur : on n'enregistre que ce qui a eu lieu."
+EXECUTORY_MANUAL_REASON_REQUIRED = (
+    "Indiquez le motif de la date exécutoire saisie (par exemple : acte transmis et affiché "
+    "avant la mise en service de l'application)."
+)
+EXECUTORY_MANUAL_ONLY_OLD_ACTS = (
+    "La délibération a été votée le {session}, après la mise en service de l'application "
+    "({since}) : sa date exécutoire se calcule à partir de la réception en préfecture et de "
+    "la publication, elle ne se saisit pas."
+)
+# Issue 11 item 1: the vote against the attendance sheet and the members' interests.
+COUNTS_EXCEED_ATTENDANCE = (
+    "Le vote compte {counted} membres ({detail}) alors que {voters} seulement étaient "
+    "présents ou représentés : corrigez le vote ou la feuille de présence."
+)
+NOT_ON_SHEET = "{member} ne figure pas parmi les présents et représentés de la séance."
+INTERESTED_NOT_CONFIRMED = (
+    "{members} : intérêt déclaré dans un bénéficiaire de la délibération (CGCT L2131-11). "
+    "Cochez « n'a pas pris part au vote », ou confirmez la participation au vote avec son motif."
+)
+INTERESTED_REASON_REQUIRED = "Le motif de la participation au vote de {member} est obligatoire."
+# Corrections (issue 14 item 3)
+CORRECTION_REASON_REQUIRED = "Le motif de la correction est obligatoire."
+CORRECTION_SENT_OUT = (
+    "La délibération est transmise en préfecture ou publiée : son vote et sa date exécutoire "
+    "ne se corrigent plus. Seule une nouvelle délibération peut les changer."
+)
+CORRECTION_NOT_VOTED = "Seul le vote d'une délibération votée se corrige."
+CORRECTION_CHANGES_RESULT = (
+    "La correction changerait le résultat du vote ({status}) : seule une nouvelle "
+    "délibération peut le changer."
+)
+CORRECTION_NOT_MANUAL = (
+    "La date exécutoire de cette délibération est calculée (réception en préfecture et "
+    "publication) : elle ne se corrige pas à la main."
+)
+# Transmission, acknowledgment, publication (issue 11 items 3 to 5)
+ACT_NOT_ADOPTED = "Seule une délibération adoptée est transmise en préfecture et publiée."
+ACT_MANUAL_EXECUTORY = (
+    "La délibération est exécutoire depuis le {date} (date saisie pour un acte ancien) : "
+    "elle n'est ni transmise ni publiée par l'application."
+)
+CLASSIFICATION_REQUIRED = "Choisissez la classification de l'acte (par exemple 7.5 Subventions)."
+ALREADY_TRANSMITTED = "La délibération a déjà été envoyée en préfecture le {date}."
+NOT_TRANSMITTED = "La délibération n'a pas été envoyée en préfecture : pas d'accusé de réception."
+ALREADY_ACKNOWLEDGED = (
+    "La préfecture a déjà accusé réception de la délibération sous l'identifiant {act_id} "
+    "(le {date})."
+)
+ACT_ID_INVALID = (
+    "L'identifiant de l'acte « {act_id} » n'a pas la forme attendue "
+    "(« 059-200093201-20210402-21B0110-DE »)."
+)
+RECEIVED_BEFORE_SENT = "La réception ({received}) ne peut précéder l'envoi en préfecture ({sent})."
+DATE_BEFORE_SESSION = "La date du {date} précède la séance du {session}."
+ALREADY_PUBLISHED = "La délibération est déjà publiée depuis le {date}."
+ALREADY_DISPLAYED = "L'affichage de la délibération est déjà constaté au {date}."
+PUBLISH_OLD_ACT = (
+    "La délibération a été adoptée avant le 1er juillet 2022 : sa publicité est l'affichage "
+    "(« Constater l'affichage »), non la publication en ligne."
+)
+DISPLAY_NEW_ACT = (
+    "La délibération a été adoptée après le 1er juillet 2022 : elle est publiée en ligne "
+    "(ordonnance 2021-1310), l'affichage ne suffit plus."
+)
+ACT_LIST_NOTHING_VOTED = (
+    "La séance n'a aucune délibération votée : il n'y a pas de liste à publier."
+)
+ACT_LIST_ALREADY_PUBLISHED = "La liste des délibérations de la séance est publiée depuis le {date}."
+
+# Online publication replaces display for the acts adopted from this date (ordonnance
+# 2021-1310, décret 2021-1311).
+ONLINE_PUBLICATION_SINCE = datetime.date(2022, 7, 1)
+ACT_ID_PATTERN = re.compile(r"^[0-9]{3}-[0-9]{9}-[0-9]{8}-[A-Z0-9_]{1,15}-[A-Z]{2}$")
 
 FREE_SECTIONS = DeliberationText.FREE_SECTIONS
 
@@ -320,6 +404,104 @@ def _store_pdf(deliberation: Deliberation, content: bytes) -> None:
     deliberation.pdf.save(name, ContentFile(content), save=False)
 
 
+def _not_in_future(date: datetime.date, field: str) -> None:
+    if date > timezone.localdate():
+        raise ValidationError({field: DATE_IN_FUTURE.format(date=short_date(date))})
+
+
+def _check_vote_date(deliberation: Deliberation) -> None:
+    """Issue 14 item 3: a vote is recorded once the session has been held."""
+    if timezone.localdate() < deliberation.session.date:
+        raise ValidationError(
+            VOTE_BEFORE_SESSION.format(session=long_date(deliberation.session.date)),
+            code="vote_date",
+        )
+
+
+def _check_participation(
+    deliberation: Deliberation,
+    vote: dict,
+    members: list[ElectedMember],
+    interested_voters: dict,
+) -> None:
+    """The vote against the attendance sheet and the declared interests (issue 11 item 1).
+
+    A session without an attendance sheet (an act recorded before the register was kept)
+    has nothing to check against.
+    """
+    summary = deliberation.session.attendance_summary()
+    if summary.in_office:
+        voters = {row.member for row in summary.rows if row.status in VOTING_STATUSES}
+        errors = [NOT_ON_SHEET.format(member=member) for member in members if member not in voters]
+        errors += [
+            NOT_ON_SHEET.format(member=member)
+            for member in interested_voters
+            if member not in voters
+        ]
+        if errors:
+            raise ValidationError(errors, code="attendance")
+        if not vote["unanimous"]:
+            counted = vote["votes_for"] + vote["votes_against"] + vote["abstentions"] + len(members)
+            if counted > summary.voters:
+                detail = (
+                    f"{vote['votes_for']} pour, {vote['votes_against']} contre, "
+                    f"{vote['abstentions']} abstentions, {len(members)} sans participation"
+                )
+                raise ValidationError(
+                    COUNTS_EXCEED_ATTENDANCE.format(
+                        counted=counted, detail=detail, voters=summary.voters
+                    ),
+                    code="counts",
+                )
+        elif len(members) > summary.voters:
+            raise ValidationError(
+                COUNTS_EXCEED_ATTENDANCE.format(
+                    counted=len(members),
+                    detail=f"{len(members)} sans participation",
+                    voters=summary.voters,
+                ),
+                code="counts",
+            )
+    interested = set(voting_interested_members(deliberation, summary))
+    missing = [
+        member
+        for member in sorted(interested, key=lambda m: (m.last_name, m.first_name, m.pk))
+        if member not in members and member not in interested_voters
+    ]
+    if missing:
+        raise ValidationError(
+            INTERESTED_NOT_CONFIRMED.format(members=", ".join(str(m) for m in missing)),
+            code="interested",
+        )
+    for member, reason in interested_voters.items():
+        if not (reason or "").strip():
+            raise ValidationError(
+                INTERESTED_REASON_REQUIRED.format(member=member), code="interested"
+            )
+
+
+VOTING_STATUSES = (AttendanceStatus.PRESENT, AttendanceStatus.REPRESENTED)
+
+
+def voting_interested_members(deliberation: Deliberation, summary=None) -> dict:
+    """{member: [interests]}: the members who hold an interest in a beneficiary of the
+    deliberation on the session's day, and who sat or were represented (all of them when
+    the session has no attendance sheet): proposed as not taking part in the vote."""
+    beneficiaries = deliberation.subsidies.values_list("beneficiary_id", flat=True)
+    found = interested_members(beneficiaries, deliberation.session.date)
+    summary = summary or deliberation.session.attendance_summary()
+    if not summary.in_office:
+        return found
+    voters = {row.member_id for row in summary.rows if row.status in VOTING_STATUSES}
+    return {member: interests for member, interests in found.items() if member.pk in voters}
+
+
+def _non_participant_names(members: list[ElectedMember], others: Iterable[str]) -> str:
+    names = [str(member) for member in members]
+    names += [name.strip() for name in others if name.strip() and name.strip() not in names]
+    return "\n".join(names)
+
+
 def _record_vote(
     *,
     deliberation: Deliberation,
@@ -328,16 +510,22 @@ def _record_vote(
     subsidy_action: str,
     non_participants: Iterable[str],
     vote: dict,
+    non_participating_members: Iterable[ElectedMember] = (),
+    interested_voters: dict | None = None,
 ) -> Deliberation:
     _require_secretariat(user, "enregistrer le vote")
     deliberation = _locked(deliberation)
     _require_draft(deliberation, "l'enregistrement du vote")
     if not deliberation.number or deliberation.session_id is None:
         raise ValidationError(NOT_PLACED, code="not_placed")
+    _check_vote_date(deliberation)
     subsidies = list(deliberation.subsidies.all())
     _check_subsidies(subsidies, deliberation)
     if isinstance(non_participants, str):
         non_participants = non_participants.splitlines()
+    members = list(non_participating_members)
+    interested_voters = dict(interested_voters or {})
+    _check_participation(deliberation, vote, members, interested_voters)
     # The subsidies move first, while the deliberation is still a draft: the database
     # freezes the amounts of a subsidy once its deliberation is adopted.
     for subsidy in subsidies:
@@ -347,11 +535,16 @@ def _record_vote(
             user=user,
             comment=f"Délibération {deliberation.number}",
         )
+    deliberation.non_participating_members.set(members)
+    for member, reason in interested_voters.items():
+        record = InterestedVoter(
+            deliberation=deliberation, member=member, reason=reason.strip(), confirmed_by=user
+        )
+        save_validated(record, user)
     with workflow.run_transition(deliberation, action, user):
         for name, value in vote.items():
             setattr(deliberation, name, value)
-        names = (name.strip() for name in non_participants)
-        deliberation.non_participants = "\n".join(name for name in names if name)
+        deliberation.non_participants = _non_participant_names(members, non_participants)
         deliberation.voted_at = timezone.now()
         deliberation.voted_by = user
         _freeze(deliberation)
@@ -368,8 +561,15 @@ def deliberation_adopt(
     votes_against: int | None = None,
     abstentions: int | None = None,
     non_participants: Iterable[str] = (),
+    non_participating_members: Iterable[ElectedMember] = (),
+    interested_voters: dict | None = None,
 ) -> Deliberation:
-    """Record the adoption: the subsidies are voted and the act is frozen."""
+    """Record the adoption: the subsidies are voted and the act is frozen.
+
+    `non_participating_members`: the elected members who did not take part (named in the
+    text); `interested_voters`: {member: reason} for a member with an interest in a
+    beneficiary who is nevertheless counted among the voters (kept as InterestedVoter).
+    """
     vote = _vote_fields(unanimous, votes_for, votes_against, abstentions)
     if not unanimous and vote["votes_for"] <= vote["votes_against"]:
         raise ValidationError(NO_MAJORITY.format(**vote), code="vote")
@@ -380,6 +580,8 @@ def deliberation_adopt(
         subsidy_action="vote",
         non_participants=non_participants,
         vote=vote,
+        non_participating_members=non_participating_members,
+        interested_voters=interested_voters,
     )
 
 
@@ -393,6 +595,8 @@ def deliberation_reject(
     votes_against: int | None = None,
     abstentions: int | None = None,
     non_participants: Iterable[str] = (),
+    non_participating_members: Iterable[ElectedMember] = (),
+    interested_voters: dict | None = None,
 ) -> Deliberation:
     """Record the rejection: the subsidies are rejected and the act is frozen."""
     vote = _vote_fields(unanimous, votes_for, votes_against, abstentions)
@@ -405,6 +609,8 @@ def deliberation_reject(
         subsidy_action="reject",
         non_participants=non_participants,
         vote=vote,
+        non_participating_members=non_participating_members,
+        interested_voters=interested_voters,
     )
 
 
@@ -418,12 +624,29 @@ def deliberation_withdraw(*, deliberation: Deliberation, user) -> Deliberation:
     return deliberation
 
 
+def acts_in_application_since() -> datetime.date:
+    """The date from which the acts are transmitted and published through the application:
+    the acts voted before it may carry an executory date typed by hand."""
+    return settings.ACTS_IN_APPLICATION_SINCE
+
+
+def _store_executory(deliberation: Deliberation, date: datetime.date, user) -> None:
+    """Certify the act executory at `date` (its PDF made again with the date, once) and
+    write the date on each file it grants."""
+    deliberation.executory_date = date
+    _store_pdf(deliberation, rendering.build_pdf(deliberation, deliberation.html))
+    save_validated(deliberation, user)
+    for subsidy in deliberation.subsidies.all():
+        subsidy_services.subsidy_record_executory(subsidy=subsidy, date=date, user=user)
+
+
 @transaction.atomic
 def deliberation_set_executory(
-    *, deliberation: Deliberation, date: datetime.date, user
+    *, deliberation: Deliberation, date: datetime.date, user, reason: str = ""
 ) -> Deliberation:
-    """Record the date the act became executory; the PDF is certified with it, once, and
-    each subsidy the act grants is from then on executory (written on the file)."""
+    """Type the executory date of an act voted before the application was used (with the
+    reason); the date of the others is computed (deliberation_update_executory). The PDF is
+    certified with it, once, and each subsidy the act grants is from then on executory."""
     _require_secretariat(user, "enregistrer la date exécutoire")
     deliberation = _locked(deliberation)
     if deliberation.status != DeliberationStatus.ADOPTED:
@@ -436,6 +659,22 @@ def deliberation_set_executory(
                 )
             }
         )
+    _check_manual_executory(deliberation, date, reason)
+    deliberation.executory_manual_reason = reason.strip()
+    _store_executory(deliberation, date, user)
+    return deliberation
+
+
+def _check_manual_executory(deliberation: Deliberation, date: datetime.date, reason: str) -> None:
+    since = acts_in_application_since()
+    if deliberation.session.date >= since:
+        raise ValidationError(
+            {
+                "executory_date": EXECUTORY_MANUAL_ONLY_OLD_ACTS.format(
+                    session=short_date(deliberation.session.date), since=short_date(since)
+                )
+            }
+        )
     if date < deliberation.session.date:
         raise ValidationError(
             {
@@ -444,9 +683,346 @@ def deliberation_set_executory(
                 )
             }
         )
+    _not_in_future(date, "executory_date")
+    if not reason.strip():
+        raise ValidationError({"reason": EXECUTORY_MANUAL_REASON_REQUIRED})
+
+
+def executory_date_of(deliberation: Deliberation) -> datetime.date | None:
+    """The later of the prefecture's reception and the publication (or display), once
+    both are known (CGCT L2131-1)."""
+    publicity = deliberation.published_on or deliberation.displayed_on
+    if deliberation.prefecture_received_on is None or publicity is None:
+        return None
+    return max(deliberation.prefecture_received_on, publicity)
+
+
+def _update_executory(deliberation: Deliberation, user) -> Deliberation:
+    """Save the act's new dates; once both are known, it is executory (computed)."""
+    date = executory_date_of(deliberation)
+    if date is not None and deliberation.executory_date is None:
+        _store_executory(deliberation, date, user)
+    else:
+        save_validated(deliberation, user)
+    return deliberation
+
+
+def _require_act(deliberation: Deliberation) -> None:
+    if deliberation.status != DeliberationStatus.ADOPTED:
+        raise ValidationError(ACT_NOT_ADOPTED, code="status")
+    if deliberation.executory_manual_reason:
+        raise ValidationError(
+            ACT_MANUAL_EXECUTORY.format(date=short_date(deliberation.executory_date)),
+            code="manual",
+        )
+
+
+def _check_act_date(deliberation: Deliberation, date: datetime.date, field: str) -> None:
+    if date < deliberation.session.date:
+        raise ValidationError(
+            {
+                field: DATE_BEFORE_SESSION.format(
+                    date=short_date(date), session=long_date(deliberation.session.date)
+                )
+            }
+        )
+    _not_in_future(date, field)
+
+
+@transaction.atomic
+def deliberation_record_transmission(
+    *, deliberation: Deliberation, sent_on: datetime.date, user, classification=None
+) -> Deliberation:
+    """The act was sent to the prefecture (contrôle de légalité, @CTES) on `sent_on`."""
+    _require_secretariat(user, "transmettre en préfecture")
+    deliberation = _locked(deliberation)
+    _require_act(deliberation)
+    if deliberation.transmitted_on is not None:
+        if deliberation.transmitted_on == sent_on:
+            return deliberation
+        raise ValidationError(
+            {"sent_on": ALREADY_TRANSMITTED.format(date=short_date(deliberation.transmitted_on))}
+        )
+    if classification is not None:
+        deliberation.classification = classification
+    if deliberation.classification_id is None:
+        raise ValidationError({"classification": CLASSIFICATION_REQUIRED})
+    _check_act_date(deliberation, sent_on, "sent_on")
+    deliberation.transmitted_on = sent_on
+    return save_validated(deliberation, user)
+
+
+@transaction.atomic
+def deliberation_record_acknowledgment(
+    *, deliberation: Deliberation, act_id: str, received_on: datetime.date, user
+) -> Deliberation:
+    """The prefecture acknowledged the act (ARActe): its identifier and reception date.
+    Recorded once (the same acknowledgment again changes nothing); the executory date
+    follows when the act is also published."""
+    _require_secretariat(user, "enregistrer l'accusé de réception")
+    deliberation = _locked(deliberation)
+    _require_act(deliberation)
+    act_id = act_id.strip()
+    if deliberation.transmitted_on is None:
+        raise ValidationError(NOT_TRANSMITTED, code="not_transmitted")
+    if deliberation.prefecture_act_id:
+        if (deliberation.prefecture_act_id, deliberation.prefecture_received_on) == (
+            act_id,
+            received_on,
+        ):
+            return deliberation
+        raise ValidationError(
+            ALREADY_ACKNOWLEDGED.format(
+                act_id=deliberation.prefecture_act_id,
+                date=short_date(deliberation.prefecture_received_on),
+            ),
+            code="acknowledged",
+        )
+    if not ACT_ID_PATTERN.match(act_id):
+        raise ValidationError({"act_id": ACT_ID_INVALID.format(act_id=act_id)})
+    if received_on < deliberation.transmitted_on:
+        raise ValidationError(
+            {
+                "received_on": RECEIVED_BEFORE_SENT.format(
+                    received=short_date(received_on), sent=short_date(deliberation.transmitted_on)
+                )
+            }
+        )
+    _not_in_future(received_on, "received_on")
+    deliberation.prefecture_act_id = act_id
+    deliberation.prefecture_received_on = received_on
+    return _update_executory(deliberation, user)
+
+
+def publication_mode(deliberation: Deliberation) -> str:
+    """« publish » (online, acts adopted from 1 July 2022) or « display » (affichage)."""
+    return "publish" if deliberation.session.date >= ONLINE_PUBLICATION_SINCE else "display"
+
+
+@transaction.atomic
+def deliberation_publish(
+    *, deliberation: Deliberation, published_on: datetime.date, user
+) -> Deliberation:
+    """The act was published online on `published_on` (acts adopted from 1 July 2022)."""
+    _require_secretariat(user, "publier la délibération")
+    deliberation = _locked(deliberation)
+    _require_act(deliberation)
+    if publication_mode(deliberation) != "publish":
+        raise ValidationError(PUBLISH_OLD_ACT, code="display")
+    if deliberation.published_on is not None:
+        if deliberation.published_on == published_on:
+            return deliberation
+        raise ValidationError(
+            {"published_on": ALREADY_PUBLISHED.format(date=short_date(deliberation.published_on))}
+        )
+    _check_act_date(deliberation, published_on, "published_on")
+    deliberation.published_on = published_on
+    return _update_executory(deliberation, user)
+
+
+@transaction.atomic
+def deliberation_record_display(
+    *, deliberation: Deliberation, displayed_on: datetime.date, user
+) -> Deliberation:
+    """The act's display (affichage) was noted on `displayed_on` (acts adopted before 1 July
+    2022); the act then appears on the public page as well."""
+    _require_secretariat(user, "constater l'affichage")
+    deliberation = _locked(deliberation)
+    _require_act(deliberation)
+    if publication_mode(deliberation) != "display":
+        raise ValidationError(DISPLAY_NEW_ACT, code="publish")
+    if deliberation.displayed_on is not None:
+        if deliberation.displayed_on == displayed_on:
+            return deliberation
+        raise ValidationError(
+            {"displayed_on": ALREADY_DISPLAYED.format(date=short_date(deliberation.displayed_on))}
+        )
+    _check_act_date(deliberation, displayed_on, "displayed_on")
+    deliberation.displayed_on = displayed_on
+    return _update_executory(deliberation, user)
+
+
+@transaction.atomic
+def session_publish_act_list(*, session: Session, published_on: datetime.date, user) -> Session:
+    """The list of the session's deliberations was published (CGCT L2121-25)."""
+    _require_secretariat(user, "publier la liste des délibérations")
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.act_list_published_on is not None:
+        raise ValidationError(
+            {
+                "published_on": ACT_LIST_ALREADY_PUBLISHED.format(
+                    date=short_date(session.act_list_published_on)
+                )
+            }
+        )
+    if not session.deliberations.filter(status__in=FROZEN_STATUSES).exists():
+        raise ValidationError(ACT_LIST_NOTHING_VOTED, code="empty")
+    if published_on < session.date:
+        raise ValidationError(
+            {
+                "published_on": DATE_BEFORE_SESSION.format(
+                    date=short_date(published_on), session=long_date(session.date)
+                )
+            }
+        )
+    _not_in_future(published_on, "published_on")
+    session.act_list_published_on = published_on
+    return save_validated(session, user)
+
+
+# Corrections (issue 14 item 3): before the act leaves the authority, a vote or an executory
+# date recorded by mistake is corrected, with its reason; afterwards only a new deliberation.
+
+
+def correction_refusal(deliberation: Deliberation) -> str | None:
+    """Why the vote of this deliberation can no longer be corrected (None: it can)."""
+    if deliberation.status not in FROZEN_STATUSES:
+        return CORRECTION_NOT_VOTED
+    if deliberation.is_sent_out:
+        return CORRECTION_SENT_OUT
+    for subsidy in deliberation.subsidies.all():
+        refusal = subsidy_services.subsidy_executory_correction_refusal(subsidy)
+        if refusal and deliberation.executory_date is not None:
+            return refusal
+    return None
+
+
+def _vote_summary(deliberation: Deliberation) -> str:
+    if deliberation.unanimous:
+        counts = "à l'unanimité"
+    else:
+        counts = (
+            f"{deliberation.votes_for} pour, {deliberation.votes_against} contre, "
+            f"{deliberation.abstentions} abstentions"
+        )
+    names = deliberation.non_participant_names
+    recorded = timezone.localtime(deliberation.voted_at).strftime("%d/%m/%Y %H:%M")
+    missing = f" ; n'ont pas pris part : {', '.join(names)}" if names else ""
+    return f"{counts}{missing} (enregistré le {recorded})"
+
+
+def _record_correction(deliberation, *, kind, before, after, reason, user) -> None:
+    correction = VoteCorrection(
+        deliberation=deliberation,
+        kind=kind,
+        before=before,
+        after=after,
+        reason=reason,
+        corrected_by=user,
+    )
+    save_validated(correction, user)
+
+
+@transaction.atomic
+def deliberation_correct_vote(
+    *,
+    deliberation: Deliberation,
+    user,
+    reason: str,
+    unanimous: bool = False,
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+    abstentions: int | None = None,
+    non_participants: Iterable[str] = (),
+    non_participating_members: Iterable[ElectedMember] = (),
+    interested_voters: dict | None = None,
+) -> Deliberation:
+    """Correct a vote recorded by mistake, while the act is neither transmitted nor
+    published: the counts, the non-participants and the date it was recorded (now); the
+    result (adopted or rejected) stays. The text and PDF are made again; the correction is
+    kept (VoteCorrection: before, after, who, when, why)."""
+    _require_secretariat(user, "corriger le vote")
+    deliberation = _locked(deliberation)
+    refusal = correction_refusal(deliberation)
+    if refusal:
+        raise ValidationError(refusal, code="correction")
+    if not reason.strip():
+        raise ValidationError({"reason": CORRECTION_REASON_REQUIRED})
+    _check_vote_date(deliberation)
+    vote = _vote_fields(unanimous, votes_for, votes_against, abstentions)
+    adopted = unanimous or vote["votes_for"] > vote["votes_against"]
+    if adopted != (deliberation.status == DeliberationStatus.ADOPTED):
+        raise ValidationError(
+            CORRECTION_CHANGES_RESULT.format(status=deliberation.get_status_display().lower()),
+            code="vote",
+        )
+    if isinstance(non_participants, str):
+        non_participants = non_participants.splitlines()
+    members = list(non_participating_members)
+    interested_voters = dict(interested_voters or {})
+    _check_participation(deliberation, vote, members, interested_voters)
+    before = _vote_summary(deliberation)
+    deliberation.non_participating_members.set(members)
+    # The confirmations follow the corrected vote: those no longer true are removed (the
+    # history keeps them), the new ones recorded.
+    for record in deliberation.interested_voters.all():
+        delete_logged(record, user)
+    for member, member_reason in interested_voters.items():
+        record = InterestedVoter(
+            deliberation=deliberation,
+            member=member,
+            reason=member_reason.strip(),
+            confirmed_by=user,
+        )
+        save_validated(record, user)
+    for name, value in vote.items():
+        setattr(deliberation, name, value)
+    deliberation.non_participants = _non_participant_names(members, non_participants)
+    deliberation.voted_at = timezone.now()
+    deliberation.voted_by = user
+    deliberation.revision += 1
+    _freeze(deliberation)
+    save_validated(deliberation, user)
+    _record_correction(
+        deliberation,
+        kind=CorrectionKind.VOTE,
+        before=before,
+        after=_vote_summary(deliberation),
+        reason=reason.strip(),
+        user=user,
+    )
+    return deliberation
+
+
+@transaction.atomic
+def deliberation_correct_executory(
+    *, deliberation: Deliberation, date: datetime.date, user, reason: str
+) -> Deliberation:
+    """Correct an executory date typed by mistake (an act voted before the application was
+    used), while nothing was signed or paid on it: the date is checked as when it was
+    typed, the PDF certified again, the files' date corrected, the correction kept."""
+    _require_secretariat(user, "corriger la date exécutoire")
+    deliberation = _locked(deliberation)
+    refusal = correction_refusal(deliberation)
+    if refusal:
+        raise ValidationError(refusal, code="correction")
+    if deliberation.executory_date is None or not deliberation.executory_manual_reason:
+        raise ValidationError(CORRECTION_NOT_MANUAL, code="computed")
+    if not reason.strip():
+        raise ValidationError({"reason": CORRECTION_REASON_REQUIRED})
+    _check_manual_executory(deliberation, date, deliberation.executory_manual_reason)
+    before = short_date(deliberation.executory_date)
     deliberation.executory_date = date
+    deliberation.revision += 1
     _store_pdf(deliberation, rendering.build_pdf(deliberation, deliberation.html))
     save_validated(deliberation, user)
     for subsidy in deliberation.subsidies.all():
-        subsidy_services.subsidy_record_executory(subsidy=subsidy, date=date, user=user)
+        subsidy_services.subsidy_correct_executory(subsidy=subsidy, date=date, user=user)
+    _record_correction(
+        deliberation,
+        kind=CorrectionKind.EXECUTORY,
+        before=before,
+        after=short_date(date),
+        reason=reason.strip(),
+        user=user,
+    )
     return deliberation
+
+
+# The act after the vote (issue 11)
+
+
+def act_authority(deliberation: Deliberation):
+    """The authority whose act this is (its name, SIREN, département for the @CTES
+    exchange): read here only, so that a session may later belong to one of several."""
+    return Authority.current()

@@ -152,6 +152,7 @@ def session_detail(request, pk: int):
                 for deliberation in agenda
             ],
             "can_manage": can_manage,
+            "attendance": session.attendance_summary(),
         },
     )
 
@@ -212,8 +213,27 @@ def deliberation_detail(request, pk: int):
             "can_edit_text": permissions.can_edit_deliberation_text(user, deliberation)[0],
             "can_manage": permissions.can_manage_sessions(user)[0],
             "links": deliberation.links.all(),
+            **_act_context(deliberation),
         },
     )
+
+
+def _act_context(deliberation: Deliberation) -> dict:
+    """The life of the act after the vote (issue 11, issue 14 item 3) on its page."""
+    if not deliberation.is_frozen:
+        return {}
+    adopted = deliberation.status == DeliberationStatus.ADOPTED
+    return {
+        "act_mode": services.publication_mode(deliberation) if adopted else None,
+        "manual_executory": adopted
+        and deliberation.executory_date is None
+        and deliberation.session.date < services.acts_in_application_since(),
+        "correction_refusal": services.correction_refusal(deliberation),
+        "corrections": deliberation.corrections.select_related("corrected_by"),
+        "interested_voters": deliberation.interested_voters.select_related(
+            "member", "confirmed_by"
+        ),
+    }
 
 
 @require("view")
@@ -302,12 +322,21 @@ def _vote_refusal(deliberation: Deliberation) -> str | None:
 @require("manage_sessions")
 @require_http_methods(["GET", "POST"])
 def deliberation_vote(request, pk: int):
-    deliberation = get_object_or_404(Deliberation, pk=pk)
-    form = VoteForm(request.POST or None)
+    deliberation = get_object_or_404(Deliberation.objects.select_related("session"), pk=pk)
+    # The members with an interest in a beneficiary are proposed as not taking part.
+    form = VoteForm(request.POST or None, deliberation=deliberation)
 
     def run(deliberation, data):
         return record_vote(deliberation, request.user, data)
 
+    intro = (
+        "À l'unanimité, ou le nombre de voix pour, contre et d'abstentions, dans la limite "
+        "des présents et représentés. Une fois le vote enregistré, la délibération est figée."
+    )
+    if deliberation.session_id:
+        summary = deliberation.session.attendance_summary()
+        if summary.in_office:
+            intro = f"{summary.sentence} ; {summary.represented} représentés. {intro}"
     return _deliberation_step(
         request,
         pk,
@@ -315,8 +344,7 @@ def deliberation_vote(request, pk: int):
         step={
             "step_title": "Enregistrer le vote",
             "submit_label": "Confirmer le vote",
-            "intro": "À l'unanimité, ou le nombre de voix pour, contre et d'abstentions. "
-            "Une fois le vote enregistré, la délibération est figée.",
+            "intro": intro,
         },
         refusal=_vote_refusal(deliberation),
         run=run,
@@ -329,18 +357,23 @@ def _executory_refusal(deliberation: Deliberation) -> str | None:
         return EXECUTORY_NOT_ADOPTED
     if deliberation.executory_date is not None:
         return services.EXECUTORY_ALREADY_SET.format(date=short_date(deliberation.executory_date))
+    since = services.acts_in_application_since()
+    if deliberation.session.date >= since:
+        return services.EXECUTORY_MANUAL_ONLY_OLD_ACTS.format(
+            session=short_date(deliberation.session.date), since=short_date(since)
+        )
     return None
 
 
 @require("manage_sessions")
 @require_http_methods(["GET", "POST"])
 def deliberation_executory(request, pk: int):
-    deliberation = get_object_or_404(Deliberation, pk=pk)
-    form = ExecutoryForm(request.POST or None, initial={"date": timezone.localdate()})
+    deliberation = get_object_or_404(Deliberation.objects.select_related("session"), pk=pk)
+    form = ExecutoryForm(request.POST or None)
 
     def run(deliberation, data):
         return services.deliberation_set_executory(
-            deliberation=deliberation, date=data["date"], user=request.user
+            deliberation=deliberation, date=data["date"], reason=data["reason"], user=request.user
         )
 
     return _deliberation_step(
@@ -350,8 +383,10 @@ def deliberation_executory(request, pk: int):
         step={
             "step_title": "Date exécutoire",
             "submit_label": "Enregistrer la date exécutoire",
-            "intro": "La date à laquelle l'acte a été transmis au préfet et publié ; le PDF "
-            "est certifié exécutoire à cette date, une seule fois.",
+            "intro": "Pour un acte voté avant la mise en service de l'application : la date "
+            "à laquelle il a été transmis au préfet et publié (ou affiché), avec son motif. "
+            "Le PDF est certifié exécutoire à cette date. Les autres actes deviennent "
+            "exécutoires par leur transmission et leur publication.",
         },
         refusal=_executory_refusal(deliberation),
         run=run,

@@ -54,6 +54,14 @@ SUBSIDY_FROZEN = (
     "Le dossier est au statut « {status} » : ses montants ne changent plus que par avenant."
 )
 EXECUTORY_ALREADY_RECORDED = "Le dossier est déjà accordé par un acte exécutoire depuis le {date}."
+EXECUTORY_FIXED_BY_AGREEMENT = (
+    "La convention du dossier {reference} est signée : sa date exécutoire ne se corrige plus "
+    "(seule une nouvelle délibération peut la changer)."
+)
+EXECUTORY_FIXED_BY_PAYMENT = (
+    "Un versement du dossier {reference} est enregistré : sa date exécutoire ne se corrige "
+    "plus (seule une nouvelle délibération peut la changer)."
+)
 
 # The lifecycle actions of a file, in the order the model declares them.
 SUBSIDY_NOT_DRAFT = (
@@ -448,6 +456,28 @@ def subsidy_record_executory(*, subsidy: Subsidy, date, user) -> Subsidy:
     locked = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
     if locked.executory_on is not None and locked.executory_on != date:
         raise ValidationError(EXECUTORY_ALREADY_RECORDED.format(date=locked.executory_on))
+    locked.executory_on = date
+    return save_validated(locked, user)
+
+
+def subsidy_executory_correction_refusal(subsidy: Subsidy) -> str | None:
+    """Why the executory date written on the file may no longer be corrected: something
+    was signed or paid on the strength of it."""
+    if subsidy.agreement_signed_on is not None:
+        return EXECUTORY_FIXED_BY_AGREEMENT.format(reference=subsidy.reference)
+    if subsidy.payments.exists():
+        return EXECUTORY_FIXED_BY_PAYMENT.format(reference=subsidy.reference)
+    return None
+
+
+@transaction.atomic
+def subsidy_correct_executory(*, subsidy: Subsidy, date, user) -> Subsidy:
+    """The act granting the file had its executory date corrected (by deliberations, before
+    anything was signed or paid on the file)."""
+    locked = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
+    refusal = subsidy_executory_correction_refusal(locked)
+    if refusal:
+        raise ValidationError(refusal, code="executory_fixed")
     locked.executory_on = date
     return save_validated(locked, user)
 

@@ -32,14 +32,14 @@ from tests.subventions.factories import AuthorityFactory
 
 COMMANDS = {
     "subventions": ["send_reminders"],
-    "deliberations": ["render_deliberation"],
+    "deliberations": ["render_deliberation", "sign_extract", "export_actes", "import_ar_actes"],
     "conventions": [
         "create_demo_certificate",
         "render_agreement",
         "sign_agreement",
         "verify_pdf",
     ],
-    "pilotage": ["export_scdl", "import_scdl", "load_demo"],
+    "pilotage": ["export_scdl", "import_scdl", "load_demo", "export_scdl_deliberations"],
 }
 UNKNOWN = "Arguments non reconnus : --bogus"
 P12_PASSWORD = "--p12, --password-env"
@@ -74,6 +74,13 @@ ARGUMENT_ERRORS = [
     ),
     ("verify_pdf", [], "Argument obligatoire manquant : file"),
     ("verify_pdf", ["a.pdf", "--verbosity", "9"], VERBOSITY),
+    # Issue 11 (h7): the register extract, the @CTES exchange, SCDL « Délibérations ».
+    ("sign_extract", [], f"Arguments obligatoires manquants : number, {P12_PASSWORD}"),
+    ("export_actes", [], "Argument obligatoire manquant : number"),
+    ("export_actes", ["21 B 0110", "--bogus"], UNKNOWN),
+    ("import_ar_actes", [], "Argument obligatoire manquant : file"),
+    ("export_scdl_deliberations", ["--bogus"], UNKNOWN),
+    ("export_scdl_deliberations", ["--output"], "Valeur manquante pour --output"),
 ]
 
 
@@ -205,6 +212,7 @@ WRITERS = {
     "render_agreement": ("render_agreement", ["CONV-TEST-0001"]),
     "create_demo_certificate": ("create_demo_certificate", []),
     "export_scdl": ("export_scdl", ["--format", "csv"]),
+    "export_scdl_deliberations": ("export_scdl_deliberations", []),
 }
 
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from the environment (django-environ)."""
 
+import datetime
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -188,6 +189,12 @@ SUBVENTIONS_ALLOW_DEMO_CERTIFICATE = env.bool("SUBVENTIONS_ALLOW_DEMO_CERTIFICAT
 # Awarding beyond what a budget line has left: "refuse" it, or "warn" (noted in the log).
 SUBVENTIONS_BUDGET_OVERRUN = env.str(
     "SUBVENTIONS_BUDGET_OVERRUN", default="refuse", choices=["refuse", "warn"]
+)
+# From this date acts are transmitted to the prefecture and published through the
+# application, which computes their executory date; an act voted before it may have its
+# executory date typed, with the reason (deliberations.services.deliberation_set_executory).
+ACTS_IN_APPLICATION_SINCE = datetime.date.fromisoformat(
+    env.str("ACTS_IN_APPLICATION_SINCE", default="2021-01-01")
 )
 
 # Read-only API (pilotage.api): token or staff session; staff with view permissions.

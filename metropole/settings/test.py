@@ -1,5 +1,6 @@
 """Test settings: fast hashing, in-memory e-mail, eager Celery."""
 
+import datetime
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key")
@@ -22,3 +23,6 @@ WHITENOISE_USE_FINDERS = True
 # The test client's login() authenticates without a request, which django-axes refuses:
 # the lockout is switched on by the tests that exercise it (tests/test_security.py).
 AXES_ENABLED = False
+# The tests' acts of 2 April 2021 count as voted before the application, so that a test
+# may type their executory date; tests/deliberations/test_acts.py sets the date it checks.
+ACTS_IN_APPLICATION_SINCE = datetime.date(2021, 6, 1)

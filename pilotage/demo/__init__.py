@@ -59,6 +59,7 @@ AUTHORITY = {
     "president_title": "Président",
     "seat_city": "Lille",
     "administrative_court": "Tribunal administratif de Lille",
+    "departement_code": "059",
 }
 POLICY_AREA = "DEVELOPPEMENT ECONOMIQUE ET EMPLOI"
 

@@ -19,6 +19,8 @@ from deliberations import services
 from deliberations.enums import Body, DeliberationStatus
 from deliberations.models import Deliberation, Session
 
+from . import assembly
+
 SESSION_2021 = {
     "body": Body.BUREAU,
     "date": datetime.date(2021, 4, 2),
@@ -38,6 +40,10 @@ SESSION_2020 = {
 }
 NUMBER_2020 = "20 B 0042"
 EXECUTORY_2020 = datetime.date(2020, 2, 14)
+EXECUTORY_2020_REASON = (
+    "Acte antérieur à la mise en service de l'application : transmis et affiché en février "
+    "2020 (données de démonstration)."
+)
 NOTE_2020 = (
     "Données de démonstration : le numéro 20 B 0042 et la séance du 7 février 2020 sont "
     "fictifs (la délibération 2020 réelle n'est pas reprise)."
@@ -59,6 +65,8 @@ def _session(fields: dict, user) -> Session:
 
 
 def _deliberation(*, number, session, subsidy, note, executory, user) -> Deliberation:
+    """`executory`: the date typed for an act voted before the application was used, or
+    None: the act then becomes executory through its transmission and display."""
     deliberation = Deliberation.objects.filter(number=number).first()
     if deliberation is None:
         deliberation = services.deliberation_create(
@@ -68,9 +76,9 @@ def _deliberation(*, number, session, subsidy, note, executory, user) -> Deliber
         deliberation = services.deliberation_adopt(
             deliberation=deliberation, user=user, unanimous=True
         )
-    if deliberation.executory_date is None:
+    if deliberation.executory_date is None and executory is not None:
         deliberation = services.deliberation_set_executory(
-            deliberation=deliberation, date=executory, user=user
+            deliberation=deliberation, date=executory, reason=EXECUTORY_2020_REASON, user=user
         )
     return deliberation
 
@@ -109,13 +117,20 @@ def load(*, users: dict, subsidy_2020, subsidy_2021) -> dict[str, object]:
         executory=EXECUTORY_2020,
         user=secretariat,
     )
+    # Issue 11: the 2021 Bureau's attendance, then the act's transmission and display.
+    classifications = assembly.load_classifications(secretariat)
+    session_2021 = _session(SESSION_2021, secretariat)
+    assembly.load_session_2021(session_2021, secretariat, subsidy_2021.beneficiary)
     deliberation_2021 = _deliberation(
         number=NUMBER_2021,
-        session=_session(SESSION_2021, secretariat),
+        session=session_2021,
         subsidy=subsidy_2021,
         note=NOTE_2021,
-        executory=EXECUTORY_2021,
+        executory=None,
         user=secretariat,
+    )
+    deliberation_2021 = assembly.transmit_and_display_2021(
+        deliberation_2021, secretariat, classifications
     )
     agreement_2020 = _signed_agreement_2020(subsidy_2020, users)
     subsidy_2021.refresh_from_db()

@@ -9,4 +9,10 @@ app_name = "opendata"
 urlpatterns = [
     path("", views.opendata_index, name="index"),
     path("subventions.<str:fmt>", views.opendata_download, name="download"),
+    # Issue 11 (h7): the published acts in SCDL « Délibérations ».
+    path(
+        "deliberations.csv",
+        views.opendata_deliberations_download,
+        name="download_deliberations",
+    ),
 ]

@@ -14,6 +14,7 @@ from django.shortcuts import render
 
 from subventions.models import Authority
 
+from . import deliberations as scdl_deliberations
 from . import scdl
 
 PAGE_SIZE = 50
@@ -56,5 +57,28 @@ def opendata_download(request, fmt: str):
         scdl.batched(scdl.FORMATS[fmt](rows)), content_type=scdl.CONTENT_TYPES[fmt]
     )
     filename = f"subventions-{authority.siret}-scdl-{scdl.VERSION}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def opendata_deliberations_download(request):
+    """The published acts in SCDL « Délibérations » (CSV); an invalid row is left out and
+    logged, as in the subsidies' file."""
+    authority = Authority.current()
+    if authority is None:
+        raise Http404("Aucune collectivité n'est enregistrée.")
+    base_url = request.build_absolute_uri("/")
+
+    def rows():
+        for number, row, errors in scdl_deliberations.checked_rows(authority, base_url=base_url):
+            if errors:
+                scdl.logger.warning("SCDL délibérations, %s écartée : %s", number, " ".join(errors))
+                continue
+            yield row
+
+    response = StreamingHttpResponse(
+        scdl_deliberations.csv_lines(rows()), content_type="text/csv; charset=utf-8"
+    )
+    filename = scdl_deliberations.FILENAME.format(siret=authority.siret)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

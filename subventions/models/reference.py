@@ -1,5 +1,6 @@
 """The reference data of the files: the granting authority, the policy areas, the funders."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -10,6 +11,7 @@ from .. import validators
 from ..enums import PartnerKind
 
 AUTHORITY_SINGLETON = "Une seule collectivité attribuante peut être enregistrée."
+DEPARTEMENT_INVALID = "Le code du département a trois caractères : « 059 », « 974 », « 02A »."
 
 
 class Authority(NormalizedIdentifiersMixin, models.Model):
@@ -30,6 +32,14 @@ class Authority(NormalizedIdentifiersMixin, models.Model):
     seat_city = models.CharField("ville du siège", max_length=100)
     administrative_court = models.CharField("tribunal administratif compétent", max_length=150)
     logo = models.ImageField("logo", upload_to="authority/", blank=True)
+    departement_code = models.CharField(
+        "code du département (@CTES)",
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{3}$|^0[0-9][AB]$", DEPARTEMENT_INVALID)],
+        help_text="Sur trois caractères, par exemple « 059 » ; déduit du code postal s'il "
+        "est vide.",
+    )
 
     history = HistoricalRecords()
 
@@ -57,6 +67,18 @@ class Authority(NormalizedIdentifiersMixin, models.Model):
     @classmethod
     def current(cls) -> "Authority | None":
         return cls.objects.filter(pk=1).first()
+
+    @property
+    def siren(self) -> str:
+        return self.siret[:9]
+
+    @property
+    def departement(self) -> str:
+        """The département on three characters, as the @CTES exchange names it (« 059 »):
+        the code typed, else the postal code's first two digits."""
+        if self.departement_code:
+            return self.departement_code
+        return self.postal_code[:2].zfill(3) if self.postal_code else ""
 
 
 class PolicyArea(models.Model):

@@ -3,7 +3,8 @@
 Each step is done by the role DESIGN.md §1 gives it: the Instructeur records the
 beneficiary and the file and puts it under review, the Responsable de service proposes
 it, the Secrétariat des assemblées places it on a session, records the vote (with the
-keyboard only) and the executory date, and generates the session's agreements; the
+keyboard only), transmits the act, records its acknowledgment and publishes it (the public
+page « Actes publiés » then shows it), and generates the session's agreements; the
 agreement's PDF is then downloaded.
 """
 
@@ -19,10 +20,13 @@ from django.utils import timezone
 from conventions.enums import BatchJobStatus
 from conventions.models import Agreement, AgreementTemplate, BatchJob
 from conventions.models.templates import DEFAULT_TEMPLATE_NAME
+from deliberations import actes
+from deliberations import members as member_services
 from deliberations import services as deliberation_services
 from deliberations.enums import Body
+from deliberations.models import ActClassification
 from subventions.enums import Role, SubsidyStatus
-from subventions.models import Beneficiary, Subsidy
+from subventions.models import Authority, Beneficiary, Subsidy
 from tests.browser.conftest import assert_every_field_labelled, log_in, log_out
 from tests.conventions.factories import AgreementArticleFactory, AgreementTemplateFactory
 from tests.subventions.factories import (
@@ -63,11 +67,22 @@ def reference_data():
     session = deliberation_services.session_create(
         user=secretariat,
         body=Body.BUREAU,
-        date=datetime.date.today() + datetime.timedelta(days=7),
+        # Held yesterday: a vote is recorded once the session has taken place.
+        date=datetime.date.today() - datetime.timedelta(days=1),
         time=datetime.time(14),
         place="Lille, siège de la MEL",
     )
-    return {"area": area, "line": line, "partner": partner, "session": session}
+    classification = ActClassification.objects.filter(code="7.5").first()
+    classification = classification or member_services.classification_save(
+        user=secretariat, code="7.5", label="Subventions", version_date=datetime.date(2021, 1, 1)
+    )
+    return {
+        "area": area,
+        "line": line,
+        "partner": partner,
+        "session": session,
+        "classification": classification,
+    }
 
 
 def submit(page):
@@ -179,14 +194,49 @@ def test_from_the_beneficiary_to_the_agreement_pdf(page, tmp_path):
     deliberation.refresh_from_db()
     assert deliberation.unanimous and deliberation.status == "adoptee"
 
-    # …sets the executory date…
-    page.click("main a:has-text('Date exécutoire')")
+    # …transmits the act to the prefecture, records its acknowledgment and publishes it:
+    # the act is executory, the date computed (issue 11)…
+    assert page.locator("main a:has-text('Date exécutoire')").count() == 0
+    page.click("main a:has-text('Transmettre en préfecture')")
     assert_every_field_labelled(page)
-    page.fill("#id_date", (refs["session"].date + datetime.timedelta(days=4)).isoformat())
+    page.select_option("#id_classification", str(refs["classification"].pk))
     submit(page)
     page.wait_for_selector(".alert-success")
+    today = timezone.localdate()
+    # The prefecture's acknowledgment, imported with its upload form.
+    act_id = actes.act_identifier(deliberation, Authority.current())
+    acknowledgment = (
+        f'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        f'<actes:ARActe xmlns:actes="{actes.NAMESPACE}" actes:IDActe="{act_id}" '
+        f'actes:DateReception="{today.isoformat()}"></actes:ARActe>'
+    ).encode("latin-1")
+    page.click("main a:has-text('Importer l')")
+    page.set_input_files(
+        "main input[type=file]",
+        files=[{"name": "ar.xml", "mimeType": "application/xml", "buffer": acknowledgment}],
+    )
+    submit(page)
+    page.wait_for_selector(".alert-success")
+    page.click("main a.btn:has-text('Publier')")
+    assert_every_field_labelled(page)
+    submit(page)
+    page.wait_for_selector(".alert-success")
+    assert "exécutoire depuis le" in page.inner_text(".alert-success")
     deliberation.refresh_from_db()
-    assert deliberation.executory_date is not None
+    assert deliberation.executory_date == today
+    assert deliberation.prefecture_act_id == act_id
+    assert act_id in page.inner_text("main")
+
+    # …and the public page shows the act, without logging in.
+    log_out(page)
+    page.goto("/actes/")
+    assert deliberation.number in page.inner_text("main")
+    page.fill("#id_q", deliberation.number.replace(" ", "").lower())
+    page.click("main form button[type=submit]")
+    page.click(f"main a:has-text('{deliberation.number}')")
+    page.wait_for_url(re.compile(r".*/actes/\d{2}[BC]\d{4}/$"))
+    assert "Soutien au programme d'actions" in page.inner_text("main")
+    log_in(page, "sarah")
 
     # …and generates the session's agreements: the progress bar reaches 100 %.
     page.goto(f"/seances/{refs['session'].pk}/")

@@ -50,6 +50,9 @@ def pages() -> dict[str, str]:
         "deliberation": f"/deliberations/{deliberation.pk}/",
         "liste-conventions": "/conventions/",
         "convention": f"/conventions/convention/{subsidy.agreement.pk}/",
+        # Issue 11: the public page « Actes publiés » and the permanent address of an act.
+        "actes-publies": "/actes/",
+        "acte-public": "/actes/21B0110/",
     }
 
 

@@ -26,6 +26,7 @@ from conventions.enums import AgreementStatus, SignatureMethod
 from conventions.models import Agreement
 from pilotage import demo
 from subventions.enums import SubsidyStatus
+from tests.core.pdfa import assert_pdfa_3b
 from tests.deliberations.conftest import normalise
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +216,7 @@ def test_render_agreement_unknown_reference_is_one_french_line(tmp_path):
     assert (
         str(error.value) == "Aucune convention ni aucun avenant ne correspond à « CONV-1999-9999 »."
     )
+
+
+def test_the_signed_agreement_is_a_pdf_a_3b_with_every_font_embedded(apes):
+    assert_pdfa_3b(apes["signed"].read_bytes())

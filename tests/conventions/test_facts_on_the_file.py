@@ -58,7 +58,10 @@ def test_the_executory_date_of_the_act_is_written_on_each_file_it_grants(
     )
     assert Subsidy.objects.filter(executory_on__isnull=False).count() == 0
     deliberation_services.deliberation_set_executory(
-        deliberation=deliberation, date=datetime.date(2021, 4, 9), user=secretariat
+        deliberation=deliberation,
+        date=datetime.date(2021, 4, 9),
+        user=secretariat,
+        reason="Acte ancien",
     )
     for subsidy in (first, second):
         subsidy.refresh_from_db()

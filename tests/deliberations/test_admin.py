@@ -136,6 +136,6 @@ def test_secretariat_sets_the_executory_date_from_the_admin(
     form = client.get(url).context["form"]
     assert type(form) is forms.ExecutoryForm
     assert isinstance(form.fields["date"].widget, AdminDateWidget)  # the admin's calendar
-    assert client.post(url, {"date": "12/04/2021"}).status_code == 302
+    assert client.post(url, {"date": "12/04/2021", "reason": "Acte ancien"}).status_code == 302
     deliberation.refresh_from_db()
     assert deliberation.executory_date == datetime.date(2021, 4, 12)

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from core import pdf
+from tests.core.pdfa import assert_pdfa_3b
 
 from .conftest import normalise
 
@@ -61,6 +62,11 @@ def test_pdf_is_a_valid_a4_document(demo_pdf):
     assert path.read_bytes().startswith(b"%PDF-")
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     assert "595.276 x 841.89 pts (A4)" in info
+
+
+def test_the_frozen_act_is_a_pdf_a_3b_with_every_font_embedded(demo_pdf):
+    path, _ = demo_pdf
+    assert_pdfa_3b(path.read_bytes())
 
 
 def test_pdf_holds_header_footer_and_page_numbers(demo_pdf):

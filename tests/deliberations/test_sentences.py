@@ -250,7 +250,10 @@ def test_executory_certificate(make_subsidy, make_deliberation, secretariat):
     services.deliberation_adopt(deliberation=deliberation, user=secretariat, unanimous=True)
     assert "exécutoire" not in text_of(deliberation)
     services.deliberation_set_executory(
-        deliberation=deliberation, date=datetime.date(2021, 4, 2), user=secretariat
+        deliberation=deliberation,
+        date=datetime.date(2021, 4, 2),
+        user=secretariat,
+        reason="Acte ancien",
     )
     assert text_of(deliberation).endswith(
         "Résultat du vote : ADOPTÉ À L'UNANIMITÉ Acte certifié exécutoire au 02/04/2021"

@@ -235,7 +235,7 @@ def adopted(make_subsidy, make_deliberation, secretariat):
 
 def test_executory_date(adopted, secretariat):
     services.deliberation_set_executory(
-        deliberation=adopted, date=datetime.date(2021, 4, 6), user=secretariat
+        deliberation=adopted, date=datetime.date(2021, 4, 6), user=secretariat, reason="Acte ancien"
     )
     adopted.refresh_from_db()
     assert adopted.executory_date == datetime.date(2021, 4, 6)
@@ -244,7 +244,10 @@ def test_executory_date(adopted, secretariat):
 def test_executory_date_before_the_session_is_refused(adopted, secretariat):
     with pytest.raises(ValidationError) as refused:
         services.deliberation_set_executory(
-            deliberation=adopted, date=datetime.date(2021, 4, 1), user=secretariat
+            deliberation=adopted,
+            date=datetime.date(2021, 4, 1),
+            user=secretariat,
+            reason="Acte ancien",
         )
     assert messages(refused.value) == [
         services.EXECUTORY_BEFORE_SESSION.format(date="01/04/2021", session="vendredi 2 avril 2021")
@@ -255,11 +258,14 @@ def test_executory_date_before_the_session_is_refused(adopted, secretariat):
 
 def test_executory_date_is_set_once(adopted, secretariat):
     services.deliberation_set_executory(
-        deliberation=adopted, date=datetime.date(2021, 4, 2), user=secretariat
+        deliberation=adopted, date=datetime.date(2021, 4, 2), user=secretariat, reason="Acte ancien"
     )
     with pytest.raises(ValidationError):
         services.deliberation_set_executory(
-            deliberation=adopted, date=datetime.date(2021, 4, 9), user=secretariat
+            deliberation=adopted,
+            date=datetime.date(2021, 4, 9),
+            user=secretariat,
+            reason="Acte ancien",
         )
     adopted.refresh_from_db()
     assert adopted.executory_date == datetime.date(2021, 4, 2)
@@ -269,6 +275,9 @@ def test_a_draft_is_not_executory(make_subsidy, make_deliberation, secretariat):
     deliberation = make_deliberation([make_subsidy()])
     with pytest.raises(ValidationError) as refused:
         services.deliberation_set_executory(
-            deliberation=deliberation, date=datetime.date(2021, 4, 2), user=secretariat
+            deliberation=deliberation,
+            date=datetime.date(2021, 4, 2),
+            user=secretariat,
+            reason="Acte ancien",
         )
     assert messages(refused.value) == [services.EXECUTORY_NOT_ADOPTED]

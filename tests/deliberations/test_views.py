@@ -208,13 +208,17 @@ def test_vote_page_of_an_unplaced_draft_says_why(as_secretariat, make_deliberati
 
 def test_executory_date(as_secretariat, adopted):
     url = reverse("deliberations:deliberation_executory", args=[adopted.pk])
-    early = as_secretariat.post(url, {"date": "2021-03-01"})
+    early = as_secretariat.post(url, {"date": "2021-03-01", "reason": "Acte ancien"})
     assert "ne peut précéder la séance" in text(early)
     bad = as_secretariat.post(url, {"date": "2 avril"})
     assert "Saisissez une date valide" in text(bad)
     adopted.refresh_from_db()
     assert adopted.executory_date is None
-    assert as_secretariat.post(url, {"date": "2021-04-06"}).status_code == 302
+    missing = as_secretariat.post(url, {"date": "2021-04-06"})
+    assert "Ce champ est obligatoire" in text(missing)
+    assert (
+        as_secretariat.post(url, {"date": "2021-04-06", "reason": "Acte ancien"}).status_code == 302
+    )
     adopted.refresh_from_db()
     assert adopted.executory_date == datetime.date(2021, 4, 6)
     again = as_secretariat.get(url)

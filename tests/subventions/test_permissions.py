@@ -5,6 +5,7 @@ and an anonymous visitor is sent to the login page. A URL missing from the table
 the walk: whoever adds a page adds its line here.
 """
 
+import hashlib
 import html
 import io
 
@@ -16,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conventions import permissions as agreement_permissions
 from conventions.models import BatchJob
-from deliberations.models import Deliberation
+from deliberations.models import Deliberation, ElectedMember, Interest
 from subventions import permissions
 from subventions.enums import Role
 from subventions.models import Subsidy
@@ -77,6 +78,31 @@ TABLE = {
     "deliberations:session_detail": ALL,
     "deliberations:session_update": SECRETARIAT,
     "deliberations:session_place": SECRETARIAT,
+    # Issue 11: elected members, attendance, the act after the vote; the public acts. The
+    # demo act is transmitted and displayed: its step pages say why they no longer apply.
+    "deliberations:member_list": ALL,
+    "deliberations:member_detail": ALL,
+    "deliberations:member_create": SECRETARIAT,
+    "deliberations:member_update": SECRETARIAT,
+    "deliberations:member_interest_create": SECRETARIAT,
+    "deliberations:interest_update": SECRETARIAT,
+    "deliberations:session_attendance": SECRETARIAT,
+    "deliberations:session_officers": SECRETARIAT,
+    "deliberations:session_publish_act_list": SECRETARIAT,
+    "deliberations:deliberation_transmit": SECRETARIAT,
+    "deliberations:deliberation_acknowledge": SECRETARIAT,
+    "deliberations:deliberation_publish": SECRETARIAT,
+    "deliberations:deliberation_correct_vote": SECRETARIAT,
+    "deliberations:deliberation_correct_executory": SECRETARIAT,
+    "deliberations:public_act_list": PUBLIC,
+    "deliberations:public_act_detail": PUBLIC,
+    "deliberations:public_act_pdf": PUBLIC,
+    # Issue 11 (h7): the signed register extract and the @CTES exchange of the demo act.
+    "deliberations:deliberation_extract_sign": SECRETARIAT,
+    "deliberations:deliberation_extract_pdf": ALL,
+    "deliberations:deliberation_actes_archive": SECRETARIAT,
+    "deliberations:deliberation_acknowledgment_upload": SECRETARIAT,
+    "opendata:download_deliberations": PUBLIC,
     "conventions:session_agreements": PREPARERS,
     "conventions:batch_job_status": ALL,
     "conventions:agreement_list": ALL,
@@ -121,12 +147,22 @@ def demo(settings):
         # The download needs a file to stream: give the demo report one if it has none.
         report.file.save("compte-rendu.pdf", ContentFile(b"%PDF-1.4 test\n"), save=False)
         type(report).objects.filter(pk=report.pk).update(file=report.file.name)
+    act = Deliberation.objects.get(number="21 B 0110")
+    if not act.extract_pdf:
+        # The extract's download needs a stored extract (signing one is tested elsewhere).
+        content = b"%PDF-1.4 extrait\n"
+        act.extract_pdf.save("extrait.pdf", ContentFile(content), save=False)
+        Deliberation.objects.filter(pk=act.pk).update(
+            extract_pdf=act.extract_pdf.name, extract_sha256=hashlib.sha256(content).hexdigest()
+        )
     return {
         # `pk` of the object the URL name speaks of (first word found in the name).
         "pk": {
             "beneficiary": subsidy.beneficiary_id,
             "deliberation": Deliberation.objects.get(number="21 B 0110").pk,
             "session": Deliberation.objects.get(number="21 B 0110").session_id,
+            "member": ElectedMember.objects.filter(interests__isnull=False).first().pk,
+            "interest": Interest.objects.first().pk,
             "subsidy": subsidy.pk,
             "financial_report": subsidy_2020.financial_report.pk,
             "agreement": subsidy.agreement.pk,
@@ -136,6 +172,7 @@ def demo(settings):
                 created_by=get_user_model().objects.get(username="lecteur"),
             ).pk,
         },
+        "number": "21B0110",
         "kind": "convention",
         "fmt": "csv",
         "action": "sign_agreement",
