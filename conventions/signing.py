@@ -192,7 +192,7 @@ def verify_pdf(content: bytes) -> list[SignatureReport]:
     try:
         reader = PdfFileReader(io.BytesIO(content), strict=False)
         signatures = list(reader.embedded_signatures)
-    except (PdfError, KeyError, TypeError, ValueError) as error:
+    except (PdfError, KeyError, TypeError, ValueError, RecursionError) as error:
         raise ValidationError(PDF_UNREADABLE, code="not_pdf") from error
     reports = []
     for signature in signatures:
