@@ -9,6 +9,7 @@ separate question (a self-signed demo certificate is intact but not trusted).
 
 import datetime
 import io
+import logging
 from dataclasses import dataclass
 
 from asn1crypto import x509 as asn1_x509
@@ -20,7 +21,6 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
@@ -34,6 +34,8 @@ from core.files import (  # noqa: F401  (re-exported for the views)
     PDF_UNREADABLE,
     check_pdf,
 )
+
+logger = logging.getLogger(__name__)
 
 P12_WRONG_PASSWORD = (
     "Le mot de passe du certificat est incorrect, ou le fichier n'est pas un PKCS#12."
@@ -192,7 +194,8 @@ def verify_pdf(content: bytes) -> list[SignatureReport]:
     try:
         reader = PdfFileReader(io.BytesIO(content), strict=False)
         signatures = list(reader.embedded_signatures)
-    except (PdfError, KeyError, TypeError, ValueError, RecursionError) as error:
+    except Exception as error:  # pyHanko's many ways to fail on damaged bytes: one answer
+        logger.warning("Signatures illisibles : %s", error.__class__.__name__)
         raise ValidationError(PDF_UNREADABLE, code="not_pdf") from error
     reports = []
     for signature in signatures:

@@ -4,6 +4,7 @@ They live under settings.PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, and have no pub
 a permission-checked view streams them (subventions.downloads).
 """
 
+import hashlib
 import io
 import json
 import logging
@@ -218,3 +219,47 @@ class LimitedUploadHandler(FileUploadHandler):
         if self.oversize:
             return OversizeUpload(self.file_name, self.content_type, self.received)
         return None
+
+
+# Files already stored: read back, never trusted blindly.
+
+STORED_MISSING = "{what} est introuvable sur le serveur : signalez-le à l'administrateur."
+STORED_UNREADABLE = "{what} ne peut pas être lu sur le serveur : signalez-le à l'administrateur."
+STORED_ALTERED = (
+    "{what} a été modifié depuis son enregistrement : il ne correspond plus à son "
+    "empreinte SHA-256. Signalez-le à l'administrateur ; le document n'est pas servi."
+)
+
+
+def read_stored(file, *, what: str, sha256: str = "") -> bytes:
+    """The bytes of a stored file (a FieldFile); with `sha256`, only if they still match it.
+
+    A file missing, unreadable or altered on disk is a ValidationError with its French
+    reason (`what` names the document: « Le PDF signé »), and a warning in the log, so
+    that a page shows an alert rather than a server error.
+    """
+    name = getattr(file, "name", "") or ""
+    try:
+        with file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        logger.warning("Fichier enregistré introuvable : %s", name)
+        raise ValidationError(STORED_MISSING.format(what=what), code="missing") from None
+    except (OSError, ValueError) as error:
+        logger.warning("Fichier enregistré illisible : %s (%s)", name, error)
+        raise ValidationError(STORED_UNREADABLE.format(what=what), code="unreadable") from None
+    if sha256 and hashlib.sha256(content).hexdigest() != sha256:
+        logger.warning("Fichier enregistré altéré (empreinte SHA-256 différente) : %s", name)
+        raise ValidationError(STORED_ALTERED.format(what=what), code="tampered")
+    return content
+
+
+def stored_problem(file, *, what: str, sha256: str = "") -> str | None:
+    """Why a stored file cannot be trusted (French, for an alert on the page), or None."""
+    if not file:
+        return None
+    try:
+        read_stored(file, what=what, sha256=sha256)
+    except ValidationError as error:
+        return error.messages[0]
+    return None

@@ -7,7 +7,6 @@ admin, the services refuse it, and database triggers (migration 0003) refuse it 
 for `QuerySet.update()`. The one later step is the executory date, set once.
 """
 
-import hashlib
 import re
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django_fsm import transition
 from simple_history.models import HistoricalRecords
 
+from core import files
 from core.formatting import long_date
 from core.models import TransitionLog
 from core.workflow import LifecycleMixin, StatusField
@@ -39,7 +39,6 @@ NUMBER_NOT_MATCHING_SESSION = (
 )
 EXECUTORY_NOT_ADOPTED = "Seule une délibération adoptée devient exécutoire."
 DELIBERATION_FROZEN = "La délibération est {status} : elle ne peut plus être modifiée ({fields})."
-PDF_TAMPERED = "Le PDF enregistré ne correspond plus à son empreinte SHA-256."
 VOTED_WITHOUT_VOTE = "Une délibération votée porte la date de son vote."
 
 
@@ -264,11 +263,15 @@ class Deliberation(LifecycleMixin, DeliberationText):
 
     def frozen_pdf_bytes(self) -> bytes:
         """The stored PDF, exactly as frozen; refuses a file that no longer matches its hash."""
-        with self.pdf.open("rb") as handle:
-            content = handle.read()
-        if hashlib.sha256(content).hexdigest() != self.pdf_sha256:
-            raise ValidationError(PDF_TAMPERED, code="tampered")
-        return content
+        return files.read_stored(self.pdf, what="Le PDF de la délibération", sha256=self.pdf_sha256)
+
+    def stored_file_problem(self) -> str | None:
+        """Why the frozen PDF cannot be trusted (missing, unreadable, altered), or None."""
+        if not self.is_frozen:
+            return None
+        return files.stored_problem(
+            self.pdf, what="Le PDF de la délibération", sha256=self.pdf_sha256
+        )
 
     # Vote
 

@@ -212,6 +212,7 @@ def deliberation_detail(request, pk: int):
             "can_edit_text": permissions.can_edit_deliberation_text(user, deliberation)[0],
             "can_manage": permissions.can_manage_sessions(user)[0],
             "links": deliberation.links.all(),
+            "file_alerts": [problem] if (problem := deliberation.stored_file_problem()) else [],
         },
     )
 
