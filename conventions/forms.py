@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from core.files import UploadField
+from core.text import one_line
 
 
 class PaperSignatureForm(forms.Form):
@@ -21,8 +22,8 @@ class ElectronicSignatureForm(forms.Form):
 class BeneficiarySignatureForm(forms.Form):
     signed_on = forms.DateField(label="Signée par le bénéficiaire le")
     scan = UploadField(label="Exemplaire signé numérisé (PDF, facultatif)", required=False)
-    name = forms.CharField(label="Nom du signataire", required=False)
-    title = forms.CharField(label="Qualité du signataire", required=False)
+    name = forms.CharField(label="Nom du signataire", required=False, validators=[one_line])
+    title = forms.CharField(label="Qualité du signataire", required=False, validators=[one_line])
 
 
 class VerifyForm(forms.Form):

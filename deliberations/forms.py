@@ -7,6 +7,7 @@ of a deliberation (deliberations.admin) use the same vote, executory and numberi
 
 from django import forms
 
+from core.text import no_control_characters
 from subventions.models import Subsidy
 
 from . import selectors, services
@@ -63,6 +64,7 @@ class VoteForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Un nom par ligne : « Mme Dupont », « M. Martin ».",
+        validators=[no_control_characters],
     )
 
 
