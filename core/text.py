@@ -3,8 +3,8 @@
 A control character pasted from a word processor (a vertical tab, a bell « \\x07 ») is
 invisible on screen and breaks what reads the text later (a worksheet refuses it, a
 PDF shows a box). Every text field of every model refuses them (`guard_text_fields`,
-run once the apps are loaded), and so do the forms' free-text fields and the SCDL import;
-line breaks and tabs stay allowed where a text has several lines.
+run once the apps are loaded), and so do the forms' free-text fields and the SCDL import.
+Line breaks and tabs stay allowed in stored texts; a form's one-line input refuses them.
 """
 
 import re
@@ -74,11 +74,9 @@ def guard_text_fields() -> None:
         if model._meta.app_label not in GUARDED_APPS:
             continue
         for field in model._meta.concrete_fields:
-            if isinstance(field, models.TextField):
-                validator = no_control_characters
-            elif isinstance(field, models.CharField) and field.choices is None:
-                validator = one_line
-            else:
+            # Line breaks stay allowed even in a CharField: some are typed in a text area
+            # (a file's title), and the exports and documents put them on one line.
+            if not isinstance(field, models.CharField | models.TextField) or field.choices:
                 continue
-            if validator not in field.validators:
-                field.__dict__["validators"] = [*field.validators, validator]
+            if no_control_characters not in field.validators:
+                field.__dict__["validators"] = [*field.validators, no_control_characters]
