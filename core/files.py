@@ -119,7 +119,25 @@ def _probe_refusal(result: dict) -> ValidationError:
     return ValidationError(PDF_UNREADABLE, code="not_pdf")
 
 
+# The last results by SHA-256: one upload is checked by its form, then by the service's
+# full_clean(), without running the child process twice.
+_RESULTS: dict[str, dict] = {}
+_RESULTS_KEPT = 16
+
+
 def _probe(content: bytes) -> dict:
+    digest = hashlib.sha256(content).hexdigest()
+    if digest not in _RESULTS:
+        result = _run_probe(content)
+        if result.get("code") != "too_slow":  # a busy machine may do better next time
+            _RESULTS[digest] = result
+            while len(_RESULTS) > _RESULTS_KEPT:
+                _RESULTS.pop(next(iter(_RESULTS)))
+        return result
+    return _RESULTS[digest]
+
+
+def _run_probe(content: bytes) -> dict:
     """Run core/pdf_probe.py on `content` in a child process with its own limits."""
     try:
         completed = subprocess.run(
@@ -162,6 +180,21 @@ def check_pdf(content: bytes) -> None:
         raise ValidationError(PDF_TOO_SLOW, code="pdf_too_slow")
     logger.warning("PDF refusé : %s %s", result.get("code"), result.get("detail", ""))
     raise _probe_refusal(result)
+
+
+CANNOT_READ = "Impossible de lire « {path} » : {reason}."
+
+
+def read_local_file(path) -> bytes:
+    """A file named on a command line, read only once its size is known to be within
+    UPLOAD_MAX_BYTES (the limit of an upload); an unreadable one is said in French."""
+    try:
+        _check_size(os.stat(path).st_size)
+        with open(path, "rb") as handle:
+            return handle.read(UPLOAD_MAX_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or error.__class__.__name__
+        raise ValidationError(CANNOT_READ.format(path=path, reason=reason), code="os") from None
 
 
 def check_upload_size(upload) -> None:

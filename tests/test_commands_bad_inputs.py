@@ -122,3 +122,13 @@ def test_send_reminders_far_in_the_future_as_a_process_is_one_line_and_exit_1():
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_verify_pdf_refuses_a_file_past_the_limit_before_reading_it(tmp_path, monkeypatch):
+    from core import files
+
+    monkeypatch.setattr(files, "UPLOAD_MAX_BYTES", 1024)
+    monkeypatch.setattr(files, "PDF_MAX_BYTES", 1024)
+    path = tmp_path / "gros.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + b"0" * 4096)
+    assert _refused("verify_pdf", str(path)).startswith("Le fichier fait 0,0 Mo")
