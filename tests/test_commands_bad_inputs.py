@@ -3,6 +3,7 @@ folder, a wrong encoding, a NUL byte, an oversized cell, a bad date or number, a
 PDF. Each is one French line and a non-zero exit — a CommandError from call_command,
 never another exception (which the command line would print as a traceback)."""
 
+import csv
 import io
 import subprocess
 import sys
@@ -24,11 +25,20 @@ def _first_line() -> str:
     return VALID_EXAMPLE.read_text(encoding="utf-8").splitlines()[1]
 
 
+def _example_with(column: str, value: str) -> bytes:
+    rows = list(csv.reader(io.StringIO(VALID_EXAMPLE.read_text(encoding="utf-8"))))[:2]
+    rows[1][rows[0].index(column)] = value
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
 FILES = {
     "missing": None,
     "folder": "folder",
     "empty": b"",
-    "nul_byte": lambda: (_header() + "\n" + _first_line().replace(",", ",\x00", 1) + "\n").encode(),
+    # In the beneficiary's name, which passes the SCDL checks (PostgreSQL refuses a NUL).
+    "nul_byte": lambda: _example_with("nomBeneficiaire", "Association\x00 du quartier"),
     "cell_200_kb": lambda: (_header() + "\n" + "x" * 200_000 + _first_line() + "\n").encode(),
     "latin_1": lambda: (_header() + "\n" + _first_line() + ",é\n").encode("latin-1"),
     "binary": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10,

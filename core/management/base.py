@@ -21,6 +21,8 @@ from typing import IO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.text import control_character
+
 MISSING_ARGUMENT = "Argument obligatoire manquant : {names}"
 MISSING_ARGUMENTS = "Arguments obligatoires manquants : {names}"
 INVALID_CHOICE = "Valeur invalide pour {name} : « {value} » (choix possibles : {choices})"
@@ -29,6 +31,7 @@ MISSING_VALUE = "Valeur manquante pour {name}"
 UNRECOGNIZED = "Arguments non reconnus : {arguments}"
 AMBIGUOUS = "Option ambiguë : {option} (possibilités : {matches})"
 INVALID_ARGUMENTS = "Arguments invalides : {message}"
+CONTROL_IN_ARGUMENT = "Argument invalide : « {value} » contient un caractère de contrôle ({code})."
 
 CANNOT_WRITE = "Impossible d'écrire « {path} » : {reason}."
 WRITE_REASONS = {
@@ -104,6 +107,18 @@ class FrenchCommand(BaseCommand):
         # only overrides error(), so the parser built is adopted as is.
         parser.__class__ = FrenchCommandParser
         return parser
+
+    def execute(self, *args, **options):
+        # A control character in an argument (a NUL typed in a reference) would reach a
+        # query, which PostgreSQL refuses with a traceback: refused here, in one line.
+        for value in [*args, *options.values()]:
+            if isinstance(value, str) and (code := control_character(value)):
+                raise CommandError(
+                    CONTROL_IN_ARGUMENT.format(
+                        value=value.encode("unicode_escape").decode("ascii"), code=code
+                    )
+                )
+        return super().execute(*args, **options)
 
 
 def cannot_write(path, error: OSError) -> str:
