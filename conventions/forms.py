@@ -4,26 +4,28 @@ the check of any PDF's signatures. They check the input's shape; the services de
 from django import forms
 from django.utils import timezone
 
+from core.files import UploadField
 from core.forms import DateField
+from core.text import one_line
 
 
 class PaperSignatureForm(forms.Form):
-    scan = forms.FileField(label="Original signé numérisé (PDF, 20 Mo au plus)")
+    scan = UploadField(label="Original signé numérisé (PDF, 20 Mo au plus)")
     signed_on = DateField(label="Signée par la collectivité le", initial=timezone.localdate)
     beneficiary_signed_on = DateField(label="Signée par le bénéficiaire le", required=False)
 
 
 class ElectronicSignatureForm(forms.Form):
-    p12 = forms.FileField(label="Certificat de signature (fichier PKCS#12 .p12 / .pfx)")
+    p12 = UploadField(label="Certificat de signature (fichier PKCS#12 .p12 / .pfx)")
     password = forms.CharField(label="Mot de passe du certificat", widget=forms.PasswordInput)
 
 
 class BeneficiarySignatureForm(forms.Form):
     signed_on = DateField(label="Signée par le bénéficiaire le")
-    scan = forms.FileField(label="Exemplaire signé numérisé (PDF, facultatif)", required=False)
-    name = forms.CharField(label="Nom du signataire", required=False)
-    title = forms.CharField(label="Qualité du signataire", required=False)
+    scan = UploadField(label="Exemplaire signé numérisé (PDF, facultatif)", required=False)
+    name = forms.CharField(label="Nom du signataire", required=False, validators=[one_line])
+    title = forms.CharField(label="Qualité du signataire", required=False, validators=[one_line])
 
 
 class VerifyForm(forms.Form):
-    file = forms.FileField(label="PDF à vérifier (20 Mo au plus)")
+    file = UploadField(label="PDF à vérifier (20 Mo au plus)")

@@ -9,6 +9,7 @@ the context does not hold: each error names the part (visas, article 3 …) and 
 """
 
 import datetime
+import time
 from decimal import Decimal
 from functools import cache
 
@@ -18,11 +19,29 @@ from django.template import Context, Engine, TemplateSyntaxError, Variable, Vari
 from django.template.base import FilterExpression, Lexer, Node, TokenType, VariableNode
 from django.template.defaulttags import ForNode, IfNode, WithNode
 
-FORBIDDEN_TAGS = ("load", "include", "extends", "debug", "ssi")
+from core.formatting import amount
+
+from .template_limits import LimitExceeded
+
+# « lorem » writes any number of words from one short tag.
+FORBIDDEN_TAGS = ("load", "include", "extends", "debug", "ssi", "lorem")
 FORBIDDEN_TAG = "{part}, ligne {line} : la balise « {{% {tag} %}} » n'est pas permise."
 UNKNOWN_VARIABLE = "{part}, ligne {line} : variable inconnue « {name} »."
 SYNTAX_ERROR = "{part}, ligne {line} : erreur de syntaxe ({error})."
 RENDER_ERROR = "{part} : le texte ne se rend pas ({error})."
+TOO_LONG = (
+    "{part} : le texte rendu dépasserait {limit} caractères ; raccourcissez-le ou retirez la "
+    "boucle qui le répète."
+)
+TOO_SLOW = (
+    "{part} : le rendu dépasse {seconds} s ou {steps} tours de boucle ; simplifiez les "
+    "boucles du texte."
+)
+# What one part (visas, an article…) may render to, and what it may cost: far above any
+# legal text, far below what blocks a server.
+MAX_OUTPUT_CHARS = 200_000
+MAX_LOOP_STEPS = 20_000
+MAX_SECONDS = 2.0
 
 # Shown instead of a variable the context lacks; a rendered text never contains it.
 MISSING = "\u2047INCONNU:%s\u2047"
@@ -41,15 +60,63 @@ def engine() -> Engine:
             "django.template.loader_tags",
             "core.templatetags.fr",
             "core.templatetags.grammar",
+            "conventions.template_limits",
         ],
         autoescape=True,
         string_if_invalid=MISSING,
     )
 
 
-def render(source: str, context: dict) -> str:
-    """`source` rendered with the plain `context` (HTML-escaped values)."""
-    return engine().from_string(source).render(Context(context))
+class RenderLimitExceeded(ValueError):
+    """A part took too many loop turns or too long, or rendered too much (French message)."""
+
+
+class BoundedContext(Context):
+    """A Context that counts the loop turns: every « for » sets its variable on each turn
+    (`__setitem__`, `update`), so each turn checks the turn count and the clock."""
+
+    def __init__(self, dict_=None, *, part: str = "Le texte", **kwargs):
+        super().__init__(dict_, **kwargs)
+        self.part = part
+        self.steps = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
+
+    def _step(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_LOOP_STEPS or time.monotonic() > self.deadline:
+            raise RenderLimitExceeded(
+                TOO_SLOW.format(
+                    part=self.part,
+                    seconds=f"{MAX_SECONDS:g}".replace(".", ","),
+                    steps=amount(MAX_LOOP_STEPS),
+                )
+            )
+
+    def __setitem__(self, key, value):
+        self._step()
+        super().__setitem__(key, value)
+
+    def update(self, other_dict):
+        self._step()
+        return super().update(other_dict)
+
+
+def _render_bounded(template, context: dict, part: str) -> str:
+    """The template rendered within MAX_LOOP_STEPS, MAX_SECONDS and MAX_OUTPUT_CHARS."""
+    rendered = template.render(BoundedContext(context, part=part))
+    if len(rendered) > MAX_OUTPUT_CHARS:
+        limit = amount(MAX_OUTPUT_CHARS)
+        raise RenderLimitExceeded(TOO_LONG.format(part=part, limit=limit))
+    return rendered
+
+
+def render(source: str, context: dict, part: str = "Le texte") -> str:
+    """`source` rendered with the plain `context` (HTML-escaped values), bounded in loop
+    turns, time and size: past them, a ValidationError with the French reason."""
+    try:
+        return _render_bounded(engine().from_string(source), context, part)
+    except (RenderLimitExceeded, LimitExceeded) as error:
+        raise ValidationError(str(error), code="template_limits") from error
 
 
 def sample_context() -> dict:
@@ -184,7 +251,11 @@ def _check_nodes(nodelist, scope: dict, part: str, errors: list[str]) -> None:
         if isinstance(node, WithNode):
             inner = dict(scope)
             for name, value in node.extra_context.items():
-                inner[name] = value.resolve(Context(scope))
+                # An unknown variable was reported above; resolve it as the engine would.
+                try:
+                    inner[name] = value.resolve(BoundedContext(scope), ignore_failures=True)
+                except Exception:  # a filter's own failure: reported when rendering
+                    inner[name] = None
             _check_nodes(node.nodelist, inner, part, errors)
             continue
         if isinstance(node, IfNode):
@@ -216,7 +287,9 @@ def source_errors(source: str, part: str, context: dict | None = None) -> list[s
     if errors:
         return errors
     try:
-        rendered = template.render(Context(context))
+        rendered = _render_bounded(template, context, part)
+    except RenderLimitExceeded as error:
+        return [str(error)]
     except Exception as error:  # a filter's own failure: the text cannot be used as is
         return [RENDER_ERROR.format(part=part, error=error)]
     if MISSING.split("%")[0] in rendered:

@@ -16,7 +16,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from core import exports
+from core import exports, files
 from core.views import Listing, apply_service_error
 from deliberations.models import Session
 from deliberations.selectors import granting_deliberation
@@ -119,6 +119,10 @@ SIGNED = "{document} : signature de la collectivité enregistrée ; le document 
 BENEFICIARY_SIGNED = "{document} : signature du bénéficiaire enregistrée."
 NO_SUCH_PIECE = "Ce document n'a pas cette pièce."
 PIECES = {"generee": "generated_pdf", "beneficiaire": "beneficiary_scan"}
+PIECE_NAMES = {
+    "generee": "Le PDF produit",
+    "beneficiaire": "L'exemplaire signé par le bénéficiaire",
+}
 KINDS = {"convention": Agreement, "avenant": Amendment}
 
 
@@ -144,11 +148,10 @@ def _signature_reports(document) -> list | None:
     """What verify_pdf says of the stored PDF signed electronically, shown on the page."""
     if document.signature_method != SignatureMethod.ELECTRONIC or not document.signed_pdf:
         return None
-    with document.signed_pdf.open("rb") as handle:
-        try:
-            return signing.verify_pdf(handle.read())
-        except ValidationError:
-            return []
+    try:
+        return signing.verify_pdf(files.read_stored(document.signed_pdf, what="Le PDF signé"))
+    except ValidationError:  # missing or unreadable: the page says so (stored_file_problems)
+        return []
 
 
 @require("view_agreements")
@@ -166,6 +169,7 @@ def agreement_detail(request, kind: str, pk: int):
             "deliberation": granting_deliberation(agreement.subsidy),
             "amendments": agreement.amendments.order_by("number"),
             "signature_reports": _signature_reports(document),
+            "file_alerts": document.stored_file_problems(),
             "can_sign": permissions.can_sign_agreement(request.user, document)[0],
             "can_record_beneficiary": permissions.can_record_beneficiary_signature(
                 request.user, document
@@ -185,12 +189,17 @@ def agreement_pdf(request, kind: str, pk: int):
         file = getattr(document, field) if field else None
         if not file:
             raise Http404(NO_SUCH_PIECE)
-        with file.open("rb") as handle:
-            content = handle.read()
-        name = f"{_file_name(document)}-{piece}.pdf"
-    else:
-        content = rendering.render_pdf(document)
-        name = f"{_file_name(document)}.pdf"
+    try:
+        if piece:
+            sha256 = document.generated_pdf_sha256 if field == "generated_pdf" else ""
+            content = files.read_stored(file, what=PIECE_NAMES[piece], sha256=sha256)
+            name = f"{_file_name(document)}-{piece}.pdf"
+        else:
+            content = rendering.render_pdf(document)
+            name = f"{_file_name(document)}.pdf"
+    except ValidationError as error:  # a kept file missing or altered: said, not served
+        messages.error(request, " ".join(error.messages))
+        return redirect("conventions:agreement_detail", kind, document.pk)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -20,7 +20,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -29,6 +29,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
 from .admin_widgets import AutocompleteFieldsMixin
+from .files import PrivateStorage
 from .forms import AmountField
 from .models import Counter, TransitionLog
 from .views import apply_service_error
@@ -64,15 +65,62 @@ class OddDatesMixin:
         return OddDatesChangeList
 
 
-class ModelAdmin(AutocompleteFieldsMixin, FrenchAmountsMixin, OddDatesMixin, SimpleHistoryAdmin):
+def _is_private_file(model, name) -> bool:
+    if not isinstance(name, str):
+        return False
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return isinstance(field, models.FileField) and isinstance(field.storage, PrivateStorage)
+
+
+class PrivateFilesMixin:
+    """A private file (core.files.PrivateStorage) has no public URL, and the admin links
+    a read-only file field to its URL: such a field is left out where it would be shown
+    read-only (a role that may only view, a frozen row); the model's admin shows it
+    through its permission-checked download view instead."""
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        readonly = set(self.get_readonly_fields(request, obj))
+        if obj is None:
+            editable = (
+                self.has_add_permission(request, obj)
+                if self._inline()
+                else (self.has_add_permission(request))
+            )
+        else:
+            editable = self.has_change_permission(request, obj)
+        return [
+            name
+            for name in fields
+            if not (_is_private_file(self.model, name) and (name in readonly or not editable))
+        ]
+
+    def _inline(self) -> bool:
+        return isinstance(self, admin.options.InlineModelAdmin)
+
+
+class ModelAdmin(
+    PrivateFilesMixin,
+    AutocompleteFieldsMixin,
+    FrenchAmountsMixin,
+    OddDatesMixin,
+    SimpleHistoryAdmin,
+):
     pass
 
 
-class TabularInline(AutocompleteFieldsMixin, FrenchAmountsMixin, admin.TabularInline):
+class TabularInline(
+    PrivateFilesMixin, AutocompleteFieldsMixin, FrenchAmountsMixin, admin.TabularInline
+):
     pass
 
 
-class StackedInline(AutocompleteFieldsMixin, FrenchAmountsMixin, admin.StackedInline):
+class StackedInline(
+    PrivateFilesMixin, AutocompleteFieldsMixin, FrenchAmountsMixin, admin.StackedInline
+):
     pass
 
 
@@ -176,7 +224,7 @@ class ServiceAdmin(ModelAdmin):
         return type(form.__name__, (form,), {"clean": _clean_with_refusal(refusal)})
 
 
-class ReadOnlyAdmin(AutocompleteFieldsMixin, OddDatesMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(PrivateFilesMixin, AutocompleteFieldsMixin, OddDatesMixin, admin.ModelAdmin):
     """Shown, never written from the admin."""
 
     def has_add_permission(self, request, obj=None):

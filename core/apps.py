@@ -7,3 +7,9 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Socle"
+
+    def ready(self):
+        from .text import guard_text_fields
+
+        # Every model is loaded by now, whatever the order of INSTALLED_APPS.
+        guard_text_fields()

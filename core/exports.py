@@ -33,6 +33,19 @@ FORMATS = ("csv", "xlsx")
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
 
+def spreadsheet_text(text: str) -> str:
+    """`text` as a spreadsheet shows it and never runs it: prefixed with an apostrophe
+    when it starts as a formula would (the usual rule, which spreadsheets hide)."""
+    return f"'{text}" if FORMULA_START.match(text) else text
+
+
+def from_spreadsheet_text(text: str) -> str:
+    """The reverse of `spreadsheet_text`: what was typed, without the added apostrophe."""
+    if text.startswith("'") and FORMULA_START.match(text[1:]):
+        return text[1:]
+    return text
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -50,8 +63,7 @@ def _csv_text(value) -> str:
         return short_date(value.date())
     if isinstance(value, datetime.date):
         return short_date(value)
-    text = str(value)
-    return f"'{text}" if FORMULA_START.match(text) else text
+    return spreadsheet_text(str(value))
 
 
 def csv_response(filename: str, columns: list[Column], rows: Iterable) -> HttpResponse:

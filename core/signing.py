@@ -32,7 +32,6 @@ from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
@@ -268,7 +267,8 @@ def verify_pdf(content: bytes) -> list[SignatureReport]:
     try:
         reader = PdfFileReader(io.BytesIO(content), strict=False)
         signatures = list(reader.embedded_signatures)
-    except (PdfError, KeyError, TypeError, ValueError) as error:
+    except Exception as error:  # pyHanko's many ways to fail on damaged bytes: one answer
+        logger.warning("Signatures illisibles : %s", error.__class__.__name__)
         raise ValidationError(PDF_UNREADABLE, code="not_pdf") from error
     reports = []
     for signature in signatures:

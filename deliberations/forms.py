@@ -8,6 +8,7 @@ of a deliberation (deliberations.admin) use the same vote, executory and numberi
 from django import forms
 
 from core.forms import DateField
+from core.text import no_control_characters
 from subventions.models import Subsidy
 
 from . import selectors, services
@@ -74,12 +75,14 @@ class VoteCountsForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Obligatoire avec la confirmation ; conservé dans l'historique de l'acte.",
+        validators=[no_control_characters],
     )
     non_participants = forms.CharField(
         label="Autres personnes n'ayant pas pris part au vote",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Hors registre des élus, un nom par ligne : « Mme Dupont », « M. Martin ».",
+        validators=[no_control_characters],
     )
 
     def __init__(self, *args, deliberation: Deliberation | None = None, **kwargs):

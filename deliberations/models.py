@@ -8,7 +8,6 @@ for `QuerySet.update()`. The one later step is the executory date, set once.
 """
 
 import datetime
-import hashlib
 import re
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.urls import reverse
 from django_fsm import transition
 from simple_history.models import HistoricalRecords
 
+from core import files
 from core.formatting import long_date
 from core.modeling import DateField
 from core.models import TransitionLog
@@ -50,7 +50,6 @@ NUMBER_NOT_MATCHING_SESSION = (
 )
 EXECUTORY_NOT_ADOPTED = "Seule une délibération adoptée devient exécutoire."
 DELIBERATION_FROZEN = "La délibération est {status} : elle ne peut plus être modifiée ({fields})."
-PDF_TAMPERED = "Le PDF enregistré ne correspond plus à son empreinte SHA-256."
 VOTED_WITHOUT_VOTE = "Une délibération votée porte la date de son vote."
 PROXY_REQUIRED = "Un membre représenté a donné pouvoir à un membre présent : indiquez lequel."
 PROXY_ONLY_IF_REPRESENTED = "Seul un membre représenté a un mandataire."
@@ -87,9 +86,7 @@ class Session(models.Model):
     )
     # CGCT L2121-25: within a week of the session, the list of its deliberations is
     # published; the secretariat records when.
-    act_list_published_on = DateField(
-        "liste des délibérations publiée le", null=True, blank=True
-    )
+    act_list_published_on = DateField("liste des délibérations publiée le", null=True, blank=True)
 
     # The tables keep the names they had when these models lived in the conventions app.
     history = HistoricalRecords(table_name="conventions_historicalsession")
@@ -425,11 +422,15 @@ class Deliberation(LifecycleMixin, DeliberationText):
 
     def frozen_pdf_bytes(self) -> bytes:
         """The stored PDF, exactly as frozen; refuses a file that no longer matches its hash."""
-        with self.pdf.open("rb") as handle:
-            content = handle.read()
-        if hashlib.sha256(content).hexdigest() != self.pdf_sha256:
-            raise ValidationError(PDF_TAMPERED, code="tampered")
-        return content
+        return files.read_stored(self.pdf, what="Le PDF de la délibération", sha256=self.pdf_sha256)
+
+    def stored_file_problem(self) -> str | None:
+        """Why the frozen PDF cannot be trusted (missing, unreadable, altered), or None."""
+        if not self.is_frozen:
+            return None
+        return files.stored_problem(
+            self.pdf, what="Le PDF de la délibération", sha256=self.pdf_sha256
+        )
 
     # Vote
 

@@ -214,6 +214,7 @@ def deliberation_detail(request, pk: int):
             "can_manage": permissions.can_manage_sessions(user)[0],
             "links": deliberation.links.all(),
             **_act_context(deliberation),
+            "file_alerts": [problem] if (problem := deliberation.stored_file_problem()) else [],
         },
     )
 

@@ -4,10 +4,15 @@ They have no public URL (core.files.PrivateStorage): these views are the only wa
 to read them.
 """
 
+import io
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+
+from core.files import read_stored
 
 from . import permissions
 from .models import FinancialReport
@@ -26,8 +31,13 @@ def financial_report_file(request, pk: int):
     if not report.file:
         raise Http404(NO_FILE)
     filename = f"compte-rendu-financier-{report.subsidy.reference}.pdf"
+    try:
+        content = read_stored(report.file, what="Le compte rendu financier")
+    except ValidationError as error:  # missing or unreadable on disk: said, never a 500
+        messages.error(request, " ".join(error.messages))
+        return redirect("subventions:subsidy_detail", report.subsidy_id)
     return FileResponse(
-        report.file.open("rb"),
+        io.BytesIO(content),
         as_attachment=True,
         filename=filename,
         content_type="application/pdf",

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.forms import VersionedForm, french_formfield
+from core.text import no_control_characters
 
 from .models import ActionAxis, Beneficiary, CoFunding, FundingPartner, Subsidy
 from .models.programme import funding_plan_error
@@ -203,4 +204,5 @@ class TransitionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Facultatif ; il figure dans l'historique du dossier.",
+        validators=[no_control_characters],
     )

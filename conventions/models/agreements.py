@@ -7,7 +7,6 @@ are kept and never regenerated (services, `clean()` and database triggers).
 """
 
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -34,7 +33,6 @@ SIGNED_WITHOUT_PDF = "Un document signé par la collectivité garde son PDF et s
 DOCUMENT_FROZEN = (
     "Le document est signé par la collectivité : il ne peut plus être modifié ({fields})."
 )
-SIGNED_PDF_TAMPERED = "Le PDF enregistré ne correspond plus à son empreinte SHA-256."
 AMENDMENT_NUMBER_TAKEN = "Cette convention a déjà un avenant n° {number}."
 AMENDMENT_CHANGES_NOTHING = "Un avenant modifie le montant ou la période de validité."
 SENT_WITHOUT_DATE = "Un document envoyé pour signature porte sa date d'envoi."
@@ -189,11 +187,22 @@ class SignedDocument(LifecycleMixin, models.Model):
 
     def frozen_pdf_bytes(self) -> bytes:
         """The signed PDF exactly as kept; refuses a file that no longer matches its hash."""
-        with self.signed_pdf.open("rb") as handle:
-            content = handle.read()
-        if hashlib.sha256(content).hexdigest() != self.signed_pdf_sha256:
-            raise ValidationError(SIGNED_PDF_TAMPERED, code="tampered")
-        return content
+        return files.read_stored(
+            self.signed_pdf, what="Le PDF signé", sha256=self.signed_pdf_sha256
+        )
+
+    def stored_file_problems(self) -> list[str]:
+        """Why a kept file (generated PDF, signed PDF, beneficiary's scan) cannot be trusted:
+        missing, unreadable or altered on disk; [] when all are sound."""
+        checks = (
+            (self.generated_pdf, "Le PDF produit", self.generated_pdf_sha256),
+            (self.signed_pdf, "Le PDF signé", self.signed_pdf_sha256),
+            (self.beneficiary_scan, "L'exemplaire signé par le bénéficiaire", ""),
+        )
+        problems = [
+            files.stored_problem(file, what=what, sha256=sha256) for file, what, sha256 in checks
+        ]
+        return [problem for problem in problems if problem]
 
     # Lifecycle (the checks with their reasons are in the services)
 

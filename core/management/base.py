@@ -9,6 +9,7 @@ CommandError in one French line rather than a traceback.
 """
 
 import contextlib
+import datetime
 import errno
 import os
 import re
@@ -20,6 +21,8 @@ from typing import IO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.text import control_character
+
 MISSING_ARGUMENT = "Argument obligatoire manquant : {names}"
 MISSING_ARGUMENTS = "Arguments obligatoires manquants : {names}"
 INVALID_CHOICE = "Valeur invalide pour {name} : « {value} » (choix possibles : {choices})"
@@ -28,6 +31,7 @@ MISSING_VALUE = "Valeur manquante pour {name}"
 UNRECOGNIZED = "Arguments non reconnus : {arguments}"
 AMBIGUOUS = "Option ambiguë : {option} (possibilités : {matches})"
 INVALID_ARGUMENTS = "Arguments invalides : {message}"
+CONTROL_IN_ARGUMENT = "Argument invalide : « {value} » contient un caractère de contrôle ({code})."
 
 CANNOT_WRITE = "Impossible d'écrire « {path} » : {reason}."
 WRITE_REASONS = {
@@ -104,6 +108,18 @@ class FrenchCommand(BaseCommand):
         parser.__class__ = FrenchCommandParser
         return parser
 
+    def execute(self, *args, **options):
+        # A control character in an argument (a NUL typed in a reference) would reach a
+        # query, which PostgreSQL refuses with a traceback: refused here, in one line.
+        for value in [*args, *options.values()]:
+            if isinstance(value, str) and (code := control_character(value)):
+                raise CommandError(
+                    CONTROL_IN_ARGUMENT.format(
+                        value=value.encode("unicode_escape").decode("ascii"), code=code
+                    )
+                )
+        return super().execute(*args, **options)
+
 
 def cannot_write(path, error: OSError) -> str:
     """« Impossible d'écrire « x.pdf » : dossier inexistant. » and so on."""
@@ -173,3 +189,46 @@ def write_output(path: str | os.PathLike, content: bytes | str, *, private: bool
     else:
         with atomic_output(path, "w", encoding="utf-8", newline="", private=private) as file:
             file.write(content)
+
+
+# Dates and years given as options: a real day or year, within a plausible span (a day in
+# year 9999 overflows the date arithmetic behind it, a year 0 means a typing error).
+
+FIRST_PLAUSIBLE_YEAR = 2000
+LAST_PLAUSIBLE_YEAR = 2100
+BAD_DATE = "Date invalide pour {option} : « {value} » (format attendu : AAAA-MM-JJ)."
+BAD_YEAR = "Exercice invalide pour {option} : « {value} » (une année, ex. 2021)."
+IMPLAUSIBLE = "{option} : {value} hors de la période permise ({first} à {last})."
+
+
+def _plausible(year: int, option: str, value: str) -> None:
+    if not FIRST_PLAUSIBLE_YEAR <= year <= LAST_PLAUSIBLE_YEAR:
+        raise CommandError(
+            IMPLAUSIBLE.format(
+                option=option, value=value, first=FIRST_PLAUSIBLE_YEAR, last=LAST_PLAUSIBLE_YEAR
+            )
+        )
+
+
+def option_date(value: str | None, option: str) -> datetime.date | None:
+    """The day an option gives (AAAA-MM-JJ, ASCII digits), within the plausible years."""
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise CommandError(BAD_DATE.format(option=option, value=value))
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(BAD_DATE.format(option=option, value=value)) from None
+    _plausible(day.year, option, value)
+    return day
+
+
+def option_year(value: str | None, option: str) -> int | None:
+    """The year an option gives (four ASCII digits), within the plausible years."""
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9]{4}", value):
+        raise CommandError(BAD_YEAR.format(option=option, value=value))
+    _plausible(int(value), option, value)
+    return int(value)

@@ -120,6 +120,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads: a file past core.files.UPLOAD_MAX_BYTES is neither kept in memory nor written
+# whole to disk; the form then refuses it with its size.
+FILE_UPLOAD_HANDLERS = [
+    "core.files.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # django-axes first: it refuses a locked-out account before the password is even checked.
 AUTHENTICATION_BACKENDS = [

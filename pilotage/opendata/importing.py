@@ -19,6 +19,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.exports import from_spreadsheet_text
+from core.formatting import amount
+from core.text import control_character
 from subventions import services
 from subventions.enums import AidNature, LegalForm, PaymentTerms
 from subventions.models import Beneficiary, PolicyArea, Subsidy
@@ -47,6 +50,12 @@ WRONG_ORDER = (
 WRONG_CELL_COUNT = "{count} cellule(s) au lieu de {expected}."
 YEAR_OUT_OF_RANGE = "datesPeriodeVersement : exercice {year} hors de 2000 à 2100."
 NEGATIVE_AMOUNT = "montant : {value} est négatif."
+CONTROL_IN_CELL = "{column} : caractère de contrôle invisible ({code}) dans la cellule."
+NUL_BYTE = "Le fichier contient un octet nul (ligne {line}) : ce n'est pas un CSV texte."
+CELL_TOO_LONG = (
+    "Une cellule dépasse {limit} caractères (ligne {line}) : ce n'est pas un fichier SCDL."
+)
+NOT_CSV = "Le fichier n'est pas un CSV lisible (ligne {line})."
 
 HISTORICAL_COMMENT = (
     "import SCDL {file}, ligne {line} — convention du {date}, décision « {decision} », "
@@ -163,10 +172,18 @@ def _validation_messages(error: ValidationError) -> list[str]:
 
 
 def _import_line(row: dict[str, str], *, line: int, file: str, user, policy_area) -> LineResult:
-    errors = scdl.row_errors(row)
+    errors = [
+        CONTROL_IN_CELL.format(column=column, code=code)
+        for column, value in row.items()
+        if (code := control_character(value))
+    ]
+    errors = errors or scdl.row_errors(row)
     if errors:
         return LineResult(line, REJECTED, errors)
-    cell = {column: (row.get(column) or "").strip() for column in scdl.COLUMNS}
+    # The export's apostrophe before a formula-like text is taken off (scdl.build_row).
+    cell = {
+        column: from_spreadsheet_text((row.get(column) or "").strip()) for column in scdl.COLUMNS
+    }
     total = scdl.parse_number(cell["montant"])
     share = scdl.parse_number(cell["pourcentageSubvention"])
     period = cell["datesPeriodeVersement"]
@@ -246,6 +263,7 @@ def import_file(
             _read(path, report, user=user, policy_area=policy_area)
         except UnicodeDecodeError:
             report.file_errors.append(NOT_UTF8.format(line=len(report.lines) + 2))
+
         report.saved = not (
             dry_run or report.file_errors or (report.rejected and not partial)
         ) and any(line.outcome == CREATED for line in report.lines)
@@ -254,28 +272,46 @@ def import_file(
     return report
 
 
+def _csv_error(error: csv.Error, line: int) -> str:
+    """What the csv module refused (a NUL byte, a cell past its limit), in French."""
+    message = str(error)
+    if "NUL" in message:
+        return NUL_BYTE.format(line=line)
+    if "field larger than field limit" in message:
+        return CELL_TOO_LONG.format(limit=amount(csv.field_size_limit()), line=line)
+    return NOT_CSV.format(line=line)
+
+
 def _read(path: Path, report: ImportReport, *, user, policy_area) -> None:
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
-        header = next(reader, None)
-        report.file_errors = header_errors(header)
-        if report.file_errors:
-            return
-        columns = [name.strip() for name in header]
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            line = reader.line_num
-            if len(cells) != len(columns):
-                reasons = [WRONG_CELL_COUNT.format(count=len(cells), expected=len(columns))]
-                report.lines.append(LineResult(line, REJECTED, reasons))
-                continue
-            row = dict(zip(columns, cells, strict=True))
-            try:
-                with transaction.atomic():
-                    result = _import_line(
-                        row, line=line, file=report.file, user=user, policy_area=policy_area
-                    )
-            except ValidationError as error:
-                result = LineResult(line, REJECTED, _validation_messages(error))
-            report.lines.append(result)
+        try:
+            _read_rows(reader, report, user=user, policy_area=policy_area)
+        except csv.Error as error:
+            # The whole file is refused: the lines read so far are not saved either.
+            report.file_errors.append(_csv_error(error, reader.line_num + 1))
+
+
+def _read_rows(reader, report: ImportReport, *, user, policy_area) -> None:
+    header = next(reader, None)
+    report.file_errors = header_errors(header)
+    if report.file_errors:
+        return
+    columns = [name.strip() for name in header]
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        line = reader.line_num
+        if len(cells) != len(columns):
+            reasons = [WRONG_CELL_COUNT.format(count=len(cells), expected=len(columns))]
+            report.lines.append(LineResult(line, REJECTED, reasons))
+            continue
+        row = dict(zip(columns, cells, strict=True))
+        try:
+            with transaction.atomic():
+                result = _import_line(
+                    row, line=line, file=report.file, user=user, policy_area=policy_area
+                )
+        except ValidationError as error:
+            result = LineResult(line, REJECTED, _validation_messages(error))
+        report.lines.append(result)

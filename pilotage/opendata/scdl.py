@@ -21,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Case, DateField, Exists, F, Max, Min, OuterRef, Q, Subquery, When
 from stdnum.fr import siret
 
+from core.exports import spreadsheet_text
+from core.text import strip_control_characters
 from deliberations.enums import DeliberationStatus
 from deliberations.models import DeliberationSubsidy
 from subventions.enums import VOTED_STATUSES
@@ -217,21 +219,39 @@ def payment_period(record: dict) -> str:
     return period_text(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
 
+def _object_text(purpose: str) -> str:
+    """The object cut to 256 characters, the apostrophe of a formula-like start included."""
+    text = cut_object(strip_control_characters(purpose))
+    if spreadsheet_text(text) != text:
+        text = spreadsheet_text(cut_object(text, OBJECT_MAX_LENGTH - 1))
+    return text
+
+
+def _text(value: str) -> str:
+    """A free text on one line, without control characters, never read as a formula."""
+    return spreadsheet_text(" ".join(strip_control_characters(value).split()))
+
+
 def build_row(record: dict, authority: Authority) -> dict[str, str]:
-    """The SCDL row (column → text) of one subsidy read by `publishable().values(*FIELDS)`."""
+    """The SCDL row (column → text) of one subsidy read by `publishable().values(*FIELDS)`.
+
+    The free texts (names, object, decision, terms) never start as a formula: a leading
+    « = + - @ » gets an apostrophe, in the CSV and in the JSON alike (one row, two
+    formats); `import_scdl` takes it off again.
+    """
     convention_date = record["convention_date"]
     return {
-        "nomAttribuant": authority.name,
+        "nomAttribuant": _text(authority.name),
         "idAttribuant": authority.siret,
         "dateConvention": convention_date.isoformat() if convention_date else "",
-        "referenceDecision": record["decision_number"] or "",
-        "nomBeneficiaire": " ".join(record["beneficiary__legal_name"].split()),
+        "referenceDecision": _text(record["decision_number"] or ""),
+        "nomBeneficiaire": _text(record["beneficiary__legal_name"]),
         "idBeneficiaire": record["beneficiary__siret"],
         "rnaBeneficiaire": record["beneficiary__rna"],
-        "objet": cut_object(record["purpose"]),
+        "objet": _object_text(record["purpose"]),
         "montant": amount_text(record["amount_awarded"]),
         "nature": record["nature"],
-        "conditionsVersement": record["payment_terms"],
+        "conditionsVersement": _text(record["payment_terms"]),
         "datesPeriodeVersement": payment_period(record),
         "idRAE": "",
         "notificationUE": "oui" if record["eu_notification"] else "non",

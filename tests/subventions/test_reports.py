@@ -230,3 +230,15 @@ def test_a_report_without_file_is_not_found(client, payable, make_user):
     client.force_login(make_user(Role.FINANCE))
     url = reverse("subventions:financial_report_file", args=[report.pk])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_report_file_removed_from_disk_is_an_alert_not_a_500(client, report_with_file, make_user):
+    """Issue 14, item 9: the download says the file is missing, on the file's page."""
+    Path(report_with_file.file.path).unlink()
+    client.force_login(make_user(Role.READER))
+    url = reverse("subventions:financial_report_file", args=[report_with_file.pk])
+    response = client.get(url, follow=True)
+    assert response.status_code == 200
+    alert = files.STORED_MISSING.format(what="Le compte rendu financier")
+    assert alert.replace("'", "&#x27;") in response.content.decode()

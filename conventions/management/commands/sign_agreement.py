@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from conventions import selectors, signatures
+from core.files import read_local_file
 from core.management.base import FrenchCommand
 from subventions.enums import Role
 
@@ -59,7 +60,10 @@ class Command(FrenchCommand):
             raise CommandError(PASSWORD_ENV_MISSING.format(var=password_env))
         try:
             document = signatures.document_sign_electronic(
-                document=document, user=self._user(user), p12=path.read_bytes(), password=password
+                document=document,
+                user=self._user(user),
+                p12=read_local_file(path),
+                password=password,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error

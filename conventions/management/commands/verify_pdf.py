@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from conventions import signing
+from core.files import read_local_file
 from core.management.base import FrenchCommand
 
 FILE_NOT_FOUND = "Fichier introuvable : {path}."
@@ -27,7 +28,7 @@ class Command(FrenchCommand):
         if not path.is_file():
             raise CommandError(FILE_NOT_FOUND.format(path=path))
         try:
-            reports = signing.verify_pdf(path.read_bytes())
+            reports = signing.verify_pdf(read_local_file(path))
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         if not reports:

@@ -12,34 +12,22 @@ then replaces --output (atomic_output: the temporary file is in the same folder)
 copied to the standard output, only once all are valid.
 """
 
-import datetime
 import tempfile
 from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from core.management.base import FrenchCommand, atomic_output
+from core.management.base import FrenchCommand, atomic_output, option_date, option_year
 from pilotage.opendata import scdl
 from subventions.models import Authority
 
-BAD_DATE = "Date invalide pour {option} : « {value} » (format attendu AAAA-MM-JJ)."
 BAD_FORMAT = "Format inconnu : « {value} » (csv ou json)."
-BAD_YEAR = "Exercice invalide pour --year : « {value} » (une année, ex. 2021)."
 BAD_RANGE = "--since ({since}) est postérieure à --until ({until})."
 NO_AUTHORITY = "Aucune collectivité attribuante n'est enregistrée : rien à publier."
 INVALID_ROWS = (
     "{count} ligne(s) invalide(s) : rien n'a été écrit (--skip-invalid pour les écarter)."
 )
 COPY_BLOCK = 1 << 16
-
-
-def _date(value: str | None, option: str) -> datetime.date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(BAD_DATE.format(option=option, value=value)) from None
 
 
 class Command(FrenchCommand):
@@ -66,13 +54,9 @@ class Command(FrenchCommand):
         fmt = options["format"]
         if fmt not in scdl.FORMATS:
             raise CommandError(BAD_FORMAT.format(value=fmt))
-        year = options["year"]
-        if year is not None:
-            if not year.isdigit():
-                raise CommandError(BAD_YEAR.format(value=year))
-            year = int(year)
-        since = _date(options["since"], "--since")
-        until = _date(options["until"], "--until")
+        year = option_year(options["year"], "--year")
+        since = option_date(options["since"], "--since")
+        until = option_date(options["until"], "--until")
         if since and until and since > until:
             raise CommandError(BAD_RANGE.format(since=since, until=until))
         output = Path(options["output"]) if options["output"] else None

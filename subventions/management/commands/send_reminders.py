@@ -5,22 +5,15 @@ Celery beat runs the same through the task subventions.tasks.send_reminders.
 
 import datetime
 
-from django.core.management.base import CommandError
-
-from core.management.base import FrenchCommand
+from core.management.base import BAD_DATE, FrenchCommand, option_date
 from subventions import reminders
 from subventions.enums import ReminderKind
 
-BAD_TODAY = "Date invalide pour --today : « {value} » (format attendu : AAAA-MM-JJ)."
+BAD_TODAY = BAD_DATE.replace("{option}", "--today")
 
 
 def parse_today(value: str | None) -> datetime.date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(BAD_TODAY.format(value=value)) from error
+    return option_date(value, "--today")
 
 
 class Command(FrenchCommand):
