@@ -348,7 +348,7 @@ def job_status(job: BatchJob) -> dict:
     return {
         "id": job.pk,
         "status": job.status,
-        "status_label": job.get_status_display(),
+        "status_label": job.state_label,
         "total": job.total,
         "done": job.done,
         "created": job.created,

@@ -132,6 +132,11 @@ class BatchJob(LifecycleMixin, models.Model):
         return self.status == BatchJobStatus.FAILED and self.done < self.total
 
     @property
+    def state_label(self) -> str:
+        """« Interrompu » rather than « Terminée avec des erreurs » for a job cut short."""
+        return "Interrompu" if self.is_interrupted else self.get_status_display()
+
+    @property
     def last_activity(self):
         return self.progressed_at or self.started_at or self.created_at
 

@@ -3,8 +3,11 @@ delivered twice does its work once, a job without progress is marked failed, and
 restart generates only what is missing."""
 
 import datetime
+import html
+import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from conventions import batch
@@ -12,6 +15,7 @@ from conventions.enums import BatchItemOutcome, BatchJobStatus
 from conventions.models import Agreement, AgreementTemplate, BatchItem, BatchJob
 from core.models import TransitionLog
 from deliberations import services
+from subventions.enums import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +153,78 @@ def test_a_restart_retries_the_subsidies_in_error(
     job.refresh_from_db()
     assert (job.status, job.created, job.errors) == (BatchJobStatus.DONE, 3, [])
     assert set(BatchItem.objects.values_list("outcome", flat=True)) == {BatchItemOutcome.CREATED}
+
+
+# The pages: the list of jobs, a job's page with « Reprendre », the admin
+
+
+def interrupted(session, user, django_capture_on_commit_callbacks) -> BatchJob:
+    job = launch(session, user, django_capture_on_commit_callbacks, run=False)
+    batch.generate_item(items(job)[0].pk)
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    BatchJob.objects.filter(pk=job.pk).update(progressed_at=an_hour_ago)
+    return job
+
+
+def page_text(response) -> str:
+    return re.sub(r"[\s\u00a0\u202f]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.text)))
+
+
+def test_the_jobs_pages_show_an_interrupted_job_and_restart_it(
+    three, secretariat, make_user, client, pdfs, django_capture_on_commit_callbacks
+):
+    job = interrupted(three.session, secretariat, django_capture_on_commit_callbacks)
+    reader = make_user(Role.READER)
+    client.force_login(reader)
+    # Looking is enough for a lost worker to show: the job is marked interrupted.
+    listing = client.get(reverse("conventions:batch_job_list"))
+    assert listing.status_code == 200
+    assert "Interrompu" in page_text(listing) and "1 sur 3" in page_text(listing)
+    job.refresh_from_db()
+    assert job.is_interrupted
+    detail = client.get(reverse("conventions:batch_job_detail", args=[job.pk]))
+    assert "Traitement interrompu : aucune progression depuis 60 minutes" in page_text(detail)
+    assert "Reprendre le traitement" not in page_text(detail)  # a reader cannot
+    restart_url = reverse("conventions:batch_job_restart", args=[job.pk])
+    assert client.post(restart_url).status_code == 403
+    session_page = client.get(reverse("deliberations:session_detail", args=[three.session_id]))
+    assert reverse("conventions:batch_job_detail", args=[job.pk]) in session_page.text
+
+    client.force_login(secretariat)
+    detail = client.get(reverse("conventions:batch_job_detail", args=[job.pk]))
+    assert "Reprendre le traitement" in page_text(detail)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(restart_url)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.created) == (BatchJobStatus.DONE, 3)
+    detail = page_text(client.get(reverse("conventions:batch_job_detail", args=[job.pk])))
+    assert "Terminée" in detail and "Reprise : 2 subventions à traiter." in detail
+    assert "Convention créée" in detail and "Démarrage" in detail
+
+
+def test_the_jobs_pages_need_a_staff_login(client, make_user, three, secretariat):
+    job = BatchJob.objects.create(
+        kind=BatchJob.KIND_SESSION_AGREEMENTS, session=three.session, created_by=secretariat
+    )
+    for url in [
+        reverse("conventions:batch_job_list"),
+        reverse("conventions:batch_job_detail", args=[job.pk]),
+        reverse("conventions:batch_job_status", args=[job.pk]),
+    ]:
+        assert client.get(url).status_code == 302  # to the login page
+    client.force_login(make_user())  # staff without a role
+    assert client.get(reverse("conventions:batch_job_list")).status_code == 403
+
+
+def test_the_admin_lists_the_jobs_with_their_progress(
+    admin_client, three, secretariat, pdfs, django_capture_on_commit_callbacks
+):
+    job = interrupted(three.session, secretariat, django_capture_on_commit_callbacks)
+    listing = admin_client.get(reverse("admin:conventions_batchjob_changelist"))
+    assert listing.status_code == 200
+    assert "Interrompu" in listing.text and "1 sur 3" in listing.text
+    change = admin_client.get(reverse("admin:conventions_batchjob_change", args=[job.pk]))
+    assert change.status_code == 200
+    assert reverse("conventions:batch_job_detail", args=[job.pk]) in change.text
+    assert "Convention créée" in change.text
