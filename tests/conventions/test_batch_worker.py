@@ -6,7 +6,6 @@ DATABASE_URL pointing at the test database's name) with Redis at 127.0.0.1:6379,
 (CELERY_TEST_BROKER_URL to change it).
 """
 
-import importlib
 import os
 import signal
 import subprocess
@@ -16,16 +15,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group
 from django.db import connection
 
 from conventions import batch
 from conventions.enums import BatchItemOutcome, BatchJobStatus
-from conventions.models import Agreement, AgreementTemplate, BatchItem, BatchJob
+from conventions.models import Agreement, BatchItem, BatchJob
 from deliberations import services
 from metropole.celery import app
-from subventions.enums import Role
-from subventions.roles import sync_role_permissions
 
 pytestmark = [
     pytest.mark.postgresql,
@@ -44,18 +40,8 @@ def redis_client():
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """The roles and the agreement template the migrations install: a test on a live
-    database before this one may have emptied the tables."""
-    from django.apps import apps
-
-    for role in Role:
-        Group.objects.get_or_create(name=role)
-    sync_role_permissions()
-    if AgreementTemplate.active() is None:
-        importlib.import_module("conventions.migrations.0007_default_agreement_template").install(
-            apps, None
-        )
+def reference_data(live_reference_data):
+    pass
 
 
 @pytest.fixture
