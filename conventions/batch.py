@@ -295,10 +295,15 @@ def _recount(job_id: int) -> None:
             **counts, errors=errors, progressed_at=timezone.now()
         )
         job.refresh_from_db()
-        if job.status == BatchJobStatus.RUNNING and job.done == job.total:
-            # A transition: the job's history and the transition log keep its outcome, on
-            # behalf of the user who launched it (the task itself has no request).
+        if job.done < job.total:
+            return
+        # A transition: the job's history and the transition log keep its outcome, on
+        # behalf of the user who launched it (the task itself has no request).
+        if job.status == BatchJobStatus.RUNNING:
             workflow.apply(job, "fail" if errors else "finish", job.created_by)
+        elif job.status == BatchJobStatus.FAILED and not errors:
+            # Marked interrupted, then completed by messages delivered again.
+            workflow.apply(job, "finish", job.created_by)
 
 
 def stale_jobs(queryset=None):

@@ -155,7 +155,9 @@ class BatchJob(LifecycleMixin, models.Model):
 
     @transition(
         field=status,
-        source=BatchJobStatus.RUNNING,
+        # From failed too: a job marked interrupted whose messages were delivered again
+        # (a worker back) and completed every subsidy without an error.
+        source=[BatchJobStatus.RUNNING, BatchJobStatus.FAILED],
         target=BatchJobStatus.DONE,
         custom={"label": "Terminer"},
     )

@@ -103,6 +103,25 @@ def test_a_job_without_progress_is_marked_failed_and_says_why(
     assert job.status == BatchJobStatus.DONE
 
 
+def test_a_job_marked_interrupted_then_completed_by_a_worker_back_is_finished(
+    three, secretariat, pdfs, django_capture_on_commit_callbacks
+):
+    job = launch(three.session, secretariat, django_capture_on_commit_callbacks, run=False)
+    BatchJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert batch.fail_stale_jobs() == [job]
+    for item in items(job):  # the queued messages, delivered at last
+        batch.generate_item(item.pk)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.created, job.is_interrupted) == (
+        BatchJobStatus.DONE,
+        3,
+        3,
+        False,
+    )
+
+
 def test_a_restart_generates_only_what_is_missing(
     three, secretariat, pdfs, django_capture_on_commit_callbacks
 ):
