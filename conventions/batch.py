@@ -167,6 +167,8 @@ def dispatch(job_id: int) -> None:
 
 def _start(job_id: int) -> None:
     """Pending → running, once, by the first task to run (logged as a transition)."""
+    if not BatchJob.objects.filter(pk=job_id, status=BatchJobStatus.PENDING).exists():
+        return  # the usual case: no lock on the job row for every subsidy
     with transaction.atomic():
         job = BatchJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
         if job.status == BatchJobStatus.PENDING:
