@@ -247,3 +247,18 @@ def test_the_admin_lists_the_jobs_with_their_progress(
     assert change.status_code == 200
     assert reverse("conventions:batch_job_detail", args=[job.pk]) in change.text
     assert "Convention créée" in change.text
+
+
+def test_a_message_queued_before_the_upgrade_still_runs_its_job(three, secretariat, pdfs):
+    """A job launched by the previous version (one task for the whole session, no items):
+    its message, delivered after the upgrade, queues the job's items and finishes it."""
+    job = BatchJob.objects.create(
+        kind=BatchJob.KIND_SESSION_AGREEMENTS,
+        session=three.session,
+        total=3,
+        created_by=secretariat,
+    )
+    batch.generate_session_agreements(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.created) == (BatchJobStatus.DONE, 3, 3)
+    assert Agreement.objects.count() == 3
