@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
@@ -69,12 +70,11 @@ def workers(tmp_path):
     """start() → a `celery -A metropole worker` on the test database; killed at the end."""
     started = []
     database = connection.settings_dict
-    url = (
-        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
-        f"{database['PORT'] or 5432}/{database['NAME']}"
-    )
+    credentials = quote(database["USER"] or "", safe="")
     if database.get("PASSWORD"):
-        url = url.replace("@", f":{database['PASSWORD']}@", 1)
+        credentials += ":" + quote(database["PASSWORD"], safe="")
+    host = f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
+    url = f"postgres://{credentials}@{host}/{quote(database['NAME'], safe='')}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "metropole.settings.local",
@@ -129,7 +129,7 @@ def test_a_worker_killed_mid_batch_is_replaced_and_every_agreement_exists_once(
 
     first = workers("premier")
     job_row = BatchJob.objects.filter(pk=job.pk)
-    wait_for(lambda: job_row.get().done >= 5, 40, "five agreements", tmp_path)
+    wait_for(lambda: job_row.get().done >= 5, 90, "five agreements", tmp_path)
     os.killpg(first.pid, signal.SIGKILL)
     first.wait()
     job.refresh_from_db()
@@ -147,7 +147,7 @@ def test_a_worker_killed_mid_batch_is_replaced_and_every_agreement_exists_once(
     settings.SUBVENTIONS_BATCH_STALE_AFTER = 600
 
     workers("second")
-    wait_for(lambda: job_row.get().is_finished, 60, "the job to finish", tmp_path)
+    wait_for(lambda: job_row.get().is_finished, 120, "the job to finish", tmp_path)
     job.refresh_from_db()
     assert (job.status, job.done, job.total, job.created, job.errors) == (
         BatchJobStatus.DONE,
