@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core import workflow
 from core.formatting import euros, percent
+from core.locking import retry_on_conflict
 from deliberations.enums import DeliberationStatus
 from deliberations.models import DeliberationSubsidy, Session
 from subventions.models import Subsidy
@@ -175,6 +176,7 @@ def _start(job_id: int) -> None:
             workflow.apply(job, "start", job.created_by)
 
 
+@retry_on_conflict
 def _prepare(item_id: int) -> tuple[BatchItem, Agreement | None]:
     """Under the item's lock: the subsidy's agreement, created when it has none.
 
