@@ -5,7 +5,7 @@ worker then with two, side by side; the speed-up as a ratio (issue 13: two worke
     .venv/bin/python bench/bench_batch.py [--subsidies 200]
 
 Needs PostgreSQL and Redis: a throwaway database (BENCH_DATABASE_URL, by default
-postgres://postgres@127.0.0.1:5432/sub_bench_batch) is created, migrated, filled and
+postgres://postgres@127.0.0.1:5432/sub_h4_bench) is created, migrated, filled and
 dropped; the broker is BENCH_BROKER_URL (by default redis://127.0.0.1:6379/4, emptied).
 Each worker is `celery -A metropole worker --pool=solo` (one process, one task at a
 time). Each configuration starts fresh workers, warms them up on a small session (fonts,
@@ -32,7 +32,7 @@ WORKDIR = Path(tempfile.mkdtemp(prefix="bench-batch-"))
 atexit.register(shutil.rmtree, WORKDIR, ignore_errors=True)
 sys.path.insert(0, str(ROOT))
 DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sub_bench_batch"
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sub_h4_bench"
 )
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/4")
 os.environ["DATABASE_URL"] = DATABASE_URL
