@@ -19,8 +19,15 @@ from core.admin_widgets import AutocompleteFieldsMixin
 from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
 
-from . import services, templating
-from .models import Agreement, AgreementArticle, AgreementTemplate, Amendment, BatchJob
+from . import batch, services, templating
+from .models import (
+    Agreement,
+    AgreementArticle,
+    AgreementTemplate,
+    Amendment,
+    BatchItem,
+    BatchJob,
+)
 
 NEW_VERSION_SAVED = "Version {version} du modèle « {name} » enregistrée ; elle est en vigueur."
 
@@ -256,11 +263,60 @@ class AmendmentAdmin(SignedDocumentAdmin):
         )
 
 
+class BatchItemInline(admin.TabularInline):
+    """The job's subsidies, one by one: what its task did."""
+
+    model = BatchItem
+    fields = ["position", "subsidy", "outcome", "agreement", "error", "done_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(BatchJob)
 class BatchJobAdmin(ReadOnlyAdmin):
-    """« Générer toutes les conventions de la séance »: the runs and their outcome."""
+    """« Générer toutes les conventions de la séance »: the runs, their state, progress,
+    dates and errors; the staff page of a job restarts it."""
 
-    list_display = ["created_at", "session", "status", "done", "total", "created_by"]
+    list_display = [
+        "created_at",
+        "session",
+        "state",
+        "progress",
+        "started_at",
+        "finished_at",
+        "error_count",
+        "created_by",
+    ]
     list_select_related = ["session", "created_by"]
     list_filter = ["status"]
     date_hierarchy = "created_at"
+    readonly_fields = ["staff_page"]
+    inlines = [BatchItemInline]
+
+    def changelist_view(self, request, extra_context=None):
+        batch.fail_stale_jobs()  # someone looking is when a lost worker shows
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="état", ordering="status")
+    def state(self, job):
+        return job.state_label
+
+    @admin.display(description="progression")
+    def progress(self, job):
+        return f"{job.done} sur {job.total}"
+
+    @admin.display(description="erreurs")
+    def error_count(self, job):
+        return len(job.errors)
+
+    @admin.display(description="page du traitement")
+    def staff_page(self, job):
+        url = reverse("conventions:batch_job_detail", args=[job.pk])
+        return format_html('<a href="{}">État, subventions et reprise</a>', url)

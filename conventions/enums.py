@@ -34,3 +34,17 @@ class BatchJobStatus(models.TextChoices):
     RUNNING = "en_cours", "En cours"
     DONE = "terminee", "Terminée"
     FAILED = "echec", "Terminée avec des erreurs"
+
+
+class BatchItemOutcome(models.TextChoices):
+    """What the batch did for one subsidy of the session."""
+
+    PENDING = "a_faire", "À faire"
+    CREATED = "creee", "Convention créée"
+    REGENERATED = "regeneree", "Convention régénérée"
+    SKIPPED = "signee", "Convention signée laissée telle quelle"
+    ERROR = "erreur", "Erreur"
+
+
+# An item in one of these is done: a second delivery of its task changes nothing.
+BATCH_ITEM_DONE = (BatchItemOutcome.CREATED, BatchItemOutcome.REGENERATED, BatchItemOutcome.SKIPPED)

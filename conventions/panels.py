@@ -39,12 +39,14 @@ def deliberation_agreements(request, deliberation) -> str:
 
 def session_agreements(request, session) -> str:
     """« Générer toutes les conventions de la séance » and the progress of the last run."""
+    batch.fail_stale_jobs(session.batch_jobs.all())
     job = session.batch_jobs.select_related("created_by").order_by("-created_at", "-pk").first()
     return render_to_string(
         "conventions/panels/session_agreements.html",
         {
             "session": session,
             "job": job,
+            "interruption": batch.interruption(job) if job else "",
             "to_generate": len(batch.session_agreement_subsidies(session)),
             "can_generate": permissions.can_generate_agreements(request.user)[0],
         },

@@ -1,6 +1,6 @@
 """Celery tasks of the conventions app (metropole.celery autodiscovers this module); each
 is defined beside the work it does."""
 
-from .batch import generate_session_agreements
+from .batch import fail_stale_batch_jobs, generate_batch_item, generate_session_agreements
 
-__all__ = ["generate_session_agreements"]
+__all__ = ["fail_stale_batch_jobs", "generate_batch_item", "generate_session_agreements"]

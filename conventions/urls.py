@@ -7,9 +7,12 @@ from . import views
 app_name = "conventions"
 
 urlpatterns = [
-    # The batch generation of a session's agreements, and its progress.
+    # The batch generation of a session's agreements, its jobs and their progress.
     path("seances/<int:pk>/conventions/", views.session_agreements, name="session_agreements"),
-    path("traitements/<int:pk>/", views.batch_job_status, name="batch_job_status"),
+    path("traitements/", views.batch_job_list, name="batch_job_list"),
+    path("traitements/<int:pk>/", views.batch_job_detail, name="batch_job_detail"),
+    path("traitements/<int:pk>/etat/", views.batch_job_status, name="batch_job_status"),
+    path("traitements/<int:pk>/reprendre/", views.batch_job_restart, name="batch_job_restart"),
     # The list of agreements; the pages of one agreement or amendment below.
     path("conventions/", views.agreement_list, name="agreement_list"),
     path("conventions/export/<str:fmt>/", views.agreement_export, name="agreement_export"),

@@ -10,11 +10,12 @@ conventions.batch). `kind` in the URL is « convention » or « avenant ».
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core import exports, files
 from core.views import Listing, apply_service_error
@@ -23,7 +24,7 @@ from deliberations.selectors import granting_deliberation
 from subventions.permissions import require
 
 from . import batch, permissions, rendering, selectors, signatures, signing
-from .enums import SignatureMethod
+from .enums import BatchJobStatus, SignatureMethod
 from .filters import AgreementFilter
 from .forms import BeneficiarySignatureForm, ElectronicSignatureForm, PaperSignatureForm, VerifyForm
 from .models import Agreement, Amendment, BatchJob
@@ -85,6 +86,7 @@ def session_agreements(request, pk: int):
     """Confirm (GET) then start (POST) « générer toutes les conventions de la séance »."""
     session = get_object_or_404(Session, pk=pk)
     subsidies = batch.session_agreement_subsidies(session)
+    batch.fail_stale_jobs(session.batch_jobs.all())
     if request.method == "POST":
         try:
             job = batch.batch_job_start(session=session, user=request.user)
@@ -105,11 +107,81 @@ def session_agreements(request, pk: int):
     )
 
 
+JOB_ACTIONS = {
+    "start": "Démarrage",
+    "finish": "Fin",
+    "fail": "Arrêt (erreurs ou interruption)",
+    "restart": "Reprise",
+}
+JOB_RESTARTED = "Traitement repris : la génération reprend là où elle s'était arrêtée."
+
+
+def _job(pk: int) -> BatchJob:
+    """A job, after the stale check (someone looking is when a lost worker shows)."""
+    batch.fail_stale_jobs(BatchJob.objects.filter(pk=pk))
+    return get_object_or_404(BatchJob.objects.select_related("session", "created_by"), pk=pk)
+
+
+@require("view")
+def batch_job_list(request):
+    """The batch jobs, most recent first, with their state and progress."""
+    batch.fail_stale_jobs()
+    jobs = BatchJob.objects.select_related("session", "created_by").order_by("-created_at", "-pk")
+    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    stale_minutes = max(1, settings.SUBVENTIONS_BATCH_STALE_AFTER // 60)
+    return render(
+        request,
+        "conventions/batch_job_list.html",
+        {"page": page, "jobs": page, "stale_minutes": stale_minutes},
+    )
+
+
+@require("view")
+def batch_job_detail(request, pk: int):
+    """One job: its state, progress, dates, errors, its subsidies one by one and its
+    history; « Reprendre » when it was interrupted or finished with errors."""
+    job = _job(pk)
+    return render(
+        request,
+        "conventions/batch_job_detail.html",
+        {
+            "job": job,
+            "interruption": batch.interruption(job),
+            "items": job.items.select_related("subsidy__beneficiary", "agreement"),
+            "transitions": [
+                {
+                    "at": log.at,
+                    "label": JOB_ACTIONS.get(log.action, log.action),
+                    "from": BatchJobStatus(log.from_status).label,
+                    "to": BatchJobStatus(log.to_status).label,
+                    "user": log.user,
+                    "comment": log.comment,
+                }
+                for log in job.transitions.select_related("user").order_by("at", "pk")
+            ],
+            "can_restart": job.status == BatchJobStatus.FAILED
+            and permissions.can_generate_agreements(request.user)[0],
+        },
+    )
+
+
+@require("prepare_agreements")
+@require_POST
+def batch_job_restart(request, pk: int):
+    job = _job(pk)
+    try:
+        batch.batch_job_restart(job=job, user=request.user)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.info(request, JOB_RESTARTED)
+    return redirect("conventions:batch_job_detail", pk=job.pk)
+
+
 @require("view")
 def batch_job_status(request, pk: int):
     """The progress of a batch job, as JSON (polled by the session page)."""
-    job = get_object_or_404(BatchJob, pk=pk)
-    return JsonResponse(batch.job_status(job))
+    return JsonResponse(batch.job_status(_job(pk)))
 
 
 # One agreement or amendment

@@ -1,4 +1,12 @@
-"""Optimistic locking of the edit forms: no lost update when two people edit one row.
+"""Locking: optimistic locking of the edit forms, and the order of row locks.
+
+Row locks are always taken in the same order, from the widest to the narrowest, so that
+two transactions never wait on each other in a cycle (a deadlock): the container row
+(the session, the subsidy), then the counter that numbers (core.models.Counter.lock),
+then the numbered rows by primary key. `retry_on_conflict` replays a transaction that
+PostgreSQL still aborted as a deadlock or a serialization failure, once.
+
+Optimistic locking: no lost update when two people edit one row.
 
 A form carries the version of the row it was drawn from (the id of the row's latest
 history record: every save through the services writes one). On save, the row is locked
@@ -6,10 +14,19 @@ and its version compared: if someone saved in between, the second save is refuse
 the first person's change stays.
 """
 
+import functools
+import logging
+
+from django.db import OperationalError, connection
 from django.db.models import Model
 from django.utils import timezone
 
 from core.formatting import long_date
+
+logger = logging.getLogger(__name__)
+
+# SQLSTATE of a deadlock and of a serialization failure (PostgreSQL).
+CONFLICT_STATES = {"40P01", "40001"}
 
 
 def version_of(instance: Model) -> str:
@@ -39,3 +56,28 @@ def changed_since(instance: Model, version: str) -> dict | None:
         local = timezone.localtime(when)
         when_text = f"{long_date(local.date())} à {local:%H:%M}"
     return {"who": who, "when": when_text}
+
+
+def is_conflict(error: BaseException) -> bool:
+    """Whether a database error is a deadlock or a serialization failure."""
+    cause = getattr(error, "__cause__", None)
+    state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return state in CONFLICT_STATES
+
+
+def retry_on_conflict(func):
+    """Run `func` again, once, when the database aborts it as a deadlock or serialization
+    failure. Put it outside `transaction.atomic`: the failed attempt is rolled back (to its
+    savepoint inside a request) before the second one starts."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except OperationalError as error:
+            if not is_conflict(error) or connection.needs_rollback:
+                raise
+            logger.warning("%s: %s; replayed once", func.__qualname__, error)
+            return func(*args, **kwargs)
+
+    return wrapper

@@ -27,7 +27,12 @@ class Counter(models.Model):
         return f"{self.key} = {self.value}"
 
     @classmethod
-    def _locked(cls, key: str) -> "Counter":
+    def lock(cls, key: str) -> "Counter":
+        """The counter's row, locked until the end of the transaction.
+
+        Lock order (core.locking): a caller that numbers rows locks the counter before it
+        writes any of them, so that two numberings never wait on each other in a cycle.
+        """
         cls.objects.get_or_create(key=key)
         return cls.objects.select_for_update().get(key=key)
 
@@ -35,7 +40,7 @@ class Counter(models.Model):
     def next_value(cls, key: str) -> int:
         """The next value of the counter, never handed out twice, even concurrently."""
         with transaction.atomic():
-            counter = cls._locked(key)
+            counter = cls.lock(key)
             counter.value += 1
             counter.save(update_fields=["value"])
             return counter.value
@@ -44,7 +49,7 @@ class Counter(models.Model):
     def raise_to(cls, key: str, value: int) -> None:
         """Move the counter up to `value` (a number given by hand), never down."""
         with transaction.atomic():
-            counter = cls._locked(key)
+            counter = cls.lock(key)
             if counter.value < value:
                 counter.value = value
                 counter.save(update_fields=["value"])

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core import workflow
 from core.formatting import long_date, short_date
+from core.locking import retry_on_conflict
 from core.models import Counter
 from core.services import delete_logged, save_validated
 from subventions import services as subsidy_services
@@ -340,6 +341,7 @@ def _check_hand_number(number: str, session: Session, deliberation: Deliberation
     return number
 
 
+@retry_on_conflict
 @transaction.atomic
 def deliberation_place_on_session(
     *, deliberation: Deliberation, session: Session, user, number: str = ""
@@ -348,29 +350,35 @@ def deliberation_place_on_session(
 
     The number comes from a locked counter per year and body; a historical act may be
     given its number by hand (format-checked, unique), and the counter then skips it.
+    Locks in one order whatever the path (core.locking): the session, then the counter,
+    then the deliberation; the number is checked and written under the counter's lock.
     """
     _require_secretariat(user, "inscrire et numéroter une délibération")
+    # No-key lock: it holds the session's date and body (hence the number's prefix)
+    # against session_update, and lets other writes refer to the session.
+    session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)
+    key = _counter_key(session)
+    counter = Counter.lock(key)
     deliberation = _locked(deliberation)
     _require_draft(deliberation, "l'inscription à une séance")
     if deliberation.number:
         raise ValidationError({"number": ALREADY_PLACED.format(number=deliberation.number)})
-    key = _counter_key(session)
     if number:
         number = _check_hand_number(number, session, deliberation)
-        deliberation.session = session
-        deliberation.number = number
-        save_validated(deliberation, user)  # clean() checks the number against the session
-        # Numbering then skips the hand-entered number.
-        Counter.raise_to(key, int(number[-4:]))
-        return deliberation
-    while True:
+        sequence = int(number[-4:])
+    else:
         # Hand-entered numbers above the counter are skipped, never duplicated.
-        candidate = _number(session, Counter.next_value(key))
-        if not Deliberation.objects.filter(number=candidate).exists():
-            break
+        sequence = counter.value + 1
+        while Deliberation.objects.filter(number=_number(session, sequence)).exists():
+            sequence += 1
+        number = _number(session, sequence)
     deliberation.session = session
-    deliberation.number = candidate
-    return save_validated(deliberation, user)
+    deliberation.number = number
+    save_validated(deliberation, user)  # clean() checks the number against the session
+    if sequence > counter.value:
+        counter.value = sequence
+        counter.save(update_fields=["value"])
+    return deliberation
 
 
 # Vote

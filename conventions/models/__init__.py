@@ -5,7 +5,14 @@ helpers are imported from their modules.
 """
 
 from .agreements import Agreement, Amendment
-from .batch import BatchJob
+from .batch import BatchItem, BatchJob
 from .templates import AgreementArticle, AgreementTemplate
 
-__all__ = ["Agreement", "AgreementArticle", "AgreementTemplate", "Amendment", "BatchJob"]
+__all__ = [
+    "Agreement",
+    "AgreementArticle",
+    "AgreementTemplate",
+    "Amendment",
+    "BatchItem",
+    "BatchJob",
+]

@@ -1,7 +1,9 @@
 """Batch jobs run in the background (Celery): their progress, shown on the session page.
 
 A row rather than Celery's result backend: it works without Redis (eager tasks), the
-page reads it with one query, and tests see it like any other data.
+page reads it with one query, and tests see it like any other data. A job has one item
+per subsidy; each item is done by its own task (conventions.batch), and the job's counts
+are recomputed from its items, so that a task delivered twice counts once.
 """
 
 from django.conf import settings
@@ -15,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from core.models import TransitionLog
 from core.workflow import LifecycleMixin, StatusField
 
-from ..enums import BatchJobStatus
+from ..enums import BATCH_ITEM_DONE, BatchItemOutcome, BatchJobStatus
 
 FINISHED_WITHOUT_DATE = "Un traitement terminé porte sa date de fin."
 FINISHED = (BatchJobStatus.DONE, BatchJobStatus.FAILED)
@@ -56,10 +58,13 @@ class BatchJob(LifecycleMixin, models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("lancé le", auto_now_add=True)
+    started_at = models.DateTimeField("démarré le", null=True, blank=True)
+    progressed_at = models.DateTimeField("dernière progression le", null=True, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
 
-    # The history keeps the job as launched and as finished (both saved); the progress in
-    # between is written with QuerySet.update() (conventions.batch), not a row per subsidy.
+    # The history keeps every change of state (saved by the transitions); the progress in
+    # between is written with QuerySet.update() (conventions.batch), the items keep the
+    # detail.
     transitions = GenericRelation(TransitionLog, related_query_name="batch_job")
 
     history = HistoricalRecords()
@@ -121,6 +126,20 @@ class BatchJob(LifecycleMixin, models.Model):
     def is_finished(self) -> bool:
         return self.status in FINISHED
 
+    @property
+    def is_interrupted(self) -> bool:
+        """Stopped before every subsidy was done (a worker lost, or no worker at all)."""
+        return self.status == BatchJobStatus.FAILED and self.done < self.total
+
+    @property
+    def state_label(self) -> str:
+        """« Interrompu » rather than « Terminée avec des erreurs » for a job cut short."""
+        return "Interrompu" if self.is_interrupted else self.get_status_display()
+
+    @property
+    def last_activity(self):
+        return self.progressed_at or self.started_at or self.created_at
+
     # Lifecycle (conventions.batch): the task's own steps, run on behalf of the user who
     # launched the job (whose right was checked at the launch): a role lost since then
     # does not leave the job pending for ever.
@@ -132,11 +151,13 @@ class BatchJob(LifecycleMixin, models.Model):
         custom={"label": "Démarrer"},
     )
     def start(self):
-        pass
+        self.started_at = self.progressed_at = timezone.now()
 
     @transition(
         field=status,
-        source=BatchJobStatus.RUNNING,
+        # From failed too: a job marked interrupted whose messages were delivered again
+        # (a worker back) and completed every subsidy without an error.
+        source=[BatchJobStatus.RUNNING, BatchJobStatus.FAILED],
         target=BatchJobStatus.DONE,
         custom={"label": "Terminer"},
     )
@@ -145,9 +166,79 @@ class BatchJob(LifecycleMixin, models.Model):
 
     @transition(
         field=status,
-        source=BatchJobStatus.RUNNING,
+        source=[BatchJobStatus.PENDING, BatchJobStatus.RUNNING],
         target=BatchJobStatus.FAILED,
         custom={"label": "Terminer avec des erreurs"},
     )
     def fail(self):
+        """Finished with errors, or interrupted (no progress for too long)."""
         self.finished_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=BatchJobStatus.FAILED,
+        target=BatchJobStatus.RUNNING,
+        custom={"label": "Reprendre"},
+    )
+    def restart(self):
+        """Generate again what is missing: the subsidies not done and those in error."""
+        self.finished_at = None
+        self.started_at = self.started_at or timezone.now()
+        self.progressed_at = timezone.now()
+
+
+class BatchItem(models.Model):
+    """One subsidy of a batch job: what its task did (or « à faire »).
+
+    Unique per job and subsidy; a task locks its item, so that two deliveries of the same
+    task never both create the agreement (the agreement is unique per subsidy as well).
+    """
+
+    job = models.ForeignKey(
+        BatchJob, verbose_name="traitement", on_delete=models.CASCADE, related_name="items"
+    )
+    subsidy = models.ForeignKey(
+        "subventions.Subsidy", verbose_name="subvention", on_delete=models.CASCADE, related_name="+"
+    )
+    position = models.PositiveIntegerField("rang")
+    outcome = models.CharField(
+        "résultat",
+        max_length=20,
+        choices=BatchItemOutcome.choices,
+        default=BatchItemOutcome.PENDING,
+    )
+    agreement = models.ForeignKey(
+        "conventions.Agreement",
+        verbose_name="convention",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Set in the transaction that created the agreement: a task killed before the end
+    # still counts the agreement as created by this job when it is delivered again.
+    created_agreement = models.BooleanField("convention créée par ce traitement", default=False)
+    error = models.TextField("erreur", blank=True)
+    done_at = models.DateTimeField("traité le", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "élément d'un traitement par lot"
+        verbose_name_plural = "éléments d'un traitement par lot"
+        ordering = ["job", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "subsidy"], name="batchitem_once_per_job"),
+            models.CheckConstraint(
+                condition=Q(outcome=BatchItemOutcome.ERROR) | Q(error=""),
+                name="batchitem_error_only_when_failed",
+                violation_error_message="Seul un élément en erreur porte un message d'erreur.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.job_id} — {self.subsidy} ({self.get_outcome_display()})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.outcome in BATCH_ITEM_DONE

@@ -187,6 +187,21 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Batch tasks are acknowledged late (conventions.batch): a worker takes one message at a
+# time, and a message a killed worker held is delivered again after the visibility
+# timeout (seconds; Redis), longer than any one task.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+CELERY_BEAT_SCHEDULE = {
+    "conventions-fail-stale-batch-jobs": {
+        "task": "conventions.fail_stale_batch_jobs",
+        "schedule": 300.0,
+    },
+}
+# A batch job without progress for this long (seconds) is marked failed, and restartable.
+SUBVENTIONS_BATCH_STALE_AFTER = env.int("SUBVENTIONS_BATCH_STALE_AFTER", default=600)
 
 # Above this annual amount an agreement is mandatory (loi 2000-321 art. 10, décret 2001-495).
 AGREEMENT_THRESHOLD = Decimal(env("SUBVENTIONS_AGREEMENT_THRESHOLD", default="23000"))

@@ -23,8 +23,10 @@
       return item;
     }));
     if (job.finished) {
-      fill.classList.add(job.errors.length ? "bg-warning" : "bg-success");
-      if (job.errors.length) fill.classList.add("text-dark");
+      // Errors, or interrupted (a worker lost): « Reprendre » is on the job's page.
+      var warn = job.errors.length || job.interrupted;
+      fill.classList.add(warn ? "bg-warning" : "bg-success");
+      if (warn) fill.classList.add("text-dark");
       field("summary").textContent = job.summary;
       box.dataset.finished = "true";
     }

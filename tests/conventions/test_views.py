@@ -87,6 +87,7 @@ def test_batch_generates_the_agreements_eagerly(
         "percent": 100,
         "percent_label": "100\u00a0%",
         "finished": True,
+        "interrupted": False,
         "summary": "1 convention créée, 0 régénérée, 0 signée laissée telle quelle, 0 erreur.",
         "errors": [],
     }
@@ -120,9 +121,10 @@ def test_batch_records_refusals_and_goes_on(
     job.refresh_from_db()
     assert job.status == BatchJobStatus.FAILED
     assert job.done == 1 and "Aucun modèle de convention" in job.errors[0]
-    # The history keeps the job as launched and as finished, by whom.
+    # The history keeps every state of the job (launched, started, finished), by whom.
     assert [(r.history_type, r.status, r.history_user) for r in job.history.order_by("pk")] == [
         ("+", BatchJobStatus.PENDING, secretariat),
+        ("~", BatchJobStatus.RUNNING, secretariat),
         ("~", BatchJobStatus.FAILED, secretariat),
     ]
 
