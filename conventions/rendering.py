@@ -84,13 +84,54 @@ def _group(value: str, size: int = 4) -> str:
     return " ".join(value[i : i + size] for i in range(0, len(value), size))
 
 
+def document_authority(document: Agreement | Amendment) -> Authority | None:
+    """The authority that grants: the one of the session that voted the subsidy, else
+    the default authority."""
+    agreement = document.agreement if isinstance(document, Amendment) else document
+    deliberation = granting_deliberation(agreement.subsidy)
+    if deliberation is not None and deliberation.session is not None:
+        return deliberation.session.authority_or_default
+    return Authority.current()
+
+
+_DESIGNATED = {("m", "s"): "dénommé", ("f", "s"): "dénommée"}
+_DESIGNATED |= {("m", "p"): "dénommés", ("f", "p"): "dénommées"}
+
+
+def _authority_words(authority: Authority, signatory: dict) -> dict:
+    """How the documents name the authority and whoever signs for it."""
+    executive_signs = signatory["title"] == authority.president_title
+    feminine = authority.president_gender == "f"
+    return {
+        "kind": authority.kind,
+        "executive": authority.executive,
+        "executive_title": authority.president_title,
+        "executive_gender": authority.president_gender,
+        "name_gender": authority.name_gender,
+        "name_number": authority.name_number,
+        "designated": _DESIGNATED[(authority.name_gender, authority.name_number)],
+        "represented": "représentés"
+        if authority.name_number == "p"
+        else ("représentée" if authority.name_gender == "f" else "représenté"),
+        # « représentée par sa Maire, Anne Martin » when the executive signs herself;
+        # « représentée par Jean Dupont, Vice-président » when someone else signs.
+        "represented_by": (
+            f"{authority.executive_possessive}, {signatory['name']}"
+            if executive_signs
+            else f"{signatory['name']}, {signatory['title']}"
+        ),
+        "empowered": "habilitée" if executive_signs and feminine else "habilité",
+    }
+
+
 def agreement_context(agreement: Agreement) -> dict:
     """Everything an agreement template may show, as plain values (no model instances)."""
     subsidy = agreement.subsidy
     beneficiary = subsidy.beneficiary
-    authority = Authority.current()
     deliberation = granting_deliberation(subsidy)
     session = deliberation.session if deliberation else None
+    authority = session.authority_or_default if session else Authority.current()
+    signing = signatories(agreement)
     amount = subsidy.amount_awarded if subsidy.amount_awarded is not None else subsidy.amount
     return {
         "number": agreement.number,
@@ -111,6 +152,7 @@ def agreement_context(agreement: Agreement) -> dict:
             "president_title": authority.president_title,
             "seat_city": authority.seat_city,
             "administrative_court": authority.administrative_court,
+            **_authority_words(authority, signing["authority"]),
         },
         "beneficiary": {
             **_party(
@@ -133,12 +175,14 @@ def agreement_context(agreement: Agreement) -> dict:
         },
         "deliberation": {
             "number": deliberation.number if deliberation else "",
-            "body": session.get_body_display() if session else "",
+            # « Bureau », « Commission permanente »; with its article for « de »: body_name.
+            "body": Authority.without_article(session.body_name) if session else "",
+            "body_name": session.body_name if session else "",
             "session_date": session.date if session else None,
             "executory_date": deliberation.executory_date if deliberation else None,
             "title": deliberation.title if deliberation else "",
         },
-        "signatories": signatories(agreement),
+        "signatories": signing,
         "amount": amount,
         "projected_budget": subsidy.projected_budget,
         "budget_share": subsidy.budget_share,
@@ -166,7 +210,7 @@ def agreement_context(agreement: Agreement) -> dict:
 def signatories(document: Agreement | Amendment) -> dict:
     """Who signs for each party: as recorded on the document, else the representatives."""
     agreement = document.agreement if isinstance(document, Amendment) else document
-    authority = Authority.current()
+    authority = document_authority(document)
     beneficiary = agreement.subsidy.beneficiary
     return {
         "authority": {
@@ -229,7 +273,7 @@ def _logo_url(authority: Authority) -> str:
 
 
 def _page_context(document: Agreement | Amendment, context: dict) -> dict:
-    authority = Authority.current()
+    authority = document_authority(document)
     return {
         "document": {
             "number": context["number"],

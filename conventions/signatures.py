@@ -21,7 +21,6 @@ from core.formatting import short_date
 from core.services import save_validated
 from subventions import services as subsidy_services
 from subventions.enums import SubsidyStatus
-from subventions.models import Authority
 
 from . import rendering, signing
 from .enums import SIGNED_STATUSES, AgreementStatus, SignatureMethod
@@ -145,7 +144,7 @@ def _check_authority_may_sign(
 
 def _freeze(document, *, user, signed_on, method, generated: bytes, signed: bytes) -> None:
     """Keep the generated and the signed PDF with their SHA-256: the document is in force."""
-    authority = Authority.current()
+    authority = rendering.document_authority(document)
     names = rendering.signatories(document)
     document.authority_signatory_name = names["authority"]["name"] or authority.president_name
     document.authority_signatory_title = names["authority"]["title"]
@@ -242,7 +241,7 @@ def document_sign_electronic(
     # The date shows in « Fait à Lille, le … » of the signed PDF.
     document.authority_signed_on = signed_on
     rendered = rendering.build_pdf(document)
-    authority = Authority.current()
+    authority = rendering.document_authority(document)
     signed = signing.sign_pdf(
         rendered.content,
         signer=signer,

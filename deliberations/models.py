@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 from core.formatting import long_date
 from core.models import TransitionLog
 from core.workflow import LifecycleMixin, StatusField
-from subventions.models import PolicyArea, Subsidy
+from subventions.models import Authority, PolicyArea, Subsidy
 from subventions.models.texts import DeliberationText
 from subventions.roles import transition_permission
 
@@ -51,6 +51,15 @@ class Session(models.Model):
     time = models.TimeField("heure")
     place = models.CharField("lieu", max_length=200, blank=True)
     note = models.TextField("note interne", blank=True)
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name="collectivité",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text="Vide : la collectivité par défaut.",
+    )
 
     # The tables keep the names they had when these models lived in the conventions app.
     history = HistoricalRecords(table_name="conventions_historicalsession")
@@ -74,6 +83,18 @@ class Session(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:deliberations_session_change", args=[self.pk])
+
+    @property
+    def authority_or_default(self) -> Authority | None:
+        """The authority whose body sits: the session's own, else the default one."""
+        return self.authority if self.authority_id else Authority.current()
+
+    @property
+    def body_name(self) -> str:
+        """« le Bureau », « le Conseil municipal »: this session's body as its authority
+        names it (the B/C code and its choice labels stay the same for every authority)."""
+        authority = self.authority_or_default
+        return authority.body_name(self.body) if authority else f"le {self.get_body_display()}"
 
     @property
     def number_prefix(self) -> str:

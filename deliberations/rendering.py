@@ -109,8 +109,9 @@ def deliberation_context(deliberation: Deliberation) -> dict:
     subsidies = selectors.deliberation_subsidies(deliberation)
     single = len(subsidies) == 1
     rows = [_subsidy_context(subsidy, with_financing=single) for subsidy in subsidies]
-    authority = Authority.current()
     session = deliberation.session
+    authority = session.authority_or_default if session else Authority.current()
+    body = session.body if session else ""
     sections = list(dict.fromkeys(row["section"] for row in rows))
     decisions = ["support", "grant"]
     if any(row["requires_agreement"] for row in rows):
@@ -119,8 +120,11 @@ def deliberation_context(deliberation: Deliberation) -> dict:
     status = deliberation.status
     return {
         "number": deliberation.number,
-        "body": session.body if session else "",
+        "body": body,
         "body_label": session.get_body_display() if session else "",
+        "body_name": session.body_name if session else "",
+        "deciding_body": authority.body_deciding(body) if authority else "l'assemblée",
+        "executive": authority.executive if authority else "l'exécutif",
         "session_date": session.date if session else None,
         "policy_area": deliberation.policy_area.label,
         "title": deliberation.title,
@@ -187,6 +191,7 @@ def _page_context(deliberation: Deliberation, body_html: str) -> dict:
     return {
         "number": deliberation.number,
         "body_label": session.get_body_display() if session else "",
+        "body_name": session.body_name if session else "",
         "session_date": session.date if session else None,
         "policy_area": deliberation.policy_area.label,
         "title": deliberation.title,

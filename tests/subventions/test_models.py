@@ -122,17 +122,19 @@ def test_database_accepts_empty_rna():
     assert beneficiary.rna == ""
 
 
-def test_single_authority_row():
-    AuthorityFactory(name="Métropole Européenne de Lille")
-    AuthorityFactory.build(name="Autre nom").save()
-    assert Authority.objects.count() == 1
-    assert Authority.current().name == "Autre nom"
+def test_the_first_authority_is_the_default_one():
+    mel = AuthorityFactory(name="Métropole Européenne de Lille")
+    AuthorityFactory(name="Ville de Moulinville", name_with_article="la Ville")
+    assert Authority.objects.count() == 2
+    assert mel.is_default
+    assert Authority.current() == mel
 
 
-def test_database_refuses_second_authority_row():
+def test_database_refuses_two_default_authorities():
     AuthorityFactory()
-    refused_by_database(Authority.objects.all(), id=2)
-    assert list(Authority.objects.values_list("id", flat=True)) == [1]
+    other = AuthorityFactory(name="Ville de Moulinville")
+    refused_by_database(Authority.objects.filter(pk=other.pk), is_default=True)
+    assert Authority.objects.filter(is_default=True).count() == 1
 
 
 # References
