@@ -74,10 +74,13 @@ def _financing_change(subsidy: Subsidy, previous: Subsidy | None) -> tuple[str, 
     return FINANCING_SAME, Decimal("0")
 
 
-def _subsidy_context(subsidy: Subsidy, *, with_financing: bool) -> dict:
+def _subsidy_context(subsidy: Subsidy) -> dict:
     beneficiary = subsidy.beneficiary
-    context = {
-        "beneficiary": beneficiary.name_with_article,
+    previous = subsidy.previous_subsidy
+    change, difference = _financing_change(subsidy, previous)
+    return {
+        # A grammar.Name: « à l'APES », « aux Jardins … », and verbs that agree with it.
+        "beneficiary": beneficiary.grammatical_name,
         "beneficiary_name": str(beneficiary),
         "legal_form": beneficiary.legal_form,
         "year": subsidy.year,
@@ -85,30 +88,26 @@ def _subsidy_context(subsidy: Subsidy, *, with_financing: bool) -> dict:
         "amount": subsidy.amount,
         "section": subsidy.get_section_display().lower(),
         "requires_agreement": subsidy.requires_agreement,
+        "change": change,
+        "difference": difference,
+        "previous_year": previous.year if previous else None,
+        "projected_budget": subsidy.projected_budget,
+        "budget_share": subsidy.budget_share,
+        "axes": [
+            {"position": axis.position, "title": axis.title, "description": axis.description}
+            for axis in subsidy.axes.all()
+        ],
+        "cofundings": _cofunding_entries(subsidy),
     }
-    if with_financing:
-        previous = subsidy.previous_subsidy
-        change, difference = _financing_change(subsidy, previous)
-        context.update(
-            change=change,
-            difference=difference,
-            previous_year=previous.year if previous else None,
-            projected_budget=subsidy.projected_budget,
-            budget_share=subsidy.budget_share,
-            axes=[
-                {"position": axis.position, "title": axis.title, "description": axis.description}
-                for axis in subsidy.axes.all()
-            ],
-            cofundings=_cofunding_entries(subsidy),
-        )
-    return context
 
 
 def deliberation_context(deliberation: Deliberation) -> dict:
     """Everything the deliberation templates show, as plain values (no model instances)."""
     subsidies = selectors.deliberation_subsidies(deliberation)
     single = len(subsidies) == 1
-    rows = [_subsidy_context(subsidy, with_financing=single) for subsidy in subsidies]
+    # Each beneficiary's financing paragraph, as a single-subsidy deliberation writes it,
+    # also comes before the table of a deliberation granting several subsidies.
+    rows = [_subsidy_context(subsidy) for subsidy in subsidies]
     session = deliberation.session
     authority = session.authority_or_default if session else Authority.current()
     body = session.body if session else ""

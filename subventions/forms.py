@@ -16,7 +16,7 @@ from .models.programme import funding_plan_error
 
 FROZEN_HELP = "Figé depuis le vote : ne change plus que par avenant."
 CONCURRENT_EDIT = (
-    "{what} a été modifié par {who} le {when}, pendant que vous le modifiiez : vos "
+    "{what} a été {modified} par {who} le {when}, pendant que vous {it} modifiiez : vos "
     "changements n'ont pas été enregistrés, pour ne pas effacer les siens. La page montre "
     "maintenant la version enregistrée ; reportez-y vos changements puis enregistrez."
 )
@@ -29,6 +29,8 @@ class BeneficiaryForm(VersionedForm):
             "legal_name",
             "short_name",
             "name_with_article",
+            "grammatical_gender",
+            "grammatical_number",
             "legal_form",
             "siret",
             "rna",

@@ -5,10 +5,11 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core import grammar
 from core.modeling import NormalizedIdentifiersMixin
 
 from .. import validators
-from ..enums import LegalForm
+from ..enums import GrammaticalGender, GrammaticalNumber, LegalForm
 
 DUPLICATE_SIRET = "Un bénéficiaire porte déjà ce SIRET."
 
@@ -22,6 +23,26 @@ class Beneficiary(NormalizedIdentifiersMixin, models.Model):
         "nom avec article",
         max_length=150,
         help_text="Tel qu'il s'écrit dans une phrase : « l'APES », « la Maison des associations ».",
+    )
+    grammatical_gender = models.CharField(
+        "genre du nom",
+        max_length=1,
+        choices=GrammaticalGender.choices,
+        blank=True,
+        help_text=(
+            "Accorde les phrases : « la Maison … est dénommée ». Deviné d'après l'article "
+            "à l'enregistrement s'il est laissé vide ; à corriger au besoin."
+        ),
+    )
+    grammatical_number = models.CharField(
+        "nombre du nom",
+        max_length=1,
+        choices=GrammaticalNumber.choices,
+        blank=True,
+        help_text=(
+            "Accorde les phrases : « les Ateliers … mènent ». Deviné d'après l'article "
+            "à l'enregistrement s'il est laissé vide ; à corriger au besoin."
+        ),
     )
     legal_form = models.CharField(
         "forme juridique",
@@ -80,6 +101,28 @@ class Beneficiary(NormalizedIdentifiersMixin, models.Model):
         if self.short_name and self.short_name != self.legal_name:
             return f"{self.legal_name} ({self.short_name})"
         return self.legal_name
+
+    def save(self, *args, **kwargs):
+        self.guess_grammar()
+        super().save(*args, **kwargs)
+
+    def guess_grammar(self) -> None:
+        """Fill the gender and number left blank from the name's article and head noun."""
+        if self.grammatical_gender and self.grammatical_number:
+            return
+        guessed = grammar.Name.parse(self.name_with_article, legal_form=self.legal_form)
+        self.grammatical_gender = self.grammatical_gender or guessed.gender
+        self.grammatical_number = self.grammatical_number or guessed.number
+
+    @property
+    def grammatical_name(self) -> grammar.Name:
+        """The name as sentences use it: « les Jardins … mènent », « de l'APES »."""
+        return grammar.Name.parse(
+            self.name_with_article or self.legal_name,
+            gender=self.grammatical_gender or None,
+            number=self.grammatical_number or None,
+            legal_form=self.legal_form,
+        )
 
     def normalize_identifiers(self):
         # Stored compact, so that uniqueness and exports see one spelling.

@@ -366,3 +366,29 @@ def test_history_row_for_each_transition(make_user):
     latest = subsidy.history.latest()
     assert subsidy.history.count() == 2
     assert (latest.status, latest.history_user) == (SubsidyStatus.UNDER_REVIEW, user)
+
+
+@pytest.mark.parametrize(
+    ("name_with_article", "legal_form", "gender", "number"),
+    [
+        ("les Jardins partagés de Roubaix", "association", "m", "p"),
+        ("la Maison des associations", "association", "f", "s"),
+        ("le Hameau des arts", "autre", "m", "s"),
+        ("l'APES", "association", "f", "s"),  # an association, whatever its acronym
+        ("l'Atelier", "autre", "m", "s"),
+    ],
+)
+def test_the_name_grammar_is_guessed_on_save(name_with_article, legal_form, gender, number):
+    beneficiary = BeneficiaryFactory(name_with_article=name_with_article, legal_form=legal_form)
+    beneficiary.refresh_from_db()
+    assert (beneficiary.grammatical_gender, beneficiary.grammatical_number) == (gender, number)
+
+
+def test_the_clerks_correction_of_the_grammar_is_kept():
+    beneficiary = BeneficiaryFactory(
+        name_with_article="le Collectif des Mamans", grammatical_gender="f", grammatical_number="p"
+    )
+    beneficiary.save()
+    beneficiary.refresh_from_db()
+    assert (beneficiary.grammatical_gender, beneficiary.grammatical_number) == ("f", "p")
+    assert beneficiary.grammatical_name.agree("dénommé") == "dénommées"
