@@ -221,6 +221,12 @@ def de(name) -> str:
     return f"de {name}"
 
 
+def que(name) -> str:
+    """« que » before the name: que l'APES, que les Jardins, qu'Emmaüs, que Hockey Club."""
+    name = as_name(name)
+    return f"qu'{name}" if name.elided else f"que {name}"
+
+
 def agree(
     name, m_s: str, f_s: str | None = None, m_p: str | None = None, f_p: str | None = None
 ) -> str:

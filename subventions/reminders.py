@@ -22,6 +22,10 @@ from .models import Authority, FinancialReport, ReminderLog
 DAYS_BEFORE_DUE = 30
 SUBJECT_BENEFICIARY = "Compte rendu financier de votre subvention à transmettre"
 SUBJECT_BENEFICIARY_OVERDUE = "Relance : compte rendu financier de votre subvention en retard"
+SUBJECT_BENEFICIARY_SEVERAL = "Comptes rendus financiers de vos subventions à transmettre"
+SUBJECT_BENEFICIARY_SEVERAL_OVERDUE = (
+    "Relance : comptes rendus financiers de vos subventions en retard"
+)
 SUBJECT_DIGEST = "Comptes rendus financiers à suivre au {date}"
 
 
@@ -82,7 +86,14 @@ def reminders_due(today: datetime.date) -> tuple[list[Reminder], list[str]]:
 def _message(reminder: Reminder, today: datetime.date, authority) -> EmailMultiAlternatives:
     if reminder.kind == ReminderKind.BENEFICIARY:
         template = "subventions/email/report_reminder"
-        subject = SUBJECT_BENEFICIARY_OVERDUE if reminder.any_overdue else SUBJECT_BENEFICIARY
+        if len(reminder.reports) > 1:
+            subject = (
+                SUBJECT_BENEFICIARY_SEVERAL_OVERDUE
+                if reminder.any_overdue
+                else SUBJECT_BENEFICIARY_SEVERAL
+            )
+        else:
+            subject = SUBJECT_BENEFICIARY_OVERDUE if reminder.any_overdue else SUBJECT_BENEFICIARY
     else:
         template = "subventions/email/report_digest"
         subject = SUBJECT_DIGEST.format(date=date_text(today))

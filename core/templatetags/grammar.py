@@ -18,6 +18,7 @@ register.filter("prep_a", grammar.a)
 register.filter("prep_de", grammar.de)
 register.filter("a", grammar.a)
 register.filter("de", grammar.de)
+register.filter("que", grammar.que)
 
 
 @register.filter
@@ -28,6 +29,14 @@ def accord(name, forms: str) -> str:
     if len(words) == 2:
         return grammar.verb(name, *words)
     return grammar.agree(name, *words[:4])
+
+
+@register.filter
+def selon_nombre(count, forms: str) -> str:
+    """The words agreeing with a count, from "singulier,pluriel" (« la subvention
+    suivante,les subventions suivantes »): singular for 0 and 1, plural from 2."""
+    words = [word.strip() for word in str(forms).split(",")]
+    return grammar.by_count(int(count or 0), *words[:2])
 
 
 @register.filter

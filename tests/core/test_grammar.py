@@ -201,6 +201,7 @@ def test_a_name_of_every_form_reads_right(stored, form, text, of, to, named, lea
     assert grammar.a(name) == to
     assert grammar.agree(name, "dénommé") == named
     assert grammar.verb(name, "mène", "mènent") == leads
+    assert grammar.que(name) == ("qu'" if of.startswith("d'") else "que ") + text
 
 
 def test_the_clerks_gender_and_number_win_over_the_guess():
