@@ -7,6 +7,7 @@ templates/conventions/agreement/pdf/. Once the authority has signed, the signed 
 served as kept, byte for byte, and nothing is rendered again.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,6 +30,9 @@ AMENDMENT_PDF = "conventions/agreement/pdf/amendment.html"
 # The element the authority's visible electronic signature is drawn in.
 SIGNATURE_BOX_ID = "authority-signature-box"
 CSS_PX_TO_PT = 0.75
+# The contrat d'engagement républicain (loi 2021-1109, décret 2021-1947) binds the requests
+# made from this date on (DESIGN.md §4.5): the articles that mention it say so only then.
+REPUBLICAN_COMMITMENT_FROM = datetime.date(2022, 1, 2)
 
 
 def _instalments_from_schedule(subsidy: Subsidy) -> list[dict] | None:
@@ -132,6 +136,7 @@ def agreement_context(agreement: Agreement) -> dict:
     session = deliberation.session if deliberation else None
     authority = session.authority_or_default if session else Authority.current()
     signing = signatories(agreement)
+    request_date = subsidy.received_on or agreement.start_date
     amount = subsidy.amount_awarded if subsidy.amount_awarded is not None else subsidy.amount
     return {
         "number": agreement.number,
@@ -157,7 +162,9 @@ def agreement_context(agreement: Agreement) -> dict:
         "beneficiary": {
             **_party(
                 str(beneficiary),
-                beneficiary.name_with_article,
+                # A grammar.Name (str() is the name as stored): the filters accord, prep_de,
+                # prep_a and que read its gender and number.
+                beneficiary.grammatical_name,
                 beneficiary.siret,
                 beneficiary.address,
                 beneficiary.postal_code,
@@ -195,6 +202,9 @@ def agreement_context(agreement: Agreement) -> dict:
         ],
         "start_date": agreement.start_date,
         "end_date": agreement.end_date,
+        # The date the dated visas are chosen by: the request's, else the period's start.
+        "request_date": request_date,
+        "republican_commitment": request_date >= REPUBLICAN_COMMITMENT_FROM,
         # The report's own due date (conventions.services.record_financed_until keeps it
         # at the agreement's last year); a file without its report yet, from the period.
         "report_due_date": (
@@ -250,12 +260,29 @@ def paragraphs(text: str) -> str:
     return "".join(html)
 
 
+def template_visas(template: AgreementTemplate, context: dict) -> list[str]:
+    """The visas the agreement cites, rendered: the version's dated visas that apply to the
+    request's date and the authority's kind (a 2021 request does not cite the contrat
+    d'engagement républicain of 2022); a version without dated visas, its visas text."""
+    rows = list(template.dated_visas.all())
+    if rows:
+        on, kind = context["request_date"], context["authority"]["kind"]
+        sources = [row.text for row in rows if row.applies_to(on, kind)]
+    else:
+        sources = [template.visas]
+    lines = []
+    for source in sources:
+        rendered = templating.render(source, context)
+        lines += [line.strip() for line in rendered.splitlines() if line.strip()]
+    return lines
+
+
 def template_parts(template: AgreementTemplate, context: dict) -> dict:
     """The template version rendered with `context`: title, visas, preamble, articles."""
-    visas = templating.render(template.visas, context)
+    visas = template_visas(template, context)
     return {
         "title": templating.render(template.title, context),
-        "visas": [mark_safe(line.strip()) for line in visas.splitlines() if line.strip()],
+        "visas": [mark_safe(line) for line in visas],
         "preamble": mark_safe(paragraphs(templating.render(template.preamble, context))),
         "articles": [
             {

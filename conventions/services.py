@@ -26,7 +26,7 @@ from subventions.roles import allowed
 
 from . import templating
 from .enums import SIGNED_STATUSES, AgreementStatus
-from .models import Agreement, AgreementArticle, AgreementTemplate, Amendment
+from .models import Agreement, AgreementArticle, AgreementTemplate, AgreementVisa, Amendment
 from .models.agreements import NOT_YET_EXECUTORY
 from .permissions import SIGNATORY_ONLY
 
@@ -93,11 +93,14 @@ def agreement_template_new_version(
     preamble: str,
     articles,
     change_note: str = "",
+    dated_visas=None,
 ) -> AgreementTemplate:
     """Save an edited template as a new version, which becomes the one in force.
 
-    `articles`: (heading, body) pairs in order. Earlier versions are left as they are:
-    the agreements generated from them keep their text.
+    `articles`: (heading, body) pairs in order. `dated_visas`: dicts of AgreementVisa
+    fields (text, applies_from, applies_until, authority_kind) in order; None keeps those
+    of `base`. Earlier versions are left as they are: the agreements generated from them
+    keep their text.
     """
     require_role(user, "edit_agreement_templates", TEMPLATE_EDITORS_ONLY)
     articles = [(heading, body) for heading, body in articles]
@@ -128,7 +131,19 @@ def agreement_template_new_version(
         save_validated(
             AgreementArticle(template=template, position=position, heading=heading, body=body)
         )
+    if dated_visas is None:
+        dated_visas = [
+            {field: getattr(visa, field) for field in VISA_FIELDS}
+            for visa in (base.dated_visas.all() if base else [])
+        ]
+    for position, visa in enumerate(dated_visas, start=1):
+        fields = {field: visa.get(field) or VISA_EMPTY[field] for field in VISA_FIELDS}
+        save_validated(AgreementVisa(template=template, position=position, **fields), user)
     return template
+
+
+VISA_FIELDS = ("text", "applies_from", "applies_until", "authority_kind")
+VISA_EMPTY = {"text": "", "applies_from": None, "applies_until": None, "authority_kind": ""}
 
 
 # Agreements

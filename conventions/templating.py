@@ -130,6 +130,8 @@ def sample_context() -> dict:
         "axes": [axis],
         "start_date": datetime.date(2021, 1, 1),
         "end_date": datetime.date(2021, 12, 31),
+        "request_date": datetime.date(2021, 1, 15),
+        "republican_commitment": True,
         "report_due_date": datetime.date(2022, 6, 30),
         "threshold": settings.AGREEMENT_THRESHOLD,
     }

@@ -6,6 +6,13 @@ helpers are imported from their modules.
 
 from .agreements import Agreement, Amendment
 from .batch import BatchJob
-from .templates import AgreementArticle, AgreementTemplate
+from .templates import AgreementArticle, AgreementTemplate, AgreementVisa
 
-__all__ = ["Agreement", "AgreementArticle", "AgreementTemplate", "Amendment", "BatchJob"]
+__all__ = [
+    "Agreement",
+    "AgreementArticle",
+    "AgreementTemplate",
+    "AgreementVisa",
+    "Amendment",
+    "BatchJob",
+]
