@@ -4,14 +4,16 @@ the check of any PDF's signatures. They check the input's shape; the services de
 from django import forms
 from django.utils import timezone
 
+from core.confirm import ConfirmationMixin
 
-class PaperSignatureForm(forms.Form):
+
+class PaperSignatureForm(ConfirmationMixin, forms.Form):
     scan = forms.FileField(label="Original signé numérisé (PDF, 20 Mo au plus)")
     signed_on = forms.DateField(label="Signée par la collectivité le", initial=timezone.localdate)
     beneficiary_signed_on = forms.DateField(label="Signée par le bénéficiaire le", required=False)
 
 
-class ElectronicSignatureForm(forms.Form):
+class ElectronicSignatureForm(ConfirmationMixin, forms.Form):
     p12 = forms.FileField(label="Certificat de signature (fichier PKCS#12 .p12 / .pfx)")
     password = forms.CharField(label="Mot de passe du certificat", widget=forms.PasswordInput)
 

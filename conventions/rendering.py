@@ -7,7 +7,6 @@ templates/conventions/agreement/pdf/. Once the authority has signed, the signed 
 served as kept, byte for byte, and nothing is rendered again.
 """
 
-import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +19,7 @@ from core.pdf import render_document
 from deliberations.selectors import granting_deliberation
 from subventions.enums import PaymentTerms
 from subventions.models import Authority, FinancialReport, Subsidy
+from subventions.models.beneficiaries import REPUBLICAN_COMMITMENT_FROM
 from subventions.models.money import report_due_date
 
 from . import templating
@@ -30,9 +30,6 @@ AMENDMENT_PDF = "conventions/agreement/pdf/amendment.html"
 # The element the authority's visible electronic signature is drawn in.
 SIGNATURE_BOX_ID = "authority-signature-box"
 CSS_PX_TO_PT = 0.75
-# The contrat d'engagement républicain (loi 2021-1109, décret 2021-1947) binds the requests
-# made from this date on (DESIGN.md §4.5): the articles that mention it say so only then.
-REPUBLICAN_COMMITMENT_FROM = datetime.date(2022, 1, 2)
 
 
 def _instalments_from_schedule(subsidy: Subsidy) -> list[dict] | None:

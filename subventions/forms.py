@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.confirm import ConfirmationMixin
 from core.forms import VersionedForm, french_formfield
 
 from .models import ActionAxis, Beneficiary, CoFunding, FundingPartner, Subsidy
@@ -22,7 +23,7 @@ CONCURRENT_EDIT = (
 )
 
 
-class BeneficiaryForm(VersionedForm):
+class BeneficiaryForm(ConfirmationMixin, VersionedForm):
     class Meta:
         model = Beneficiary
         fields = [

@@ -349,7 +349,10 @@ def _beneficiary_form(request, beneficiary: Beneficiary | None):
                 if change:
                     return _concurrent_edit(request, "beneficiary", beneficiary, change)
                 services.beneficiary_update(
-                    beneficiary=beneficiary, user=request.user, **form.model_data()
+                    beneficiary=beneficiary,
+                    user=request.user,
+                    **form.confirmation(),
+                    **form.model_data(),
                 )
         except ValidationError as error:
             apply_service_error(form, error)

@@ -1,5 +1,7 @@
 """The bodies that receive subsidies (DESIGN.md §2)."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -12,6 +14,9 @@ from .. import validators
 from ..enums import GrammaticalGender, GrammaticalNumber, LegalForm
 
 DUPLICATE_SIRET = "Un bénéficiaire porte déjà ce SIRET."
+# The contrat d'engagement républicain (loi 2021-1109, décret 2021-1947) binds the requests
+# made from this date on (DESIGN.md §4.5).
+REPUBLICAN_COMMITMENT_FROM = datetime.date(2022, 1, 2)
 
 
 class Beneficiary(NormalizedIdentifiersMixin, models.Model):

@@ -92,6 +92,8 @@ def apes(django_db_setup, django_db_blocker, tmp_path_factory):
                 agreement.number,
                 p12=str(p12),
                 password_env="DEMO_P12_PASSWORD",
+                # The 2021 agreement is signed today: a late signature, confirmed.
+                confirm_reason="Démonstration : convention 2021 signée aujourd'hui.",
                 stdout=io.StringIO(),
             )
         agreement.refresh_from_db()

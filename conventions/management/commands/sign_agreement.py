@@ -34,6 +34,12 @@ class Command(FrenchCommand):
             "--password-env", required=True, help="Variable contenant le mot de passe."
         )
         parser.add_argument("--user", help="Identifiant du signataire (rôle Signataire).")
+        parser.add_argument(
+            "--confirm-reason",
+            default="",
+            help="Motif qui confirme une signature malgré un avertissement (période achevée "
+            "depuis plus d'un an) ; gardé au journal.",
+        )
 
     def _user(self, username):
         users = get_user_model().objects.filter(is_active=True)
@@ -47,7 +53,7 @@ class Command(FrenchCommand):
             raise CommandError(WHICH_SIGNATORY.format(count=len(signatories)))
         return signatories[0]
 
-    def handle(self, *args, reference, p12, password_env, user, **options):
+    def handle(self, *args, reference, p12, password_env, user, confirm_reason, **options):
         document = selectors.agreement_by_reference(reference)
         if document is None:
             raise CommandError(UNKNOWN_REFERENCE.format(reference=reference))
@@ -59,7 +65,12 @@ class Command(FrenchCommand):
             raise CommandError(PASSWORD_ENV_MISSING.format(var=password_env))
         try:
             document = signatures.document_sign_electronic(
-                document=document, user=self._user(user), p12=path.read_bytes(), password=password
+                document=document,
+                user=self._user(user),
+                p12=path.read_bytes(),
+                password=password,
+                confirmed=bool(confirm_reason.strip()),
+                reason=confirm_reason,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
