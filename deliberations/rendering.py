@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
+from core.formatting import typography, typography_html
 from core.pdf import render_to_pdf
 from subventions.models import Authority, Subsidy
 
@@ -164,11 +165,11 @@ def _tidy(text: str) -> str:
 
 
 def build_text(context: dict) -> str:
-    return _tidy(render_to_string(TEXT_TEMPLATE, context))
+    return typography(_tidy(render_to_string(TEXT_TEMPLATE, context)))
 
 
 def build_html(context: dict) -> str:
-    return render_to_string(HTML_TEMPLATE, context)
+    return typography_html(render_to_string(HTML_TEMPLATE, context))
 
 
 def _certificate(deliberation: Deliberation) -> dict:
@@ -209,7 +210,7 @@ def render_html_body(deliberation: Deliberation) -> str:
 def render_html(deliberation: Deliberation) -> str:
     """A standalone HTML page of the deliberation."""
     context = _page_context(deliberation, render_html_body(deliberation))
-    return render_to_string(PAGE_TEMPLATE, context)
+    return typography_html(render_to_string(PAGE_TEMPLATE, context))
 
 
 def build_pdf(deliberation: Deliberation, body_html: str) -> bytes:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core.formatting import date_text
+from core.formatting import date_text, typography, typography_html
 
 from .enums import ReminderKind
 from .models import Authority, FinancialReport, ReminderLog
@@ -100,11 +100,12 @@ def _message(reminder: Reminder, today: datetime.date, authority) -> EmailMultiA
     context = {"reminder": reminder, "today": today, "authority": authority}
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"{template}.txt", context),
+        body=typography(render_to_string(f"{template}.txt", context)),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[reminder.recipient],
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    html = typography_html(render_to_string(f"{template}.html", context))
+    message.attach_alternative(html, "text/html")
     return message
 
 

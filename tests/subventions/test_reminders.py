@@ -35,13 +35,13 @@ def test_the_demo_on_15_june_2022_reminds_apes_and_its_instructor_once(demo):
     assert reference_2021 in to_apes.body
     assert reference_2020 not in to_apes.body
     assert "À transmettre au plus tard le 30 juin 2022" in to_apes.body
-    assert f"Montant attribué : 35{NBSP}000{NBSP}€ (exercice 2021)" in to_apes.body
+    assert f"Montant attribué{NBSP}: 35{NBSP}000{NBSP}€ (exercice 2021)" in to_apes.body
     assert "l&#x27;" not in to_apes.body  # plain text is not HTML-escaped
     html, mimetype = to_apes.alternatives[0]
     assert mimetype == "text/html"
     assert "<strong>30 juin 2022</strong>" in html
     # One report: the singular.
-    assert "que le compte rendu financier (formulaire Cerfa n° 15059) de la subvention " in (
+    assert "que le compte rendu financier (formulaire Cerfa n°\u00a015059) de la subvention " in (
         to_apes.body
     )
     assert "suivante est attendu prochainement" in to_apes.body
