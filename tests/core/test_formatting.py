@@ -167,3 +167,18 @@ def test_typography_html_touches_the_text_only_and_is_idempotent():
         '<span class="nowrap">n°\u00a02000-321</span>\u00a0;</p><style>p { x : y }</style>'
     )
     assert typography_html(once) == once
+
+
+def test_the_first_of_the_month_is_superscript_in_html_and_plain_in_text():
+    from django.template import Context, Template
+
+    first = datetime.date(2021, 4, 1)
+    source = "{% load fr %}{{ day|date_text }} / {{ day|long_date }}"
+    html = Template(source).render(Context({"day": first}))
+    assert html == "1<sup>er</sup> avril 2021 / jeudi 1<sup>er</sup> avril 2021"
+    text = Template("{% autoescape off %}" + source + "{% endautoescape %}").render(
+        Context({"day": first})
+    )
+    assert text == "1er avril 2021 / jeudi 1er avril 2021"
+    second = Template(source).render(Context({"day": datetime.date(2021, 4, 2)}))
+    assert second == "2 avril 2021 / vendredi 2 avril 2021"
