@@ -50,9 +50,10 @@ class ArticleFormSet(BaseInlineFormSet):
         if any(self.errors):
             return
         errors = []
+        context = templating.sample_context(self.instance.kind)
         for position, heading, body in self.articles():
-            errors += templating.source_errors(heading, f"Article {position} (intitulé)")
-            errors += templating.source_errors(body, f"Article {position}")
+            errors += templating.source_errors(heading, f"Article {position} (intitulé)", context)
+            errors += templating.source_errors(body, f"Article {position}", context)
         if errors:
             raise ValidationError(errors)
 
@@ -84,8 +85,9 @@ class VisaFormSet(BaseInlineFormSet):
         if any(self.errors):
             return
         errors = []
+        context = templating.sample_context(self.instance.kind)
         for position, visa in enumerate(self.visas(), start=1):
-            errors += templating.source_errors(visa["text"], f"Visa {position}")
+            errors += templating.source_errors(visa["text"], f"Visa {position}", context)
         if errors:
             raise ValidationError(errors)
 
@@ -99,10 +101,18 @@ class VisaInline(admin.TabularInline):
 
 @admin.register(AgreementTemplate)
 class AgreementTemplateAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
-    list_display = ["name", "version", "is_active", "created_at", "created_by", "agreement_count"]
-    list_filter = ["name", "is_active"]
-    fields = ["name", "version", "is_active", "title", "visas", "preamble", "change_note"]
-    readonly_fields = ["version", "is_active"]
+    list_display = [
+        "name",
+        "kind",
+        "version",
+        "is_active",
+        "created_at",
+        "created_by",
+        "agreement_count",
+    ]
+    list_filter = ["kind", "name", "is_active"]
+    fields = ["name", "kind", "version", "is_active", "title", "visas", "preamble", "change_note"]
+    readonly_fields = ["kind", "version", "is_active"]
     inlines = [VisaInline, ArticleInline]
 
     @admin.display(description="conventions")

@@ -34,3 +34,10 @@ class BatchJobStatus(models.TextChoices):
     RUNNING = "en_cours", "En cours"
     DONE = "terminee", "Terminée"
     FAILED = "echec", "Terminée avec des erreurs"
+
+
+class TemplateKind(models.TextChoices):
+    """What a template version writes: an agreement, or an amendment to one."""
+
+    AGREEMENT = "convention", "Convention"
+    AMENDMENT = "avenant", "Avenant"

@@ -27,6 +27,7 @@ from .models import Agreement, AgreementTemplate, Amendment
 
 AGREEMENT_PDF = "conventions/agreement/pdf/agreement.html"
 AMENDMENT_PDF = "conventions/agreement/pdf/amendment.html"
+AMENDMENT_TEMPLATE_PDF = "conventions/agreement/pdf/amendment_from_template.html"
 # The element the authority's visible electronic signature is drawn in.
 SIGNATURE_BOX_ID = "authority-signature-box"
 CSS_PX_TO_PT = 0.75
@@ -357,29 +358,53 @@ def build_agreement_pdf(agreement: Agreement) -> RenderedPdf:
     return _render(AGREEMENT_PDF, agreement_html_context(agreement))
 
 
-def amendment_html_context(amendment: Amendment) -> dict:
+def amendment_context(amendment: Amendment) -> dict:
+    """Everything an amendment template may show: the agreement's context, its number and
+    signatories replaced by the amendment's, plus `agreement` and `amendment` (plain
+    values)."""
     agreement = amendment.agreement
     context = agreement_context(agreement)
     context["number"] = amendment.reference
     context["signatories"] = signatories(amendment)
+    authority = document_authority(amendment)
+    context["authority"].update(_authority_words(authority, context["signatories"]["authority"]))
     # What the file is granted before this amendment: awarded + the amendments signed.
     current = agreement.subsidy.granted_amount
-    return {
+    context["agreement"] = {
+        "number": agreement.number,
+        "signed_on": agreement.authority_signed_on,
+    }
+    context["amendment"] = {
+        "number": amendment.number,
+        "reason": amendment.reason,
+        "amount_change": amendment.amount_change,
+        "amount_change_abs": abs(amendment.amount_change),
+        "new_amount": current + amendment.amount_change,
+        "new_end_date": amendment.new_end_date,
+    }
+    return context
+
+
+def amendment_html_context(amendment: Amendment) -> dict:
+    context = amendment_context(amendment)
+    page = {
         **_page_context(amendment, context),
-        "agreement": {"number": agreement.number, "signed_on": agreement.authority_signed_on},
+        "agreement": context["agreement"],
         "amendment": {
-            "number": amendment.number,
+            **context["amendment"],
             "reason": mark_safe(paragraphs(conditional_escape(amendment.reason))),
-            "amount_change": amendment.amount_change,
-            "amount_change_abs": abs(amendment.amount_change),
-            "new_amount": current + amendment.amount_change,
-            "new_end_date": amendment.new_end_date,
         },
     }
+    if amendment.template_id:
+        page["parts"] = template_parts(amendment.template, context)
+    return page
 
 
 def build_amendment_pdf(amendment: Amendment) -> RenderedPdf:
-    return _render(AMENDMENT_PDF, amendment_html_context(amendment))
+    """From its template version; an amendment prepared before the amendment templates
+    keeps the fixed text it was written with."""
+    template = AMENDMENT_TEMPLATE_PDF if amendment.template_id else AMENDMENT_PDF
+    return _render(template, amendment_html_context(amendment))
 
 
 def build_pdf(document: Agreement | Amendment) -> RenderedPdf:

@@ -25,9 +25,10 @@ from subventions.models import Subsidy
 from subventions.roles import allowed
 
 from . import templating
-from .enums import SIGNED_STATUSES, AgreementStatus
+from .enums import SIGNED_STATUSES, AgreementStatus, TemplateKind
 from .models import Agreement, AgreementArticle, AgreementTemplate, AgreementVisa, Amendment
 from .models.agreements import NOT_YET_EXECUTORY
+from .models.templates import AMENDMENT_TEMPLATE_NAME
 from .permissions import SIGNATORY_ONLY
 
 PREPARERS_ONLY = "Réservé au Responsable de service et au Secrétariat des assemblées : {action}."
@@ -104,19 +105,24 @@ def agreement_template_new_version(
     """
     require_role(user, "edit_agreement_templates", TEMPLATE_EDITORS_ONLY)
     articles = [(heading, body) for heading, body in articles]
+    name = name or (base.name if base else AgreementTemplate._meta.get_field("name").default)
+    # An amendment template stays one: the kind follows the base, else the name's versions.
+    previous = base or AgreementTemplate.objects.filter(name=name).order_by("-version").first()
+    kind = previous.kind if previous else TemplateKind.AGREEMENT
     templating.check_template(
         title=title,
         visas=visas,
         preamble=preamble,
         articles=[(position, h, b) for position, (h, b) in enumerate(articles, start=1)],
+        kind=kind,
     )
-    name = name or (base.name if base else AgreementTemplate._meta.get_field("name").default)
     versions = AgreementTemplate.objects.select_for_update().filter(name=name)
     last = versions.aggregate(last=Max("version"))["last"] or 0
     versions.filter(is_active=True).update(is_active=False)
     template = save_validated(
         AgreementTemplate(
             name=name,
+            kind=kind,
             version=last + 1,
             is_active=True,
             title=title,
@@ -318,5 +324,7 @@ def amendment_create(
         amount_change=amount_change,
         new_end_date=new_end_date,
         status=AgreementStatus.READY,
+        # The amendment template in force; none installed, the fixed text of before.
+        template=AgreementTemplate.active(AMENDMENT_TEMPLATE_NAME),
     )
     return save_validated(amendment, user)

@@ -16,9 +16,11 @@ from django.urls import reverse
 
 from subventions.enums import AuthorityKind
 
-from ..templating import check_template, source_errors
+from ..enums import TemplateKind
+from ..templating import check_template, sample_context, source_errors
 
 DEFAULT_TEMPLATE_NAME = "Convention annuelle d'objectifs"
+AMENDMENT_TEMPLATE_NAME = "Avenant à une convention"
 TEMPLATE_VERSION_TAKEN = "La version {version} du modèle « {name} » existe déjà."
 TEMPLATE_ONE_ACTIVE = "Une seule version d'un modèle est en vigueur à la fois."
 ARTICLE_POSITION_TAKEN = "Un article porte déjà ce numéro dans ce modèle."
@@ -28,6 +30,14 @@ class AgreementTemplate(models.Model):
     """One version of an agreement template (modèle de convention)."""
 
     name = models.CharField("nom", max_length=200, default=DEFAULT_TEMPLATE_NAME)
+    kind = models.CharField(
+        "document",
+        max_length=20,
+        choices=TemplateKind.choices,
+        default=TemplateKind.AGREEMENT,
+        help_text="Une convention, ou un avenant (qui connaît aussi « agreement » et "
+        "« amendment »).",
+    )
     version = models.PositiveIntegerField("version", default=1, editable=False)
     is_active = models.BooleanField(
         "version en vigueur",
@@ -88,6 +98,7 @@ class AgreementTemplate(models.Model):
             visas=self.visas,
             preamble=self.preamble,
             articles=[],
+            kind=self.kind,
         )
 
     @classmethod
@@ -188,7 +199,8 @@ class AgreementVisa(models.Model):
         return f"Visa {self.position} — {self.text[:60]}"
 
     def clean(self):
-        errors = source_errors(self.text, f"Visa {self.position}")
+        kind = self.template.kind if self.template_id else TemplateKind.AGREEMENT
+        errors = source_errors(self.text, f"Visa {self.position}", sample_context(kind))
         if errors:
             raise ValidationError({"text": errors})
 
