@@ -2,7 +2,7 @@
 
 from django import template
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 
 from core import formatting
 
@@ -42,3 +42,11 @@ def date_text(value, autoescape=True):
 
 
 register.filter("short_date", formatting.short_date)
+
+
+@register.filter
+def typographie(value):
+    """French no-break spaces in a sentence shown on a page (a message: « Signer : fait. »)."""
+    if isinstance(value, SafeData):
+        return mark_safe(formatting.typography_html(str(value)))
+    return formatting.typography(str(value))

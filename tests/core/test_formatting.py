@@ -182,3 +182,17 @@ def test_the_first_of_the_month_is_superscript_in_html_and_plain_in_text():
     assert text == "1er avril 2021 / jeudi 1er avril 2021"
     second = Template(source).render(Context({"day": datetime.date(2021, 4, 2)}))
     assert second == "2 avril 2021 / vendredi 2 avril 2021"
+
+
+def test_messages_on_pages_get_french_no_break_spaces(rf):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.session = {}
+    storage = FallbackStorage(request)
+    storage.add(25, "Soumettre : fait. Le dossier est maintenant au statut « en instruction ».")
+    html = render_to_string("includes/messages.html", {"messages": storage})
+    assert (
+        "Soumettre\u00a0: fait. Le dossier est maintenant au statut «\u00a0en instruction\u00a0»."
+    ) in html
