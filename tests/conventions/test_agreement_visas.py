@@ -6,6 +6,7 @@ import html
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from conventions import rendering
@@ -158,3 +159,14 @@ def test_the_articles_mention_the_republican_commitment_only_when_it_applies():
     later = articles(_agreement(2023, datetime.date(2023, 1, 20), "23 B 0042"))
     assert "contrat d'engagement républicain prévu par la loi n° 2021-1109" in later
     assert "Le manquement au contrat d'engagement républicain" in later
+
+
+def test_the_database_keeps_the_visas_of_a_version_in_use():
+    AuthorityFactory()
+    agreement = _agreement(2023, datetime.date(2023, 1, 20), "23 B 0042")
+    visas = AgreementVisa.objects.filter(template=agreement.template)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        visas.update(applies_from=datetime.date(2020, 1, 1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgreementVisa.objects.create(template=agreement.template, position=99, text="Vu …")
+    assert not visas.filter(applies_from=datetime.date(2020, 1, 1)).exists()
