@@ -92,7 +92,7 @@ class VisaFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class VisaInline(admin.TabularInline):
+class VisaInline(AutocompleteFieldsMixin, admin.TabularInline):
     model = AgreementVisa
     formset = VisaFormSet
     extra = 0
