@@ -8,6 +8,7 @@ ones included) as one space.
 
 import html
 import re
+from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
@@ -17,6 +18,8 @@ from hypothesis import strategies as st
 
 from conventions import rendering as agreement_rendering
 from conventions import services as agreement_services
+from conventions.models import AgreementTemplate, Amendment
+from conventions.models.templates import AMENDMENT_TEMPLATE_NAME
 from deliberations import rendering as deliberation_rendering
 from subventions.models import Beneficiary
 from subventions.views import beneficiary_saved
@@ -45,10 +48,29 @@ def deliberation_text(subsidy) -> str:
     ))  # fmt: skip
 
 
-def documents_of(beneficiary: Beneficiary, preparer) -> tuple[str, str, str]:
+def amendment_text(agreement) -> str:
+    """An amendment of the agreement from the amendment template in force (made directly:
+    amendment_create wants the agreement signed first, which lays out PDFs)."""
+    amendment = Amendment.objects.create(
+        agreement=agreement,
+        number=1,
+        reason="Prolongation de la période d'exécution.",
+        amount_change=Decimal("5000"),
+        template=AgreementTemplate.active(AMENDMENT_TEMPLATE_NAME),
+    )
+    context = agreement_rendering.amendment_html_context(amendment)
+    return read(render_to_string(agreement_rendering.AMENDMENT_TEMPLATE_PDF, context))
+
+
+def documents_of(beneficiary: Beneficiary, preparer) -> tuple[str, str, str, str]:
     subsidy = granted_subsidy(beneficiary=beneficiary, projected_budget=100000)
     agreement = agreement_services.agreement_create(subsidy=subsidy, user=preparer)
-    return agreement_text(agreement), deliberation_text(subsidy), beneficiary_saved(beneficiary)
+    return (
+        agreement_text(agreement),
+        deliberation_text(subsidy),
+        beneficiary_saved(beneficiary),
+        amendment_text(agreement),
+    )
 
 
 # stored name, legal form; then the phrases each document must hold, with « {Name} » the
@@ -126,7 +148,7 @@ def test_every_form_of_name_reads_right_in_every_document(case, preparer):
     beneficiary = BeneficiaryFactory(name_with_article=stored, legal_form=legal_form)
     name = str(beneficiary.grammatical_name)
     capital = name[:1].upper() + name[1:]
-    agreement, deliberation, message = documents_of(beneficiary, preparer)
+    agreement, deliberation, message, amendment = documents_of(beneficiary, preparer)
 
     # The agreement: parties, preamble, articles 1, 4, 5 and 7.
     assert f"ci-après {named} « {name} »" in agreement
@@ -153,6 +175,10 @@ def test_every_form_of_name_reads_right_in_every_document(case, preparer):
 
     # The page message.
     assert message == f"La fiche {of} est enregistrée."
+
+    # The amendment: its parties.
+    assert f"ci-après {named} « {name} »" in amendment
+    assert f", {represented} par Camille Martin, Présidente" in amendment
 
 
 FORBIDDEN = re.compile(r"\b(de le|de les|à le|à les|de un|de une|que un|que une)\b", re.I)
