@@ -79,7 +79,7 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_body_display()} du {long_date(self.date)}"
+        return f"{self.body_label} du {long_date(self.date)}"
 
     def get_absolute_url(self):
         return reverse("admin:deliberations_session_change", args=[self.pk])
@@ -88,6 +88,15 @@ class Session(models.Model):
     def authority_or_default(self) -> Authority | None:
         """The authority whose body sits: the session's own, else the default one."""
         return self.authority if self.authority_id else Authority.current()
+
+    @property
+    def body_label(self) -> str:
+        """« Bureau », « Conseil municipal »: the body's label on pages. A session of the
+        default authority keeps the choice's label (no query for the usual case)."""
+        if not self.authority_id:
+            return self.get_body_display()
+        label = Authority.without_article(self.authority.body_name(self.body))
+        return label[:1].upper() + label[1:]
 
     @property
     def body_name(self) -> str:

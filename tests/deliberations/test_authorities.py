@@ -125,6 +125,8 @@ def test_the_session_authority_speaks_in_deliberation_and_agreement(
         time=datetime.time(18),
         authority=other,
     )
+    label = other.body_name(body).split(" ", 1)[1]
+    assert str(session) == f"{label[:1].upper()}{label[1:]} du vendredi 2 avril 2021"
     subsidy = make_subsidy(amount="35000")
     deliberation = services.deliberation_create(
         user=secretariat, subsidies=[subsidy], session=session
