@@ -24,6 +24,7 @@ from .models import (
     Agreement,
     AgreementArticle,
     AgreementTemplate,
+    AgreementVisa,
     Amendment,
     BatchItem,
     BatchJob,
@@ -50,9 +51,10 @@ class ArticleFormSet(BaseInlineFormSet):
         if any(self.errors):
             return
         errors = []
+        context = templating.sample_context(self.instance.kind)
         for position, heading, body in self.articles():
-            errors += templating.source_errors(heading, f"Article {position} (intitulé)")
-            errors += templating.source_errors(body, f"Article {position}")
+            errors += templating.source_errors(heading, f"Article {position} (intitulé)", context)
+            errors += templating.source_errors(body, f"Article {position}", context)
         if errors:
             raise ValidationError(errors)
 
@@ -64,13 +66,55 @@ class ArticleInline(AutocompleteFieldsMixin, admin.StackedInline):
     fields = ["position", "heading", "body"]
 
 
+class VisaFormSet(BaseInlineFormSet):
+    """The dated visas as typed, each checked like an article before anything is saved."""
+
+    def visas(self) -> list[dict]:
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or not data.get("text"):
+                continue
+            rows.append(data)
+        return [
+            {field: row.get(field) for field in services.VISA_FIELDS}
+            for row in sorted(rows, key=lambda row: row["position"])
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        errors = []
+        context = templating.sample_context(self.instance.kind)
+        for position, visa in enumerate(self.visas(), start=1):
+            errors += templating.source_errors(visa["text"], f"Visa {position}", context)
+        if errors:
+            raise ValidationError(errors)
+
+
+class VisaInline(AutocompleteFieldsMixin, admin.TabularInline):
+    model = AgreementVisa
+    formset = VisaFormSet
+    extra = 0
+    fields = ["position", "text", "applies_from", "applies_until", "authority_kind"]
+
+
 @admin.register(AgreementTemplate)
 class AgreementTemplateAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
-    list_display = ["name", "version", "is_active", "created_at", "created_by", "agreement_count"]
-    list_filter = ["name", "is_active"]
-    fields = ["name", "version", "is_active", "title", "visas", "preamble", "change_note"]
-    readonly_fields = ["version", "is_active"]
-    inlines = [ArticleInline]
+    list_display = [
+        "name",
+        "kind",
+        "version",
+        "is_active",
+        "created_at",
+        "created_by",
+        "agreement_count",
+    ]
+    list_filter = ["kind", "name", "is_active"]
+    fields = ["name", "kind", "version", "is_active", "title", "visas", "preamble", "change_note"]
+    readonly_fields = ["kind", "version", "is_active"]
+    inlines = [VisaInline, ArticleInline]
 
     @admin.display(description="conventions")
     def agreement_count(self, template):
@@ -85,6 +129,7 @@ class AgreementTemplateAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         (articles,) = [f for f in formsets if isinstance(f, ArticleFormSet)]
+        (visas,) = [f for f in formsets if isinstance(f, VisaFormSet)]
         data = form.cleaned_data
         template = services.agreement_template_new_version(
             user=request.user,
@@ -94,6 +139,7 @@ class AgreementTemplateAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
             preamble=data["preamble"],
             change_note=data.get("change_note", ""),
             articles=[(heading, body) for _position, heading, body in articles.articles()],
+            dated_visas=visas.visas(),
         )
         request._new_template_version = template
 

@@ -48,3 +48,10 @@ class BatchItemOutcome(models.TextChoices):
 
 # An item in one of these is done: a second delivery of its task changes nothing.
 BATCH_ITEM_DONE = (BatchItemOutcome.CREATED, BatchItemOutcome.REGENERATED, BatchItemOutcome.SKIPPED)
+
+
+class TemplateKind(models.TextChoices):
+    """What a template version writes: an agreement, or an amendment to one."""
+
+    AGREEMENT = "convention", "Convention"
+    AMENDMENT = "avenant", "Avenant"

@@ -4,18 +4,19 @@ the check of any PDF's signatures. They check the input's shape; the services de
 from django import forms
 from django.utils import timezone
 
+from core.confirm import ConfirmationMixin
 from core.files import UploadField
 from core.forms import DateField
 from core.text import one_line
 
 
-class PaperSignatureForm(forms.Form):
+class PaperSignatureForm(ConfirmationMixin, forms.Form):
     scan = UploadField(label="Original signé numérisé (PDF, 20 Mo au plus)")
     signed_on = DateField(label="Signée par la collectivité le", initial=timezone.localdate)
     beneficiary_signed_on = DateField(label="Signée par le bénéficiaire le", required=False)
 
 
-class ElectronicSignatureForm(forms.Form):
+class ElectronicSignatureForm(ConfirmationMixin, forms.Form):
     p12 = UploadField(label="Certificat de signature (fichier PKCS#12 .p12 / .pfx)")
     password = forms.CharField(label="Mot de passe du certificat", widget=forms.PasswordInput)
 

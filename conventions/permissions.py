@@ -32,10 +32,13 @@ declare(
             "add": ("edit_agreement_templates",),
             "change": ("edit_agreement_templates",),
         },
-        "conventions.agreementarticle": {
-            "add": ("edit_agreement_templates",),
-            "change": ("edit_agreement_templates",),
-            "delete": ("edit_agreement_templates",),
+        **{
+            f"conventions.{model}": {
+                "add": ("edit_agreement_templates",),
+                "change": ("edit_agreement_templates",),
+                "delete": ("edit_agreement_templates",),
+            }
+            for model in ("agreementarticle", "agreementvisa")
         },
         **{
             f"conventions.{model}": {

@@ -19,6 +19,7 @@ from core.pdf import element_box, render_document, write_archival_pdf
 from deliberations.selectors import granting_deliberation
 from subventions.enums import PaymentTerms
 from subventions.models import Authority, FinancialReport, Subsidy
+from subventions.models.beneficiaries import REPUBLICAN_COMMITMENT_FROM
 from subventions.models.money import report_due_date
 
 from . import templating
@@ -26,6 +27,7 @@ from .models import Agreement, AgreementTemplate, Amendment
 
 AGREEMENT_PDF = "conventions/agreement/pdf/agreement.html"
 AMENDMENT_PDF = "conventions/agreement/pdf/amendment.html"
+AMENDMENT_TEMPLATE_PDF = "conventions/agreement/pdf/amendment_from_template.html"
 # The element the authority's visible electronic signature is drawn in.
 SIGNATURE_BOX_ID = "authority-signature-box"
 
@@ -83,13 +85,55 @@ def _group(value: str, size: int = 4) -> str:
     return " ".join(value[i : i + size] for i in range(0, len(value), size))
 
 
+def document_authority(document: Agreement | Amendment) -> Authority | None:
+    """The authority that grants: the one of the session that voted the subsidy, else
+    the default authority."""
+    agreement = document.agreement if isinstance(document, Amendment) else document
+    deliberation = granting_deliberation(agreement.subsidy)
+    if deliberation is not None and deliberation.session is not None:
+        return deliberation.session.authority_or_default
+    return Authority.current()
+
+
+_DESIGNATED = {("m", "s"): "dénommé", ("f", "s"): "dénommée"}
+_DESIGNATED |= {("m", "p"): "dénommés", ("f", "p"): "dénommées"}
+
+
+def _authority_words(authority: Authority, signatory: dict) -> dict:
+    """How the documents name the authority and whoever signs for it."""
+    executive_signs = signatory["title"] == authority.president_title
+    feminine = authority.president_gender == "f"
+    return {
+        "kind": authority.kind,
+        "executive": authority.executive,
+        "executive_title": authority.president_title,
+        "executive_gender": authority.president_gender,
+        "name_gender": authority.name_gender,
+        "name_number": authority.name_number,
+        "designated": _DESIGNATED[(authority.name_gender, authority.name_number)],
+        "represented": "représentés"
+        if authority.name_number == "p"
+        else ("représentée" if authority.name_gender == "f" else "représenté"),
+        # « représentée par sa Maire, Anne Martin » when the executive signs herself;
+        # « représentée par Jean Dupont, Vice-président » when someone else signs.
+        "represented_by": (
+            f"{authority.executive_possessive}, {signatory['name']}"
+            if executive_signs
+            else f"{signatory['name']}, {signatory['title']}"
+        ),
+        "empowered": "habilitée" if executive_signs and feminine else "habilité",
+    }
+
+
 def agreement_context(agreement: Agreement) -> dict:
     """Everything an agreement template may show, as plain values (no model instances)."""
     subsidy = agreement.subsidy
     beneficiary = subsidy.beneficiary
-    authority = Authority.current()
     deliberation = granting_deliberation(subsidy)
     session = deliberation.session if deliberation else None
+    authority = session.authority_or_default if session else Authority.current()
+    signing = signatories(agreement)
+    request_date = subsidy.received_on or agreement.start_date
     amount = subsidy.amount_awarded if subsidy.amount_awarded is not None else subsidy.amount
     return {
         "number": agreement.number,
@@ -110,11 +154,14 @@ def agreement_context(agreement: Agreement) -> dict:
             "president_title": authority.president_title,
             "seat_city": authority.seat_city,
             "administrative_court": authority.administrative_court,
+            **_authority_words(authority, signing["authority"]),
         },
         "beneficiary": {
             **_party(
                 str(beneficiary),
-                beneficiary.name_with_article,
+                # A grammar.Name (str() is the name as stored): the filters accord, prep_de,
+                # prep_a and que read its gender and number.
+                beneficiary.grammatical_name,
                 beneficiary.siret,
                 beneficiary.address,
                 beneficiary.postal_code,
@@ -132,12 +179,14 @@ def agreement_context(agreement: Agreement) -> dict:
         },
         "deliberation": {
             "number": deliberation.number if deliberation else "",
-            "body": session.get_body_display() if session else "",
+            # « Bureau », « Commission permanente »; with its article for « de »: body_name.
+            "body": Authority.without_article(session.body_name) if session else "",
+            "body_name": session.body_name if session else "",
             "session_date": session.date if session else None,
             "executory_date": deliberation.executory_date if deliberation else None,
             "title": deliberation.title if deliberation else "",
         },
-        "signatories": signatories(agreement),
+        "signatories": signing,
         "amount": amount,
         "projected_budget": subsidy.projected_budget,
         "budget_share": subsidy.budget_share,
@@ -150,6 +199,9 @@ def agreement_context(agreement: Agreement) -> dict:
         ],
         "start_date": agreement.start_date,
         "end_date": agreement.end_date,
+        # The date the dated visas are chosen by: the request's, else the period's start.
+        "request_date": request_date,
+        "republican_commitment": request_date >= REPUBLICAN_COMMITMENT_FROM,
         # The report's own due date (conventions.services.record_financed_until keeps it
         # at the agreement's last year); a file without its report yet, from the period.
         "report_due_date": (
@@ -165,7 +217,7 @@ def agreement_context(agreement: Agreement) -> dict:
 def signatories(document: Agreement | Amendment) -> dict:
     """Who signs for each party: as recorded on the document, else the representatives."""
     agreement = document.agreement if isinstance(document, Amendment) else document
-    authority = Authority.current()
+    authority = document_authority(document)
     beneficiary = agreement.subsidy.beneficiary
     return {
         "authority": {
@@ -205,12 +257,29 @@ def paragraphs(text: str) -> str:
     return "".join(html)
 
 
+def template_visas(template: AgreementTemplate, context: dict) -> list[str]:
+    """The visas the agreement cites, rendered: the version's dated visas that apply to the
+    request's date and the authority's kind (a 2021 request does not cite the contrat
+    d'engagement républicain of 2022); a version without dated visas, its visas text."""
+    rows = list(template.dated_visas.all())
+    if rows:
+        on, kind = context["request_date"], context["authority"]["kind"]
+        sources = [row.text for row in rows if row.applies_to(on, kind)]
+    else:
+        sources = [template.visas]
+    lines = []
+    for source in sources:
+        rendered = templating.render(source, context)
+        lines += [line.strip() for line in rendered.splitlines() if line.strip()]
+    return lines
+
+
 def template_parts(template: AgreementTemplate, context: dict) -> dict:
     """The template version rendered with `context`: title, visas, preamble, articles."""
-    visas = templating.render(template.visas, context)
+    visas = template_visas(template, context)
     return {
         "title": templating.render(template.title, context),
-        "visas": [mark_safe(line.strip()) for line in visas.splitlines() if line.strip()],
+        "visas": [mark_safe(line) for line in visas],
         "preamble": mark_safe(paragraphs(templating.render(template.preamble, context))),
         "articles": [
             {
@@ -228,7 +297,7 @@ def _logo_url(authority: Authority) -> str:
 
 
 def _page_context(document: Agreement | Amendment, context: dict) -> dict:
-    authority = Authority.current()
+    authority = document_authority(document)
     return {
         "document": {
             "number": context["number"],
@@ -274,29 +343,53 @@ def build_agreement_pdf(agreement: Agreement) -> RenderedPdf:
     return _render(AGREEMENT_PDF, agreement_html_context(agreement))
 
 
-def amendment_html_context(amendment: Amendment) -> dict:
+def amendment_context(amendment: Amendment) -> dict:
+    """Everything an amendment template may show: the agreement's context, its number and
+    signatories replaced by the amendment's, plus `agreement` and `amendment` (plain
+    values)."""
     agreement = amendment.agreement
     context = agreement_context(agreement)
     context["number"] = amendment.reference
     context["signatories"] = signatories(amendment)
+    authority = document_authority(amendment)
+    context["authority"].update(_authority_words(authority, context["signatories"]["authority"]))
     # What the file is granted before this amendment: awarded + the amendments signed.
     current = agreement.subsidy.granted_amount
-    return {
+    context["agreement"] = {
+        "number": agreement.number,
+        "signed_on": agreement.authority_signed_on,
+    }
+    context["amendment"] = {
+        "number": amendment.number,
+        "reason": amendment.reason,
+        "amount_change": amendment.amount_change,
+        "amount_change_abs": abs(amendment.amount_change),
+        "new_amount": current + amendment.amount_change,
+        "new_end_date": amendment.new_end_date,
+    }
+    return context
+
+
+def amendment_html_context(amendment: Amendment) -> dict:
+    context = amendment_context(amendment)
+    page = {
         **_page_context(amendment, context),
-        "agreement": {"number": agreement.number, "signed_on": agreement.authority_signed_on},
+        "agreement": context["agreement"],
         "amendment": {
-            "number": amendment.number,
+            **context["amendment"],
             "reason": mark_safe(paragraphs(conditional_escape(amendment.reason))),
-            "amount_change": amendment.amount_change,
-            "amount_change_abs": abs(amendment.amount_change),
-            "new_amount": current + amendment.amount_change,
-            "new_end_date": amendment.new_end_date,
         },
     }
+    if amendment.template_id:
+        page["parts"] = template_parts(amendment.template, context)
+    return page
 
 
 def build_amendment_pdf(amendment: Amendment) -> RenderedPdf:
-    return _render(AMENDMENT_PDF, amendment_html_context(amendment))
+    """From its template version; an amendment prepared before the amendment templates
+    keeps the fixed text it was written with."""
+    template = AMENDMENT_TEMPLATE_PDF if amendment.template_id else AMENDMENT_PDF
+    return _render(template, amendment_html_context(amendment))
 
 
 def build_pdf(document: Agreement | Amendment) -> RenderedPdf:

@@ -25,9 +25,10 @@ from subventions.models import Subsidy
 from subventions.roles import allowed
 
 from . import templating
-from .enums import SIGNED_STATUSES, AgreementStatus
-from .models import Agreement, AgreementArticle, AgreementTemplate, Amendment
+from .enums import SIGNED_STATUSES, AgreementStatus, TemplateKind
+from .models import Agreement, AgreementArticle, AgreementTemplate, AgreementVisa, Amendment
 from .models.agreements import NOT_YET_EXECUTORY
+from .models.templates import AMENDMENT_TEMPLATE_NAME
 from .permissions import SIGNATORY_ONLY
 
 PREPARERS_ONLY = "Réservé au Responsable de service et au Secrétariat des assemblées : {action}."
@@ -93,27 +94,35 @@ def agreement_template_new_version(
     preamble: str,
     articles,
     change_note: str = "",
+    dated_visas=None,
 ) -> AgreementTemplate:
     """Save an edited template as a new version, which becomes the one in force.
 
-    `articles`: (heading, body) pairs in order. Earlier versions are left as they are:
-    the agreements generated from them keep their text.
+    `articles`: (heading, body) pairs in order. `dated_visas`: dicts of AgreementVisa
+    fields (text, applies_from, applies_until, authority_kind) in order; None keeps those
+    of `base`. Earlier versions are left as they are: the agreements generated from them
+    keep their text.
     """
     require_role(user, "edit_agreement_templates", TEMPLATE_EDITORS_ONLY)
     articles = [(heading, body) for heading, body in articles]
+    name = name or (base.name if base else AgreementTemplate._meta.get_field("name").default)
+    # An amendment template stays one: the kind follows the base, else the name's versions.
+    previous = base or AgreementTemplate.objects.filter(name=name).order_by("-version").first()
+    kind = previous.kind if previous else TemplateKind.AGREEMENT
     templating.check_template(
         title=title,
         visas=visas,
         preamble=preamble,
         articles=[(position, h, b) for position, (h, b) in enumerate(articles, start=1)],
+        kind=kind,
     )
-    name = name or (base.name if base else AgreementTemplate._meta.get_field("name").default)
     versions = AgreementTemplate.objects.select_for_update().filter(name=name)
     last = versions.aggregate(last=Max("version"))["last"] or 0
     versions.filter(is_active=True).update(is_active=False)
     template = save_validated(
         AgreementTemplate(
             name=name,
+            kind=kind,
             version=last + 1,
             is_active=True,
             title=title,
@@ -128,7 +137,19 @@ def agreement_template_new_version(
         save_validated(
             AgreementArticle(template=template, position=position, heading=heading, body=body)
         )
+    if dated_visas is None:
+        dated_visas = [
+            {field: getattr(visa, field) for field in VISA_FIELDS}
+            for visa in (base.dated_visas.all() if base else [])
+        ]
+    for position, visa in enumerate(dated_visas, start=1):
+        fields = {field: visa.get(field) or VISA_EMPTY[field] for field in VISA_FIELDS}
+        save_validated(AgreementVisa(template=template, position=position, **fields), user)
     return template
+
+
+VISA_FIELDS = ("text", "applies_from", "applies_until", "authority_kind")
+VISA_EMPTY = {"text": "", "applies_from": None, "applies_until": None, "authority_kind": ""}
 
 
 # Agreements
@@ -303,5 +324,7 @@ def amendment_create(
         amount_change=amount_change,
         new_end_date=new_end_date,
         status=AgreementStatus.READY,
+        # The amendment template in force; none installed, the fixed text of before.
+        template=AgreementTemplate.active(AMENDMENT_TEMPLATE_NAME),
     )
     return save_validated(amendment, user)

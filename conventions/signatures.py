@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import workflow
+from core.confirm import require_confirmation
 from core.formatting import short_date
 from core.services import save_validated
 from subventions import services as subsidy_services
 from subventions.enums import SubsidyStatus
-from subventions.models import Authority
 
 from . import rendering, signing
 from .enums import SIGNED_STATUSES, AgreementStatus, SignatureMethod
@@ -48,6 +48,12 @@ SIGNED_BEFORE_EXECUTORY = (
 )
 SIGNED_IN_FUTURE = "La date de signature ({date}) est dans le futur."
 SCAN_REQUIRED = "Joignez l'exemplaire signé numérisé (PDF)."
+PERIOD_ENDED_LONG_AGO = (
+    "La période de {document} s'est achevée le {end}, plus d'un an avant la date de "
+    "signature ({date}) : une signature si tardive est inhabituelle."
+)
+# Beyond this, signing a document whose period has ended asks for a confirmation.
+LATE_SIGNATURE_DAYS = 365
 
 
 def _check_signing_date(document, signed_on: datetime.date) -> None:
@@ -121,6 +127,19 @@ def document_record_beneficiary_signature(
     return document
 
 
+def _late_signature_note(document, signed_on: datetime.date, confirmed: bool, reason: str):
+    """Signing long after the period ended asks for a confirmation with a reason, which
+    becomes the comment of the « sign » transition (empty when nothing was odd)."""
+    agreement = document.agreement if isinstance(document, Amendment) else document
+    end = getattr(document, "new_end_date", None) or agreement.end_date
+    if (signed_on - end).days <= LATE_SIGNATURE_DAYS:
+        return ""
+    warning = PERIOD_ENDED_LONG_AGO.format(
+        document=document, end=short_date(end), date=short_date(signed_on)
+    )
+    return require_confirmation(warning, confirmed=confirmed, reason=reason)
+
+
 def _check_authority_may_sign(
     document, user, signed_on: datetime.date, beneficiary_signed_on: datetime.date | None = None
 ):
@@ -145,7 +164,7 @@ def _check_authority_may_sign(
 
 def _freeze(document, *, user, signed_on, method, generated: bytes, signed: bytes) -> None:
     """Keep the generated and the signed PDF with their SHA-256: the document is in force."""
-    authority = Authority.current()
+    authority = rendering.document_authority(document)
     names = rendering.signatories(document)
     document.authority_signatory_name = names["authority"]["name"] or authority.president_name
     document.authority_signatory_title = names["authority"]["title"]
@@ -166,12 +185,14 @@ def _freeze(document, *, user, signed_on, method, generated: bytes, signed: byte
     document.signature_method = method
 
 
-def _sign(document, *, user, signed_on, method, generated: bytes, signed: bytes) -> None:
+def _sign(
+    document, *, user, signed_on, method, generated: bytes, signed: bytes, comment: str = ""
+) -> None:
     """The authority's signature puts the document in force (its transition « sign »),
     with both PDFs kept; if the database refuses, the files written for it are removed.
     A signed amendment changes what the file is granted (written on the file)."""
     try:
-        with workflow.run_transition(document, "sign", user):
+        with workflow.run_transition(document, "sign", user, comment=comment):
             _freeze(
                 document,
                 user=user,
@@ -202,10 +223,13 @@ def document_sign_paper(
     scan,
     signed_on: datetime.date,
     beneficiary_signed_on: datetime.date | None = None,
+    confirmed: bool = False,
+    reason: str = "",
 ):
     """The authority signed on paper: the scan of the signed original is kept as the
     signed PDF (checked by content, 20 MB at most), with the PDF it was printed from."""
     document = _check_authority_may_sign(document, user, signed_on, beneficiary_signed_on)
+    note = _late_signature_note(document, signed_on, confirmed, reason)
     if scan is None:
         raise ValidationError(SCAN_REQUIRED, code="required")
     content = _read(scan)
@@ -221,6 +245,7 @@ def document_sign_paper(
         method=SignatureMethod.PAPER,
         generated=generated,
         signed=content,
+        comment=note,
     )
     _complete(document)
     return document
@@ -234,15 +259,18 @@ def document_sign_electronic(
     p12: bytes,
     password: str,
     signed_on: datetime.date | None = None,
+    confirmed: bool = False,
+    reason: str = "",
 ):
     """The authority signs the generated PDF as PAdES (pyHanko), in its signature block."""
     signed_on = signed_on or timezone.localdate()
     document = _check_authority_may_sign(document, user, signed_on)
     signer = signing.load_signer(p12, password)
+    note = _late_signature_note(document, signed_on, confirmed, reason)
     # The date shows in « Fait à Lille, le … » of the signed PDF.
     document.authority_signed_on = signed_on
     rendered = rendering.build_pdf(document)
-    authority = Authority.current()
+    authority = rendering.document_authority(document)
     signed = signing.sign_pdf(
         rendered.content,
         signer=signer,
@@ -258,6 +286,7 @@ def document_sign_electronic(
         method=SignatureMethod.ELECTRONIC,
         generated=rendered.content,
         signed=signed,
+        comment=note,
     )
     _complete(document)
     return document

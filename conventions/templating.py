@@ -119,11 +119,30 @@ def render(source: str, context: dict, part: str = "Le texte") -> str:
         raise ValidationError(str(error), code="template_limits") from error
 
 
-def sample_context() -> dict:
-    """A context of the shape `agreement_context()` builds, with fictitious values.
+def sample_context(kind: str = "convention") -> dict:
+    """A context of the shape `agreement_context()` builds (plus, for an amendment
+    template, what `amendment_context()` adds), with fictitious values.
 
     Used to check templates at save time; tests compare its keys with a real context.
     """
+    context = _agreement_sample()
+    if kind == "avenant":
+        context.update(
+            number="CONV-2021-0001-A1",
+            agreement={"number": "CONV-2021-0001", "signed_on": datetime.date(2021, 5, 3)},
+            amendment={
+                "number": 1,
+                "reason": "Objet de l'avenant.",
+                "amount_change": Decimal("5000"),
+                "amount_change_abs": Decimal("5000"),
+                "new_amount": Decimal("40000"),
+                "new_end_date": datetime.date(2022, 6, 30),
+            },
+        )
+    return context
+
+
+def _agreement_sample() -> dict:
     party = {
         "name": "Association exemple",
         "name_with_article": "l'Association exemple",
@@ -153,6 +172,16 @@ def sample_context() -> dict:
             "president_title": "Président",
             "seat_city": "Lille",
             "administrative_court": "Tribunal administratif de Lille",
+            "kind": "epci",
+            "executive": "le Président",
+            "executive_title": "Président",
+            "executive_gender": "m",
+            "name_gender": "f",
+            "name_number": "s",
+            "designated": "dénommée",
+            "represented": "représentée",
+            "represented_by": "son Président, Prénom Nom",
+            "empowered": "habilité",
         },
         "beneficiary": {
             **party,
@@ -169,6 +198,7 @@ def sample_context() -> dict:
         "deliberation": {
             "number": "21 B 0110",
             "body": "Bureau",
+            "body_name": "le Bureau",
             "session_date": datetime.date(2021, 4, 2),
             "executory_date": datetime.date(2021, 4, 2),
             "title": "Titre de la délibération",
@@ -186,6 +216,8 @@ def sample_context() -> dict:
         "axes": [axis],
         "start_date": datetime.date(2021, 1, 1),
         "end_date": datetime.date(2021, 12, 31),
+        "request_date": datetime.date(2021, 1, 15),
+        "republican_commitment": True,
         "report_due_date": datetime.date(2022, 6, 30),
         "threshold": settings.AGREEMENT_THRESHOLD,
     }
@@ -298,15 +330,19 @@ def source_errors(source: str, part: str, context: dict | None = None) -> list[s
     return errors
 
 
-def check_template(*, title: str, visas: str, preamble: str, articles) -> None:
+def check_template(
+    *, title: str, visas: str, preamble: str, articles, kind: str = "convention"
+) -> None:
     """Refuse, with every reason at once, a template version that would not render.
 
-    `articles`: (position, heading, body) triples.
+    `articles`: (position, heading, body) triples; `kind`: convention or avenant (an
+    amendment template also knows `agreement` and `amendment`).
     """
-    errors = source_errors(title, "Titre") + source_errors(visas, "Visas")
-    errors += source_errors(preamble, "Préambule")
+    context = sample_context(kind)
+    errors = source_errors(title, "Titre", context) + source_errors(visas, "Visas", context)
+    errors += source_errors(preamble, "Préambule", context)
     for position, heading, body in articles:
-        errors += source_errors(heading, f"Article {position} (intitulé)")
-        errors += source_errors(body, f"Article {position}")
+        errors += source_errors(heading, f"Article {position} (intitulé)", context)
+        errors += source_errors(body, f"Article {position}", context)
     if errors:
         raise ValidationError(errors, code="template")

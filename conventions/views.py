@@ -295,6 +295,7 @@ def agreement_sign(request, kind: str, pk: int):
                         scan=paper.cleaned_data["scan"],
                         signed_on=paper.cleaned_data["signed_on"],
                         beneficiary_signed_on=paper.cleaned_data["beneficiary_signed_on"],
+                        **paper.confirmation(),
                     )
                     messages.success(request, SIGNED.format(document=document))
                     return redirect("conventions:agreement_detail", kind, pk)
@@ -308,6 +309,7 @@ def agreement_sign(request, kind: str, pk: int):
                         user=request.user,
                         p12=electronic.cleaned_data["p12"].read(),
                         password=electronic.cleaned_data["password"],
+                        **electronic.confirmation(),
                     )
                     messages.success(request, SIGNED.format(document=document))
                     return redirect("conventions:agreement_detail", kind, pk)

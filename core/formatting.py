@@ -5,6 +5,7 @@ Every document and page formats through these functions (the template filters in
 """
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
@@ -98,3 +99,45 @@ def decimal_comma(value: Decimal | int | None) -> str:
     if value is None:
         return ""
     return f"{Decimal(value):.2f}".replace(".", ",")
+
+
+# French typography of running text (DESIGN.md §8): a no-break space before « : ; ! ? »
+# and « », inside « », after « n° » and « art. », between a number and its unit, and
+# none inside a deliberation number « 21 B 0110 ».
+_BEFORE_PUNCTUATION = re.compile(r"[ \u202f]+([:;!?»])")
+_AFTER_GUILLEMET = re.compile(r"« +")
+_AFTER_ABBREVIATION = re.compile(r"\b(n°|N°|art\.|Art\.) +")
+_NUMBER_UNIT = re.compile(
+    r"(\d) +(€|%|euros?\b|km\b|m²|m\b|kg\b|h\b|min\b|ans?\b|mois\b|jours?\b|heures?\b)"
+)
+_DELIBERATION_NUMBER = re.compile(r"\b(\d{2}) ([A-Z]) (\d{4})\b")
+# In HTML: the text between tags only, never inside a tag nor in these elements.
+_TAG = re.compile(
+    r"(<!--.*?-->|<(?:style|script|textarea|pre)\b.*?</(?:style|script|textarea|pre)>|<[^>]*>)",
+    re.S | re.I,
+)
+NOWRAP = '<span class="nowrap">'
+_FIRST = re.compile(r"\b1(er|re)\b")
+_NO_BREAK = re.compile(r"(n°\u00a0[\w./-]*\d[\w./-]*(?:\u00a0[A-Z]\u00a0\d{4})?)")
+
+
+def typography(text: str) -> str:
+    """Plain text with its French no-break spaces (« Axe 1 : », « n° 2000-321 »)."""
+    text = _BEFORE_PUNCTUATION.sub(f"{NBSP}\\1", text)
+    text = _AFTER_GUILLEMET.sub(f"«{NBSP}", text)
+    text = _AFTER_ABBREVIATION.sub(f"\\1{NBSP}", text)
+    text = _NUMBER_UNIT.sub(f"\\1{NBSP}\\2", text)
+    return _DELIBERATION_NUMBER.sub(f"\\1{NBSP}\\2{NBSP}\\3", text)
+
+
+def typography_html(html: str) -> str:
+    """HTML whose text (not its tags) gets `typography`, « 1<sup>er</sup> » and, around
+    « n° 2000-321 », a span that a line never breaks inside (CSS class « nowrap »)."""
+    parts = _TAG.split(html)
+    for index in range(0, len(parts), 2):  # even parts are text, odd ones tags
+        text = typography(parts[index])
+        text = _FIRST.sub(r"1<sup>\1</sup>", text)
+        if index == 0 or parts[index - 1] != NOWRAP:  # already kept together: idempotent
+            text = _NO_BREAK.sub(NOWRAP + r"\1</span>", text)
+        parts[index] = text
+    return "".join(parts)

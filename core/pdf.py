@@ -19,6 +19,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils._os import safe_join
 
+from core.formatting import typography_html
+
 # WeasyPrint reports each step at INFO, from its import on: keep the console for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -73,7 +75,8 @@ class LocalFetcher(URLFetcher):
 
 def render_document(template_name: str, context: dict):
     """The laid-out WeasyPrint document, for callers that need its boxes (a signature's)."""
-    html = render_to_string(template_name, context)
+    # French typography on every document's text (no-break spaces, « 1er », « n° … »).
+    html = typography_html(render_to_string(template_name, context))
     return HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher()).render()
 
 

@@ -10,12 +10,16 @@ from django.db.models import QuerySet
 from django.shortcuts import render
 
 from . import exports
+from .confirm import asks_confirmation
 
 PAGE_SIZE = 25
 
 
 def apply_service_error(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has it."""
+    """Show a service's refusal on the form: on its field when the form has it; a warning
+    to confirm (core.confirm) shows the form's checkbox and reason field."""
+    if asks_confirmation(error) and hasattr(form, "ask_confirmation"):
+        form.ask_confirmation()
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)

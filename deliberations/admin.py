@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 
 from core.admin import ServiceAdmin, TransitionsAdmin, report
 from core.formatting import euros
+from core.grammar import plural
 from core.views import run_form
 from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
@@ -38,7 +39,7 @@ class SessionAdmin(ServiceAdmin):
     list_display = ["__str__", "date", "time", "body", "place", "deliberation_count"]
     list_filter = ["body"]
     date_hierarchy = "date"
-    fields = ["body", "date", "time", "place", "note"]
+    fields = ["body", "date", "time", "place", "note", "authority"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(deliberations_held=Count("deliberations"))
@@ -267,7 +268,9 @@ class DeliberationAdmin(TransitionsAdmin):
             except ValidationError as error:
                 messages.error(request, f"{deliberation} : {' '.join(error.messages)}")
         if done:
-            messages.success(request, f"{done} délibération(s) traitée(s).")
+            messages.success(
+                request, f"{plural(done, 'délibération traitée', 'délibérations traitées')}."
+            )
 
     # Pages of one deliberation
 

@@ -27,7 +27,7 @@ class DateInput(forms.DateInput):
 class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
-        fields = ["body", "date", "time", "place", "note"]
+        fields = ["body", "date", "time", "place", "note", "authority"]
         widgets = {
             "date": DateInput(),
             "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

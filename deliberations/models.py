@@ -25,7 +25,7 @@ from core.formatting import long_date
 from core.modeling import DateField
 from core.models import TransitionLog
 from core.workflow import LifecycleMixin, StatusField
-from subventions.models import PolicyArea, Subsidy
+from subventions.models import Authority, PolicyArea, Subsidy
 from subventions.models.texts import DeliberationText
 from subventions.roles import transition_permission
 
@@ -87,6 +87,15 @@ class Session(models.Model):
     # CGCT L2121-25: within a week of the session, the list of its deliberations is
     # published; the secretariat records when.
     act_list_published_on = DateField("liste des délibérations publiée le", null=True, blank=True)
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name="collectivité",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text="Vide : la collectivité par défaut.",
+    )
 
     # The tables keep the names they had when these models lived in the conventions app.
     history = HistoricalRecords(table_name="conventions_historicalsession")
@@ -106,10 +115,31 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_body_display()} du {long_date(self.date)}"
+        return f"{self.body_label} du {long_date(self.date)}"
 
     def get_absolute_url(self):
         return reverse("admin:deliberations_session_change", args=[self.pk])
+
+    @property
+    def authority_or_default(self) -> Authority | None:
+        """The authority whose body sits: the session's own, else the default one."""
+        return self.authority if self.authority_id else Authority.current()
+
+    @property
+    def body_label(self) -> str:
+        """« Bureau », « Conseil municipal »: the body's label on pages. A session of the
+        default authority keeps the choice's label (no query for the usual case)."""
+        if not self.authority_id:
+            return self.get_body_display()
+        label = Authority.without_article(self.authority.body_name(self.body))
+        return label[:1].upper() + label[1:]
+
+    @property
+    def body_name(self) -> str:
+        """« le Bureau », « le Conseil municipal »: this session's body as its authority
+        names it (the B/C code and its choice labels stay the same for every authority)."""
+        authority = self.authority_or_default
+        return authority.body_name(self.body) if authority else f"le {self.get_body_display()}"
 
     @property
     def number_prefix(self) -> str:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
+from core.formatting import typography, typography_html
 from core.pdf import render_to_pdf
 from subventions.models import Authority, Subsidy
 
@@ -74,10 +75,13 @@ def _financing_change(subsidy: Subsidy, previous: Subsidy | None) -> tuple[str, 
     return FINANCING_SAME, Decimal("0")
 
 
-def _subsidy_context(subsidy: Subsidy, *, with_financing: bool) -> dict:
+def _subsidy_context(subsidy: Subsidy) -> dict:
     beneficiary = subsidy.beneficiary
-    context = {
-        "beneficiary": beneficiary.name_with_article,
+    previous = subsidy.previous_subsidy
+    change, difference = _financing_change(subsidy, previous)
+    return {
+        # A grammar.Name: « à l'APES », « aux Jardins … », and verbs that agree with it.
+        "beneficiary": beneficiary.grammatical_name,
         "beneficiary_name": str(beneficiary),
         "legal_form": beneficiary.legal_form,
         "year": subsidy.year,
@@ -85,32 +89,29 @@ def _subsidy_context(subsidy: Subsidy, *, with_financing: bool) -> dict:
         "amount": subsidy.amount,
         "section": subsidy.get_section_display().lower(),
         "requires_agreement": subsidy.requires_agreement,
+        "change": change,
+        "difference": difference,
+        "previous_year": previous.year if previous else None,
+        "projected_budget": subsidy.projected_budget,
+        "budget_share": subsidy.budget_share,
+        "axes": [
+            {"position": axis.position, "title": axis.title, "description": axis.description}
+            for axis in subsidy.axes.all()
+        ],
+        "cofundings": _cofunding_entries(subsidy),
     }
-    if with_financing:
-        previous = subsidy.previous_subsidy
-        change, difference = _financing_change(subsidy, previous)
-        context.update(
-            change=change,
-            difference=difference,
-            previous_year=previous.year if previous else None,
-            projected_budget=subsidy.projected_budget,
-            budget_share=subsidy.budget_share,
-            axes=[
-                {"position": axis.position, "title": axis.title, "description": axis.description}
-                for axis in subsidy.axes.all()
-            ],
-            cofundings=_cofunding_entries(subsidy),
-        )
-    return context
 
 
 def deliberation_context(deliberation: Deliberation) -> dict:
     """Everything the deliberation templates show, as plain values (no model instances)."""
     subsidies = selectors.deliberation_subsidies(deliberation)
     single = len(subsidies) == 1
-    rows = [_subsidy_context(subsidy, with_financing=single) for subsidy in subsidies]
-    authority = Authority.current()
+    # Each beneficiary's financing paragraph, as a single-subsidy deliberation writes it,
+    # also comes before the table of a deliberation granting several subsidies.
+    rows = [_subsidy_context(subsidy) for subsidy in subsidies]
     session = deliberation.session
+    authority = session.authority_or_default if session else Authority.current()
+    body = session.body if session else ""
     sections = list(dict.fromkeys(row["section"] for row in rows))
     decisions = ["support", "grant"]
     if any(row["requires_agreement"] for row in rows):
@@ -119,8 +120,11 @@ def deliberation_context(deliberation: Deliberation) -> dict:
     status = deliberation.status
     return {
         "number": deliberation.number,
-        "body": session.body if session else "",
+        "body": body,
         "body_label": session.get_body_display() if session else "",
+        "body_name": session.body_name if session else "",
+        "deciding_body": authority.body_deciding(body) if authority else "l'assemblée",
+        "executive": authority.executive if authority else "l'exécutif",
         "session_date": session.date if session else None,
         "policy_area": deliberation.policy_area.label,
         "title": deliberation.title,
@@ -161,11 +165,11 @@ def _tidy(text: str) -> str:
 
 
 def build_text(context: dict) -> str:
-    return _tidy(render_to_string(TEXT_TEMPLATE, context))
+    return typography(_tidy(render_to_string(TEXT_TEMPLATE, context)))
 
 
 def build_html(context: dict) -> str:
-    return render_to_string(HTML_TEMPLATE, context)
+    return typography_html(render_to_string(HTML_TEMPLATE, context))
 
 
 def _certificate(deliberation: Deliberation) -> dict:
@@ -187,6 +191,7 @@ def _page_context(deliberation: Deliberation, body_html: str) -> dict:
     return {
         "number": deliberation.number,
         "body_label": session.get_body_display() if session else "",
+        "body_name": session.body_name if session else "",
         "session_date": session.date if session else None,
         "policy_area": deliberation.policy_area.label,
         "title": deliberation.title,
@@ -205,7 +210,7 @@ def render_html_body(deliberation: Deliberation) -> str:
 def render_html(deliberation: Deliberation) -> str:
     """A standalone HTML page of the deliberation."""
     context = _page_context(deliberation, render_html_body(deliberation))
-    return render_to_string(PAGE_TEMPLATE, context)
+    return typography_html(render_to_string(PAGE_TEMPLATE, context))
 
 
 def build_pdf(deliberation: Deliberation, body_html: str) -> bytes:

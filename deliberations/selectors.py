@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 
 from subventions.enums import SubsidyStatus
 from subventions.models import CoFunding, Subsidy
+from subventions.selectors import with_previous_subsidies
 
 from .enums import DeliberationStatus
 from .models import Deliberation, DeliberationSubsidy, Session
@@ -34,7 +35,7 @@ def deliberation_subsidies(deliberation: Deliberation) -> list[Subsidy]:
             ),
         )
     )
-    return [link.subsidy for link in links]
+    return with_previous_subsidies([link.subsidy for link in links])
 
 
 def subsidies_in_active_deliberations(subsidies) -> dict[int, Deliberation]:

@@ -181,10 +181,19 @@ def _locked(deliberation: Deliberation) -> Deliberation:
 
 @transaction.atomic
 def session_create(
-    *, user, body: str, date: datetime.date, time: datetime.time, place: str = "", note: str = ""
+    *,
+    user,
+    body: str,
+    date: datetime.date,
+    time: datetime.time,
+    place: str = "",
+    note: str = "",
+    authority=None,
 ) -> Session:
+    """A session of a body of `authority` (None: the default authority)."""
     _require_secretariat(user, "créer une séance")
-    return save_validated(Session(body=body, date=date, time=time, place=place, note=note), user)
+    session = Session(body=body, date=date, time=time, place=place, note=note, authority=authority)
+    return save_validated(session, user)
 
 
 @transaction.atomic

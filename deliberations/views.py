@@ -36,7 +36,7 @@ from .models import EXECUTORY_NOT_ADOPTED, Deliberation, Session
 
 DELIBERATION_COLUMNS = [
     exports.Column("Numéro", lambda d: d.number),
-    exports.Column("Instance", lambda d: d.session.get_body_display() if d.session else ""),
+    exports.Column("Instance", lambda d: d.session.body_label if d.session else ""),
     exports.Column("Séance", lambda d: d.session.date if d.session else None),
     exports.Column("Politique publique", lambda d: d.policy_area.label),
     exports.Column("Titre", lambda d: d.title),

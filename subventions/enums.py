@@ -23,6 +23,16 @@ class LegalForm(models.TextChoices):
     OTHER = "autre", "Autre"
 
 
+class GrammaticalGender(models.TextChoices):
+    MASCULINE = "m", "masculin"
+    FEMININE = "f", "féminin"
+
+
+class GrammaticalNumber(models.TextChoices):
+    SINGULAR = "s", "singulier"
+    PLURAL = "p", "pluriel"
+
+
 class PartnerKind(models.TextChoices):
     STATE = "etat", "État"
     REGION = "region", "Région"
@@ -120,3 +130,12 @@ class ReminderKind(models.TextChoices):
 
     BENEFICIARY = "beneficiaire", "Relance du bénéficiaire"
     INSTRUCTOR_DIGEST = "recapitulatif", "Récapitulatif de l'instructeur"
+
+
+class AuthorityKind(models.TextChoices):
+    """What kind of French local authority grants: the law's articles differ by kind."""
+
+    COMMUNE = "commune", "Commune"
+    EPCI = "epci", "Métropole, communauté ou autre EPCI"
+    DEPARTMENT = "departement", "Département"
+    REGION = "region", "Région"

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.confirm import ConfirmationMixin
 from core.forms import VersionedForm, french_formfield
 from core.text import no_control_characters
 
@@ -17,7 +18,7 @@ from .models.programme import funding_plan_error
 
 FROZEN_HELP = "Figé depuis le vote : ne change plus que par avenant."
 CONCURRENT_EDIT = (
-    "{what} a été modifié par {who} le {when}, pendant que vous le modifiiez : vos "
+    "{what} a été {modified} par {who} le {when}, pendant que vous {it} modifiiez : vos "
     "changements n'ont pas été enregistrés, pour ne pas effacer les siens. La page montre "
     "maintenant la version enregistrée ; reportez-y vos changements puis enregistrez."
 )
@@ -26,7 +27,7 @@ CONCURRENT_EDIT = (
 NOT_A_DUPLICATE_LABEL = "Ce n'est pas un doublon : enregistrer quand même"
 
 
-class BeneficiaryForm(VersionedForm):
+class BeneficiaryForm(ConfirmationMixin, VersionedForm):
     # Offered once the services found a likely duplicate (services.beneficiary_create).
     not_a_duplicate = forms.BooleanField(label=NOT_A_DUPLICATE_LABEL, required=False)
 
@@ -36,6 +37,8 @@ class BeneficiaryForm(VersionedForm):
             "legal_name",
             "short_name",
             "name_with_article",
+            "grammatical_gender",
+            "grammatical_number",
             "legal_form",
             "siret",
             "rna",

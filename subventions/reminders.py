@@ -14,7 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core.formatting import date_text
+from core.formatting import date_text, typography, typography_html
 
 from .enums import ReminderKind
 from .models import Authority, FinancialReport, ReminderLog
@@ -22,6 +22,10 @@ from .models import Authority, FinancialReport, ReminderLog
 DAYS_BEFORE_DUE = 30
 SUBJECT_BENEFICIARY = "Compte rendu financier de votre subvention à transmettre"
 SUBJECT_BENEFICIARY_OVERDUE = "Relance : compte rendu financier de votre subvention en retard"
+SUBJECT_BENEFICIARY_SEVERAL = "Comptes rendus financiers de vos subventions à transmettre"
+SUBJECT_BENEFICIARY_SEVERAL_OVERDUE = (
+    "Relance : comptes rendus financiers de vos subventions en retard"
+)
 SUBJECT_DIGEST = "Comptes rendus financiers à suivre au {date}"
 
 
@@ -82,18 +86,26 @@ def reminders_due(today: datetime.date) -> tuple[list[Reminder], list[str]]:
 def _message(reminder: Reminder, today: datetime.date, authority) -> EmailMultiAlternatives:
     if reminder.kind == ReminderKind.BENEFICIARY:
         template = "subventions/email/report_reminder"
-        subject = SUBJECT_BENEFICIARY_OVERDUE if reminder.any_overdue else SUBJECT_BENEFICIARY
+        if len(reminder.reports) > 1:
+            subject = (
+                SUBJECT_BENEFICIARY_SEVERAL_OVERDUE
+                if reminder.any_overdue
+                else SUBJECT_BENEFICIARY_SEVERAL
+            )
+        else:
+            subject = SUBJECT_BENEFICIARY_OVERDUE if reminder.any_overdue else SUBJECT_BENEFICIARY
     else:
         template = "subventions/email/report_digest"
         subject = SUBJECT_DIGEST.format(date=date_text(today))
     context = {"reminder": reminder, "today": today, "authority": authority}
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"{template}.txt", context),
+        body=typography(render_to_string(f"{template}.txt", context)),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[reminder.recipient],
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    html = typography_html(render_to_string(f"{template}.html", context))
+    message.attach_alternative(html, "text/html")
     return message
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Count, DecimalField, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from core.grammar import name_key
@@ -205,3 +205,27 @@ def beneficiary_duplicates(beneficiary: Beneficiary) -> list[Duplicate]:
             for other in similar[:DUPLICATES_SHOWN]:
                 found.setdefault(other.pk, Duplicate(other, SIMILAR_NAME))
     return list(found.values())[:DUPLICATES_SHOWN]
+
+
+def with_previous_subsidies(subsidies: list[Subsidy]) -> list[Subsidy]:
+    """Fill each file's `previous_subsidy` (last year's file of the same beneficiary in the
+    same policy area) with one query for all of them, as the property would choose it."""
+    keys = {(s.beneficiary_id, s.policy_area_id, s.year - 1) for s in subsidies}
+    candidates = (
+        Subsidy.objects.active()
+        .filter(
+            beneficiary_id__in={key[0] for key in keys},
+            year__in={key[2] for key in keys},
+        )
+        .order_by(F("amount_awarded").desc(nulls_last=True), "pk")
+    )
+    first: dict[tuple, Subsidy] = {}
+    for candidate in candidates:
+        key = (candidate.beneficiary_id, candidate.policy_area_id, candidate.year)
+        if key in keys:
+            first.setdefault(key, candidate)
+    for subsidy in subsidies:
+        key = (subsidy.beneficiary_id, subsidy.policy_area_id, subsidy.year - 1)
+        # Subsidy.previous_subsidy is a cached_property: this is its cached value.
+        subsidy.__dict__["previous_subsidy"] = first.get(key)
+    return subsidies

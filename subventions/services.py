@@ -13,10 +13,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 
 from core import workflow
-from core.formatting import euros
+from core.confirm import require_confirmation
+from core.formatting import euros, short_date
 from core.services import assign, delete_logged, save_validated
 from core.workflow import TransitionRefused
 
@@ -33,6 +34,7 @@ from .models import (
     PolicyArea,
     Subsidy,
 )
+from .models.beneficiaries import REPUBLICAN_COMMITMENT_FROM
 from .models.programme import funding_plan_error
 
 logger = logging.getLogger(__name__)
@@ -126,16 +128,58 @@ def beneficiary_create(*, user=None, not_a_duplicate: bool = False, **fields) ->
     return save_validated(beneficiary, user)
 
 
+COMMITMENT_AFTER_SIGNATURE = (
+    "Le contrat d'engagement républicain est daté du {date}, après la signature de la "
+    "convention du dossier {reference} ({signed}) : il devait être souscrit avant."
+)
+
+
+def _late_commitment_note(beneficiary: Beneficiary, confirmed: bool, reason: str) -> str:
+    """A commitment dated after the signature of an agreement that required it asks for a
+    confirmation with a reason, kept as the history row's change reason."""
+    date = beneficiary.republican_commitment_date
+    if date is None or beneficiary.pk is None:
+        return ""
+    stored = Beneficiary.objects.get(pk=beneficiary.pk).republican_commitment_date
+    if stored == date:
+        return ""
+    late = (
+        beneficiary.subsidies.filter(agreement_signed_on__lt=date)
+        .filter(
+            Q(received_on__gte=REPUBLICAN_COMMITMENT_FROM)
+            | Q(received_on__isnull=True, year__gt=REPUBLICAN_COMMITMENT_FROM.year - 1)
+        )
+        .order_by("agreement_signed_on")
+        .first()
+    )
+    if late is None:
+        return ""
+    warning = COMMITMENT_AFTER_SIGNATURE.format(
+        date=short_date(date), reference=late.reference, signed=short_date(late.agreement_signed_on)
+    )
+    return require_confirmation(warning, confirmed=confirmed, reason=reason)
+
+
 @transaction.atomic
 def beneficiary_update(
-    *, beneficiary: Beneficiary, user=None, not_a_duplicate: bool = False, **fields
+    *,
+    beneficiary: Beneficiary,
+    user=None,
+    not_a_duplicate: bool = False,
+    confirmed: bool = False,
+    reason: str = "",
+    **fields,
 ) -> Beneficiary:
     """Edit a beneficiary; a change of its name or identifiers is checked for likely
-    duplicates as a creation is."""
+    duplicates as a creation is. A contrat d'engagement républicain dated after the
+    signature of an agreement that required it is kept only when confirmed with a reason."""
     identity = {name: getattr(beneficiary, name) for name in DUPLICATE_FIELDS}
     assign(beneficiary, fields)
     if any(getattr(beneficiary, name) != value for name, value in identity.items()):
         _check_duplicates(beneficiary, confirmed=not_a_duplicate)
+    note = _late_commitment_note(beneficiary, confirmed, reason)
+    if note:
+        beneficiary._change_reason = note
     return save_validated(beneficiary, user)
 
 

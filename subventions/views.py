@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from core import exports, locking
+from core import exports, grammar, locking
 from core.forms import live_forms
 from core.views import Listing, apply_service_error
 
@@ -29,7 +29,8 @@ from .models import Authority, Beneficiary, Subsidy
 from .permissions import refuse_unless, require
 from .services import AxisData, CoFundingData
 
-SAVED = "{what} est enregistré."
+SUBSIDY_SAVED = "Le dossier {reference} est enregistré."
+BENEFICIARY_SAVED = "La fiche {of_beneficiary} est enregistrée."
 TRANSITION_DONE = "{label} : fait. Le dossier est maintenant au statut « {status} »."
 
 
@@ -224,7 +225,7 @@ def _subsidy_form(request, subsidy: Subsidy | None):
             # The services refused: nothing they wrote stays (their transaction is undone).
             apply_service_error(form, error)
         else:
-            messages.success(request, SAVED.format(what=f"Le dossier {subsidy.reference}"))
+            messages.success(request, SUBSIDY_SAVED.format(reference=subsidy.reference))
             return redirect("subventions:subsidy_detail", pk=subsidy.pk)
     return render(
         request,
@@ -233,10 +234,19 @@ def _subsidy_form(request, subsidy: Subsidy | None):
     )
 
 
+def beneficiary_saved(beneficiary: Beneficiary) -> str:
+    """« La fiche de l'APES est enregistrée. », « La fiche des Jardins … est enregistrée. »"""
+    return BENEFICIARY_SAVED.format(of_beneficiary=grammar.de(beneficiary.grammatical_name))
+
+
 def _concurrent_edit(request, kind: str, instance, change: dict):
     """Refuse a lost update: say who saved in between and show the stored version."""
-    what = f"Le dossier {instance.reference}" if kind == "subsidy" else f"La fiche {instance}"
-    messages.error(request, CONCURRENT_EDIT.format(what=what, **change))
+    if kind == "subsidy":
+        words = {"what": f"Le dossier {instance.reference}", "modified": "modifié", "it": "le"}
+    else:
+        of_beneficiary = grammar.de(instance.grammatical_name)
+        words = {"what": f"La fiche {of_beneficiary}", "modified": "modifiée", "it": "la"}
+    messages.error(request, CONCURRENT_EDIT.format(**words, **change))
     instance.refresh_from_db()
     if kind == "subsidy":
         form = SubsidyForm(instance=instance, version=locking.version_of(instance))
@@ -345,12 +355,13 @@ def _beneficiary_form(request, beneficiary: Beneficiary | None):
                     beneficiary=beneficiary,
                     user=request.user,
                     not_a_duplicate=confirmed,
+                    **form.confirmation(),
                     **form.model_data(),
                 )
         except ValidationError as error:
             apply_service_error(form, error)
         else:
-            messages.success(request, SAVED.format(what=f"La fiche de {beneficiary}"))
+            messages.success(request, beneficiary_saved(beneficiary))
             return redirect("subventions:beneficiary_detail", pk=beneficiary.pk)
     return render(
         request,

@@ -6,12 +6,13 @@ helpers are imported from their modules.
 
 from .agreements import Agreement, Amendment
 from .batch import BatchItem, BatchJob
-from .templates import AgreementArticle, AgreementTemplate
+from .templates import AgreementArticle, AgreementTemplate, AgreementVisa
 
 __all__ = [
     "Agreement",
     "AgreementArticle",
     "AgreementTemplate",
+    "AgreementVisa",
     "Amendment",
     "BatchItem",
     "BatchJob",

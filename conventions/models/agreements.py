@@ -373,6 +373,16 @@ class Amendment(SignedDocument):
         help_text="Positive pour un complément, négative pour une réduction ; 0 sinon.",
     )
     new_end_date = DateField("nouvelle fin de validité", null=True, blank=True)
+    template = models.ForeignKey(
+        AgreementTemplate,
+        verbose_name="modèle d'avenant (version)",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="amendments",
+        help_text="Vide pour un avenant préparé avant les modèles d'avenant (texte fixe).",
+    )
 
     transitions = GenericRelation(TransitionLog, related_query_name="amendment")
 

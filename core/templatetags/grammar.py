@@ -1,4 +1,8 @@
-"""Template helpers of the deliberation text: French contractions and one-line sentences."""
+"""Template helpers of generated texts: French contractions, agreement, one-line sentences.
+
+All of them delegate to core.grammar. A name is a `grammar.Name` or a string stored with
+its article (« les Ateliers du Nord »), whose gender and number are then guessed.
+"""
 
 import re
 
@@ -12,6 +16,34 @@ register = template.Library()
 
 register.filter("prep_a", grammar.a)
 register.filter("prep_de", grammar.de)
+register.filter("a", grammar.a)
+register.filter("de", grammar.de)
+register.filter("que", grammar.que)
+
+
+@register.filter
+def accord(name, forms: str) -> str:
+    """The form agreeing with the name, from "singulier,pluriel" (a verb: « mène,mènent »)
+    or "masc. sing.,fém. sing.,masc. plur.,fém. plur." (« dénommé,dénommée,dénommés,dénommées »)."""
+    words = [word.strip() for word in str(forms).split(",")]
+    if len(words) == 2:
+        return grammar.verb(name, *words)
+    return grammar.agree(name, *words[:4])
+
+
+@register.filter
+def selon_nombre(count, forms: str) -> str:
+    """The words agreeing with a count, from "singulier,pluriel" (« la subvention
+    suivante,les subventions suivantes »): singular for 0 and 1, plural from 2."""
+    words = [word.strip() for word in str(forms).split(",")]
+    return grammar.by_count(int(count or 0), *words[:2])
+
+
+@register.filter
+def pluriel(count, forms: str) -> str:
+    """« 0 dossier », « 1 dossier », « 2 dossiers » from "dossier,dossiers" (or "dossier")."""
+    words = [word.strip() for word in str(forms).split(",")]
+    return grammar.plural(int(count or 0), *words[:2])
 
 
 @register.filter(needs_autoescape=True)

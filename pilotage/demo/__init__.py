@@ -34,7 +34,7 @@ from subventions.models import (
     Subsidy,
 )
 
-from . import acts
+from . import acts, commune
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -395,9 +395,12 @@ def load() -> dict[str, object]:
     # one due by 30 June 2022). The 2021 file waits for its agreement: it is not paid.
     _settle_2020(subsidy_2020, users, authority)
     subsidy_2020.refresh_from_db()
+    # A second authority's style: a commune whose Conseil municipal votes a first subsidy.
+    commune_case = commune.load(users)
 
     return {
         **deliberations,
+        **commune_case,
         "users": users,
         "authority": authority,
         "policy_area": policy_area,

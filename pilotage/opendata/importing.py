@@ -21,6 +21,7 @@ from django.db import transaction
 
 from core.exports import from_spreadsheet_text
 from core.formatting import amount
+from core.grammar import plural
 from core.text import control_character
 from subventions import services
 from subventions.enums import AidNature, LegalForm, PaymentTerms
@@ -47,7 +48,7 @@ MISSING_COLUMN = "Colonne obligatoire absente : « {column} »."
 WRONG_ORDER = (
     "Les colonnes ne suivent pas l'ordre du schéma : « {first} » doit précéder « {second} »."
 )
-WRONG_CELL_COUNT = "{count} cellule(s) au lieu de {expected}."
+WRONG_CELL_COUNT = "{cells} au lieu de {expected}."
 YEAR_OUT_OF_RANGE = "datesPeriodeVersement : exercice {year} hors de 2000 à 2100."
 NEGATIVE_AMOUNT = "montant : {value} est négatif."
 CONTROL_IN_CELL = "{column} : caractère de contrôle invisible ({code}) dans la cellule."
@@ -102,11 +103,13 @@ class ImportReport:
 
     def summary(self) -> str:
         return (
-            f"{self.file} : {len(self.lines)} ligne(s) lue(s), {self.count(CREATED)} créée(s) "
-            f"(bénéficiaires : {self.beneficiaries(BENEFICIARY_CREATED)} créé(s), "
-            f"{self.beneficiaries(MATCHED_BY_SIRET)} retrouvé(s) par SIRET, "
-            f"{self.beneficiaries(MATCHED_BY_RNA)} retrouvé(s) par RNA), "
-            f"{self.count(ALREADY_IMPORTED)} déjà importée(s), {self.rejected} rejetée(s)."
+            f"{self.file} : {plural(len(self.lines), 'ligne lue', 'lignes lues')}, "
+            f"{plural(self.count(CREATED), 'créée')} "
+            f"(bénéficiaires : {plural(self.beneficiaries(BENEFICIARY_CREATED), 'créé')}, "
+            f"{plural(self.beneficiaries(MATCHED_BY_SIRET), 'retrouvé')} par SIRET, "
+            f"{plural(self.beneficiaries(MATCHED_BY_RNA), 'retrouvé')} par RNA), "
+            f"{plural(self.count(ALREADY_IMPORTED), 'déjà importée', 'déjà importées')}, "
+            f"{plural(self.rejected, 'rejetée')}."
         )
 
 
@@ -303,7 +306,9 @@ def _read_rows(reader, report: ImportReport, *, user, policy_area) -> None:
             continue
         line = reader.line_num
         if len(cells) != len(columns):
-            reasons = [WRONG_CELL_COUNT.format(count=len(cells), expected=len(columns))]
+            reasons = [
+                WRONG_CELL_COUNT.format(cells=plural(len(cells), "cellule"), expected=len(columns))
+            ]
             report.lines.append(LineResult(line, REJECTED, reasons))
             continue
         row = dict(zip(columns, cells, strict=True))

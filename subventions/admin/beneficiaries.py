@@ -44,6 +44,7 @@ class BeneficiaryAdmin(ServiceAdmin):
                     "legal_name",
                     "short_name",
                     "name_with_article",
+                    ("grammatical_gender", "grammatical_number"),
                     "legal_form",
                     "siret",
                     "rna",

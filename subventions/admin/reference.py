@@ -21,13 +21,28 @@ class ReferenceAdmin(ServiceAdmin):
 
 @admin.register(Authority)
 class AuthorityAdmin(ReferenceAdmin):
-    list_display = ["name", "siret", "seat_city", "president_name"]
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not Authority.objects.exists()
+    list_display = ["name", "kind", "is_default", "siret", "seat_city", "president_name"]
+    fieldsets = [
+        (None, {"fields": ["kind", "is_default", "name", "siret", "logo"]}),
+        ("Adresse", {"fields": ["address", "postal_code", "city", "seat_city"]}),
+        (
+            "Comment les documents la nomment",
+            {"fields": ["name_with_article", "name_gender", "name_number"]},
+        ),
+        ("Exécutif", {"fields": ["president_name", "president_title", "president_gender"]}),
+        (
+            "Instances délibérantes",
+            {"fields": ["bureau_name", "bureau_deciding", "council_name", "council_deciding"]},
+        ),
+        ("Litiges", {"fields": ["administrative_court"]}),
+    ]
 
     def has_delete_permission(self, request, obj=None):
-        return False  # the authority's one row: edited, never deleted
+        # The default authority is never deleted; another one only while nothing uses it
+        # (its sessions protect it in the database).
+        if obj is not None and obj.is_default:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(PolicyArea)

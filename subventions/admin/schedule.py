@@ -15,12 +15,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from core.forms import french_formfield, live_forms
+from core.grammar import plural
 
 from .. import payments
 from ..models import PaymentInstalment, Subsidy
 from ..roles import allowed
 
-SAVED = "L'échéancier de {reference} est enregistré ({count} échéance(s))."
+SAVED = "L'échéancier de {reference} est enregistré ({count})."
 
 
 class InstalmentForm(forms.ModelForm):
@@ -83,7 +84,10 @@ def schedule_view(model_admin: admin.ModelAdmin, request, pk: int):
         except ValidationError as refusal:
             formset._non_form_errors = formset.error_class(refusal.messages)
         else:
-            messages.success(request, SAVED.format(reference=subsidy.reference, count=len(saved)))
+            messages.success(
+                request,
+                SAVED.format(reference=subsidy.reference, count=plural(len(saved), "échéance")),
+            )
             return HttpResponseRedirect(
                 reverse("admin:subventions_subsidy_change", args=[subsidy.pk])
             )

@@ -1,17 +1,23 @@
 """The bodies that receive subsidies (DESIGN.md §2)."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core import grammar
 from core.grammar import name_key
 from core.modeling import DateField, NormalizedIdentifiersMixin
 
 from .. import validators
-from ..enums import LegalForm
+from ..enums import GrammaticalGender, GrammaticalNumber, LegalForm
 
 DUPLICATE_SIRET = "Un bénéficiaire porte déjà ce SIRET."
+# The contrat d'engagement républicain (loi 2021-1109, décret 2021-1947) binds the requests
+# made from this date on (DESIGN.md §4.5).
+REPUBLICAN_COMMITMENT_FROM = datetime.date(2022, 1, 2)
 
 
 class Beneficiary(NormalizedIdentifiersMixin, models.Model):
@@ -23,6 +29,26 @@ class Beneficiary(NormalizedIdentifiersMixin, models.Model):
         "nom avec article",
         max_length=150,
         help_text="Tel qu'il s'écrit dans une phrase : « l'APES », « la Maison des associations ».",
+    )
+    grammatical_gender = models.CharField(
+        "genre du nom",
+        max_length=1,
+        choices=GrammaticalGender.choices,
+        blank=True,
+        help_text=(
+            "Accorde les phrases : « la Maison … est dénommée ». Deviné d'après l'article "
+            "à l'enregistrement s'il est laissé vide ; à corriger au besoin."
+        ),
+    )
+    grammatical_number = models.CharField(
+        "nombre du nom",
+        max_length=1,
+        choices=GrammaticalNumber.choices,
+        blank=True,
+        help_text=(
+            "Accorde les phrases : « les Ateliers … mènent ». Deviné d'après l'article "
+            "à l'enregistrement s'il est laissé vide ; à corriger au besoin."
+        ),
     )
     legal_form = models.CharField(
         "forme juridique",
@@ -90,7 +116,26 @@ class Beneficiary(NormalizedIdentifiersMixin, models.Model):
 
     def save(self, *args, **kwargs):
         self.name_key = name_key(self.legal_name)[:250]
+        self.guess_grammar()
         super().save(*args, **kwargs)
+
+    def guess_grammar(self) -> None:
+        """Fill the gender and number left blank from the name's article and head noun."""
+        if self.grammatical_gender and self.grammatical_number:
+            return
+        guessed = grammar.Name.parse(self.name_with_article, legal_form=self.legal_form)
+        self.grammatical_gender = self.grammatical_gender or guessed.gender
+        self.grammatical_number = self.grammatical_number or guessed.number
+
+    @property
+    def grammatical_name(self) -> grammar.Name:
+        """The name as sentences use it: « les Jardins … mènent », « de l'APES »."""
+        return grammar.Name.parse(
+            self.name_with_article or self.legal_name,
+            gender=self.grammatical_gender or None,
+            number=self.grammatical_number or None,
+            legal_form=self.legal_form,
+        )
 
     def normalize_identifiers(self):
         # Stored compact, so that uniqueness and exports see one spelling.

@@ -26,15 +26,19 @@ pytestmark = pytest.mark.django_db
 
 def test_the_default_template_is_installed_and_valid():
     template = AgreementTemplate.active()
-    assert template.name == DEFAULT_TEMPLATE_NAME and template.version == 1
+    assert template.name == DEFAULT_TEMPLATE_NAME and template.version > 1
+    assert AgreementTemplate.objects.get(name=DEFAULT_TEMPLATE_NAME, version=1).visas
     articles = list(template.articles.values_list("position", "heading", "body"))
     assert [a[1] for a in articles][:3] == ["Objet", "Durée", "Montant de la subvention"]
     assert len(articles) == 11
     templating.check_template(
         title=template.title, visas=template.visas, preamble=template.preamble, articles=articles
     )
+    visas = " ".join(template.dated_visas.values_list("text", flat=True))
     for reference in ("loi n° 2000-321 du 12 avril 2000", "décret n° 2001-495 du 6 juin 2001"):
-        assert reference in template.visas
+        assert reference in visas
+    for visa in template.dated_visas.all():
+        visa.full_clean()  # each one renders with an agreement's context
     assert "Cerfa n° 15059" in articles[4][2]
 
 
@@ -87,6 +91,7 @@ def test_the_sample_context_has_the_shape_of_a_real_one(make_user):
 def test_new_version_refused_for_load_or_unknown_variable_and_nothing_created(make_user):
     user = make_user(Role.HEAD_OF_SERVICE)
     active = AgreementTemplate.active()
+    versions = AgreementTemplate.objects.count()
     for body, message in [
         ("{% load static %}", "n'est pas permise"),
         ("{{ inconnue }}", "variable inconnue « inconnue »"),
@@ -101,7 +106,7 @@ def test_new_version_refused_for_load_or_unknown_variable_and_nothing_created(ma
                 articles=[("Objet", body)],
             )
         assert message in " ".join(error.value.messages)
-    assert AgreementTemplate.objects.count() == 1
+    assert AgreementTemplate.objects.count() == versions
     assert AgreementTemplate.active() == active
 
 
@@ -118,6 +123,27 @@ def _admin_post(active, **changes) -> dict:
         "articles-MIN_NUM_FORMS": "0",
         "articles-MAX_NUM_FORMS": "1000",
     }
+    visas = list(active.dated_visas.all())
+    data.update(
+        {
+            "dated_visas-TOTAL_FORMS": str(len(visas)),
+            "dated_visas-INITIAL_FORMS": str(len(visas)),
+            "dated_visas-MIN_NUM_FORMS": "0",
+            "dated_visas-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for index, visa in enumerate(visas):
+        data.update(
+            {
+                f"dated_visas-{index}-id": str(visa.pk),
+                f"dated_visas-{index}-template": str(active.pk),
+                f"dated_visas-{index}-position": str(visa.position),
+                f"dated_visas-{index}-text": visa.text,
+                f"dated_visas-{index}-applies_from": str(visa.applies_from or ""),
+                f"dated_visas-{index}-applies_until": str(visa.applies_until or ""),
+                f"dated_visas-{index}-authority_kind": visa.authority_kind,
+            }
+        )
     for index, article in enumerate(articles):
         data.update(
             {
@@ -159,7 +185,10 @@ def test_editing_the_template_in_the_admin_creates_a_version_and_keeps_signed_by
     assert response.status_code == 302, response.content.decode()[:3000]
 
     new = AgreementTemplate.active()
-    assert new.version == 2 and new.pk != active.pk
+    assert new.version == active.version + 1 and new.pk != active.pk
+    assert list(new.dated_visas.values_list("text", "applies_from", "authority_kind")) == list(
+        active.dated_visas.values_list("text", "applies_from", "authority_kind")
+    )
     assert new.articles.get(position=6).body == "Nouvelle clause de communication."
     assert new.articles.count() == 11
     active.refresh_from_db()
@@ -176,6 +205,7 @@ def test_editing_the_template_in_the_admin_creates_a_version_and_keeps_signed_by
 
 def test_the_admin_refuses_load_and_unknown_variables_in_french(client, make_user):
     active = AgreementTemplate.active()
+    versions = AgreementTemplate.objects.count()
     client.force_login(make_user(Role.HEAD_OF_SERVICE))
     url = reverse("admin:conventions_agreementtemplate_change", args=[active.pk])
     for body, message in [
@@ -188,4 +218,4 @@ def test_the_admin_refuses_load_and_unknown_variables_in_french(client, make_use
         response = client.post(url, _admin_post(active, **{"articles-1-body": body}))
         assert response.status_code == 200
         assert message in response.content.decode()
-    assert AgreementTemplate.objects.count() == 1
+    assert AgreementTemplate.objects.count() == versions

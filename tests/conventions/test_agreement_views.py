@@ -143,12 +143,20 @@ def test_on_screen_electronic_signature_and_the_verification_page(
         },
     )
     assert "Le mot de passe du certificat est incorrect" in wrong.content.decode()
+    signing_today = {
+        "method": "electronique",
+        "electronique-p12": SimpleUploadedFile("cert.p12", p12),
+        "electronique-password": "pw",
+    }
+    late = client.post(url, signing_today)  # the 2021 period ended more than a year ago
+    assert "plus d&#x27;un an avant la date de signature" in late.content.decode()
+    signing_today["electronique-p12"] = SimpleUploadedFile("cert.p12", p12)
     response = client.post(
         url,
         {
-            "method": "electronique",
-            "electronique-p12": SimpleUploadedFile("cert.p12", p12),
-            "electronique-password": "pw",
+            **signing_today,
+            "electronique-confirm": "on",
+            "electronique-confirm_reason": "Signature de rattrapage.",
         },
     )
     assert response.status_code == 302

@@ -135,3 +135,64 @@ def test_date_text(value, expected):
 )
 def test_short_date(value, expected):
     assert short_date(value) == expected
+
+
+# « _ » marks a no-break space in the expected texts.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Axe 1 : Appui", "Axe 1_: Appui"),
+        ("pour l'année 2021 ;", "pour l'année 2021_;"),
+        ("Vraiment ? Oui !", "Vraiment_? Oui_!"),
+        ("ci-après dénommée « la MEL »", "ci-après dénommée «_la MEL_»"),
+        ("loi n° 2000-321, art. 10", "loi n°_2000-321, art._10"),
+        ("35 000 € et 4,6 % sur 12 mois", "35 000_€ et 4,6_% sur 12_mois"),
+        ("délibération 21 B 0110", "délibération 21_B_0110"),
+        ("http://exemple.fr à 10:30;", "http://exemple.fr à 10:30;"),  # no space: untouched
+    ],
+)
+def test_typography_puts_no_break_spaces(text, expected):
+    from core.formatting import typography
+
+    assert typography(text) == expected.replace("_", NBSP)
+
+
+def test_typography_html_touches_the_text_only_and_is_idempotent():
+    from core.formatting import typography_html
+
+    html = '<p class="a :b">Le 1er avril : loi n° 2000-321 ;</p><style>p { x : y }</style>'
+    once = typography_html(html)
+    assert once == (
+        '<p class="a :b">Le 1<sup>er</sup> avril\u00a0: loi '
+        '<span class="nowrap">n°\u00a02000-321</span>\u00a0;</p><style>p { x : y }</style>'
+    )
+    assert typography_html(once) == once
+
+
+def test_the_first_of_the_month_is_superscript_in_html_and_plain_in_text():
+    from django.template import Context, Template
+
+    first = datetime.date(2021, 4, 1)
+    source = "{% load fr %}{{ day|date_text }} / {{ day|long_date }}"
+    html = Template(source).render(Context({"day": first}))
+    assert html == "1<sup>er</sup> avril 2021 / jeudi 1<sup>er</sup> avril 2021"
+    text = Template("{% autoescape off %}" + source + "{% endautoescape %}").render(
+        Context({"day": first})
+    )
+    assert text == "1er avril 2021 / jeudi 1er avril 2021"
+    second = Template(source).render(Context({"day": datetime.date(2021, 4, 2)}))
+    assert second == "2 avril 2021 / vendredi 2 avril 2021"
+
+
+def test_messages_on_pages_get_french_no_break_spaces(rf):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.session = {}
+    storage = FallbackStorage(request)
+    storage.add(25, "Soumettre : fait. Le dossier est maintenant au statut « en instruction ».")
+    html = render_to_string("includes/messages.html", {"messages": storage})
+    assert (
+        "Soumettre\u00a0: fait. Le dossier est maintenant au statut «\u00a0en instruction\u00a0»."
+    ) in html

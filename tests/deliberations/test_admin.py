@@ -39,7 +39,7 @@ def test_change_page_previews_the_generated_text(
     client.force_login(head_of_service)
     page = client.get(change_url(deliberation)).content.decode()
     assert "Aperçu du texte généré" in page
-    assert "Par conséquent, le Bureau de la Métropole décide :" in page
+    assert "Par conséquent, le Bureau de la Métropole décide\u00a0:" in page
 
 
 def test_head_of_service_edits_the_free_sections(

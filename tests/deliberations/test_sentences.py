@@ -208,6 +208,51 @@ def test_several_subsidies_table_and_plural_decisions(make_subsidy, make_deliber
     assert "Bénéficiaire" in html and "Objet" in html and "Montant" in html
 
 
+def test_several_subsidies_each_financing_paragraph_before_the_table(
+    make_subsidy, make_deliberation
+):
+    """Three cases in one deliberation (same, higher, first time), each paragraph as a
+    single-subsidy deliberation writes it, with its budget share and co-funders."""
+    from tests.subventions.factories import BeneficiaryFactory
+
+    jardins = BeneficiaryFactory(name_with_article="les Jardins partagés de Roubaix")
+    hameau = BeneficiaryFactory(name_with_article="le Hameau des arts", legal_form="autre")
+    subsidies = [
+        make_subsidy(amount="35000", previous="35000", projected_budget="753091"),
+        make_subsidy(
+            amount="40000",
+            previous="30000",
+            beneficiary=jardins,
+            cofundings=[(["la Région Hauts-de-France"], "12000", {})],
+        ),
+        make_subsidy(amount="25000", beneficiary=hameau, projected_budget="100000"),
+    ]
+    text = text_of(make_deliberation(subsidies, title="Soutien à l'ESS 2021"))
+    paragraphs = [
+        CONTINUITY + "reconduire la participation financière de la MEL à l'APES à hauteur "
+        "de 35 000 euros, à l'identique de 2020. Le budget prévisionnel de l'APES pour "
+        "l'année 2021 s'élève à 753 091 euros. La MEL participe ainsi à hauteur de 4,6 % du "
+        "budget prévisionnel global de la structure.",
+        CONTINUITY + "porter la participation financière de la MEL aux Jardins partagés de "
+        "Roubaix à 40 000 euros, en hausse de 10 000 euros par rapport à 2020. Le budget "
+        "prévisionnel des Jardins partagés de Roubaix pour l'année 2021 s'élève à 753 091 "
+        "euros. La MEL participe ainsi à hauteur de 5,3 % du budget prévisionnel global de "
+        "la structure. L'association sollicite également un financement auprès de la Région "
+        "Hauts-de-France pour un montant de 12 000 euros.",
+        "Il est proposé d'accorder pour la première fois une participation financière de la "
+        "MEL au Hameau des arts à hauteur de 25 000 euros. Le budget prévisionnel du Hameau "
+        "des arts pour l'année 2021 s'élève à 100 000 euros. La MEL participe ainsi à "
+        "hauteur de 25,0 % du budget prévisionnel global de la structure.",
+    ]
+    positions = [text.index(paragraph) for paragraph in paragraphs]
+    assert positions == sorted(positions)  # in the order of the table
+    assert positions[-1] < text.index("Total — 100 000 €")
+    deliberation = subsidies[0].deliberations.get()
+    html = services.rendering.build_html(services.rendering.deliberation_context(deliberation))
+    assert html.count('<p class="financing">') == 3
+    assert html.index("au Hameau des arts") < html.index('<table class="subsidies">')
+
+
 # f. Vote
 
 

@@ -41,8 +41,8 @@ def saved_nothing():
 def test_the_valid_example_imports_every_row():
     report = run(VALID_EXAMPLE)
     assert Subsidy.objects.count() == 29
-    assert "29 ligne(s) lue(s), 29 créée(s)" in report
-    assert "0 rejetée(s)" in report
+    assert "29 lignes lues, 29 créées" in report
+    assert "0 rejetée" in report
     for line in range(2, 31):
         assert f"ligne {line} : créée SUB-2017-" in report
     # Historical and closed, with where they come from.
@@ -72,7 +72,7 @@ def test_the_valid_example_imports_every_row():
 
 def test_the_cell_errors_example_is_rejected_line_by_line_and_nothing_saved():
     report, error = run_refused(CELL_ERRORS_EXAMPLE)
-    assert "29 ligne(s) rejetée(s) : rien n'a été enregistré" in error
+    assert "29 lignes rejetées : rien n'a été enregistré" in error
     assert saved_nothing()
     assert not PolicyArea.objects.exists()
     lines = {int(line.split()[1]): line for line in report.splitlines() if line.startswith("ligne")}
@@ -123,9 +123,9 @@ def mixed_file(tmp_path):
 
 def test_without_partial_one_bad_line_saves_nothing(mixed_file):
     report, error = run_refused(mixed_file)
-    assert "1 ligne(s) rejetée(s)" in error
+    assert "1 ligne rejetée" in error
     assert "ligne 5 : rejetée — " in report
-    assert "3 créée(s)" in report  # what would have been created
+    assert "3 créées" in report  # what would have been created
     assert saved_nothing()
 
 
@@ -133,12 +133,12 @@ def test_partial_saves_the_good_lines(mixed_file):
     report = run(mixed_file, "--partial")
     assert Subsidy.objects.count() == 3
     assert "ligne 5 : rejetée — " in report
-    assert "3 créée(s)" in report and "1 rejetée(s)" in report
+    assert "3 créées" in report and "1 rejetée" in report
 
 
 def test_dry_run_saves_nothing():
     report = run(VALID_EXAMPLE, "--dry-run")
-    assert "29 créée(s)" in report
+    assert "29 créées" in report
     assert "Simulation (--dry-run) : rien n'a été enregistré." in report
     assert saved_nothing()
     assert not PolicyArea.objects.exists()
@@ -150,7 +150,7 @@ def test_beneficiaries_are_matched_by_siret_then_rna(tmp_path):
     report = run(VALID_EXAMPLE, "--policy-area", "SPORT")
     assert "ligne 2 : créée SUB-2017-0001 (bénéficiaire retrouvé par SIRET)" in report
     assert "ligne 3 : créée SUB-2017-0002 (bénéficiaire retrouvé par RNA)" in report
-    assert "(bénéficiaires : 27 créé(s), 1 retrouvé(s) par SIRET, 1 retrouvé(s) par RNA)" in report
+    assert "(bénéficiaires : 27 créés, 1 retrouvé par SIRET, 1 retrouvé par RNA)" in report
     assert by_siret.subsidies.get().policy_area.label == "SPORT"
     assert by_rna.subsidies.count() == 1
     assert Beneficiary.objects.count() == 29
@@ -160,7 +160,7 @@ def test_importing_twice_creates_nothing_more():
     run(VALID_EXAMPLE)
     report = run(VALID_EXAMPLE)
     assert Subsidy.objects.count() == 29
-    assert "29 déjà importée(s)" in report
+    assert "29 déjà importées" in report
     assert "ligne 2 : déjà importée SUB-2017-0001" in report
 
 

@@ -11,6 +11,7 @@ import factory
 from factory.django import DjangoModelFactory
 from stdnum import luhn
 
+from core.grammar import de
 from subventions.enums import (
     BudgetSection,
     CoFundingStatus,
@@ -132,7 +133,7 @@ class SubsidyFactory(DjangoModelFactory):
     policy_area = factory.SubFactory(PolicyAreaFactory)
     received_on = datetime.date(2021, 1, 15)
     title = factory.LazyAttribute(
-        lambda o: f"Soutien au programme d'actions {o.year} de {o.beneficiary.name_with_article}"
+        lambda o: f"Soutien au programme d'actions {o.year} {de(o.beneficiary.grammatical_name)}"
     )
     purpose = factory.LazyAttribute(lambda o: f"Programme d'actions {o.year}")
     amount_requested = Decimal("35000")

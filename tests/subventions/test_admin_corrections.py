@@ -63,7 +63,7 @@ def test_finance_relabels_the_schedule_on_its_page(client, demo):
     assert schedule_url(demo) in change.text
     data = schedule_data(client, demo, label="Versement unique à la notification")
     response = client.post(schedule_url(demo), data, follow=True)
-    saved = "L'échéancier de SUB-2021-0001 est enregistré (1 échéance(s))."
+    saved = "L'échéancier de SUB-2021-0001 est enregistré (1 échéance)."
     assert saved in html.unescape(response.text)
     (instalment,) = demo.instalments.all()
     assert instalment.label == "Versement unique à la notification"
@@ -177,11 +177,11 @@ def test_an_empty_session_is_deleted_by_the_secretariat(client, demo):
     assert Session.objects.filter(pk=held.pk).exists()
 
 
-def test_the_authority_is_never_deleted(client, demo):
+def test_the_default_authority_is_never_deleted(client, demo):
     login(client, "admin")
     from subventions.models import Authority
 
-    authority = Authority.objects.get()
+    authority = Authority.current()
     assert client.post(delete_url(authority), {"post": "yes"}).status_code == 403
     assert Authority.objects.exists()
 

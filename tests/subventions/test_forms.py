@@ -111,6 +111,29 @@ def test_creating_a_beneficiary(instructor_client):
     assert beneficiary.history.latest().history_user.first_name == "Inès"
 
 
+@pytest.mark.parametrize(
+    ("name_with_article", "gender", "number", "message"),
+    [
+        ("la Maison des associations", "", "", "La fiche de la Maison des associations"),
+        ("les Jardins partagés", "", "", "La fiche des Jardins partagés"),
+        ("le Hameau des arts", "", "", "La fiche du Hameau des arts"),
+        ("l'Harmonie de Wattrelos", "", "", "La fiche de l'Harmonie de Wattrelos"),
+        ("Hockey Club lillois", "m", "s", "La fiche de Hockey Club lillois"),
+    ],
+)
+def test_the_saved_message_names_the_beneficiary_with_its_article(
+    instructor_client, name_with_article, gender, number, message
+):
+    data = beneficiary_data(
+        name_with_article=name_with_article, grammatical_gender=gender, grammatical_number=number
+    )
+    response = instructor_client.post(reverse("subventions:beneficiary_create"), data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [f"{message} est enregistrée."]
+    beneficiary = Beneficiary.objects.get()
+    # Left blank, the gender and number are guessed; chosen, they are kept.
+    assert beneficiary.grammatical_gender and beneficiary.grammatical_number
+
+
 def test_a_wrong_siret_is_refused_on_its_field_and_nothing_is_saved(instructor_client):
     response = instructor_client.post(
         reverse("subventions:beneficiary_create"), beneficiary_data(siret="12345678901234")
@@ -156,7 +179,8 @@ def test_no_lost_update_on_a_beneficiary(make_user):
     response = other.post(url, second_data)
     assert response.status_code == 409
     message = [str(m) for m in response.context["messages"]][0]
-    assert "a été modifié par Paul" in message
+    assert message.startswith(f"La fiche de l'{beneficiary.short_name} a été modifiée par Paul")
+    assert "pendant que vous la modifiiez" in message
     assert "vos changements n'ont pas été enregistrés" in message
     beneficiary.refresh_from_db()
     assert beneficiary.city == "Roubaix"  # the first person's change stays

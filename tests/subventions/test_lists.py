@@ -237,3 +237,13 @@ def test_same_number_of_queries_for_5_and_500_rows(reader, url_name, add):
     five_hundred = list_queries(reader, url)
     assert five == five_hundred
     print(f"{url_name}: {five} requêtes pour 5 et pour 500 lignes")
+
+
+@pytest.mark.parametrize(
+    ("count", "status"), [(0, "Aucun résultat"), (1, "1 résultat"), (2, "2 résultats")]
+)
+def test_the_result_count_follows_french_plural(reader, count, status):
+    for _ in range(count):
+        BeneficiaryFactory()
+    page = reader.get(reverse("subventions:beneficiary_list")).content.decode()
+    assert f'<p class="mb-0" role="status">{status}</p>' in page

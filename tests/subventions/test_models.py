@@ -122,17 +122,19 @@ def test_database_accepts_empty_rna():
     assert beneficiary.rna == ""
 
 
-def test_single_authority_row():
-    AuthorityFactory(name="Métropole Européenne de Lille")
-    AuthorityFactory.build(name="Autre nom").save()
-    assert Authority.objects.count() == 1
-    assert Authority.current().name == "Autre nom"
+def test_the_first_authority_is_the_default_one():
+    mel = AuthorityFactory(name="Métropole Européenne de Lille")
+    AuthorityFactory(name="Ville de Moulinville", name_with_article="la Ville")
+    assert Authority.objects.count() == 2
+    assert mel.is_default
+    assert Authority.current() == mel
 
 
-def test_database_refuses_second_authority_row():
+def test_database_refuses_two_default_authorities():
     AuthorityFactory()
-    refused_by_database(Authority.objects.all(), id=2)
-    assert list(Authority.objects.values_list("id", flat=True)) == [1]
+    other = AuthorityFactory(name="Ville de Moulinville")
+    refused_by_database(Authority.objects.filter(pk=other.pk), is_default=True)
+    assert Authority.objects.filter(is_default=True).count() == 1
 
 
 # References
@@ -364,3 +366,29 @@ def test_history_row_for_each_transition(make_user):
     latest = subsidy.history.latest()
     assert subsidy.history.count() == 2
     assert (latest.status, latest.history_user) == (SubsidyStatus.UNDER_REVIEW, user)
+
+
+@pytest.mark.parametrize(
+    ("name_with_article", "legal_form", "gender", "number"),
+    [
+        ("les Jardins partagés de Roubaix", "association", "m", "p"),
+        ("la Maison des associations", "association", "f", "s"),
+        ("le Hameau des arts", "autre", "m", "s"),
+        ("l'APES", "association", "f", "s"),  # an association, whatever its acronym
+        ("l'Atelier", "autre", "m", "s"),
+    ],
+)
+def test_the_name_grammar_is_guessed_on_save(name_with_article, legal_form, gender, number):
+    beneficiary = BeneficiaryFactory(name_with_article=name_with_article, legal_form=legal_form)
+    beneficiary.refresh_from_db()
+    assert (beneficiary.grammatical_gender, beneficiary.grammatical_number) == (gender, number)
+
+
+def test_the_clerks_correction_of_the_grammar_is_kept():
+    beneficiary = BeneficiaryFactory(
+        name_with_article="le Collectif des Mamans", grammatical_gender="f", grammatical_number="p"
+    )
+    beneficiary.save()
+    beneficiary.refresh_from_db()
+    assert (beneficiary.grammatical_gender, beneficiary.grammatical_number) == ("f", "p")
+    assert beneficiary.grammatical_name.agree("dénommé") == "dénommées"

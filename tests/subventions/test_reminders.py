@@ -35,11 +35,17 @@ def test_the_demo_on_15_june_2022_reminds_apes_and_its_instructor_once(demo):
     assert reference_2021 in to_apes.body
     assert reference_2020 not in to_apes.body
     assert "À transmettre au plus tard le 30 juin 2022" in to_apes.body
-    assert f"Montant attribué : 35{NBSP}000{NBSP}€ (exercice 2021)" in to_apes.body
+    assert f"Montant attribué{NBSP}: 35{NBSP}000{NBSP}€ (exercice 2021)" in to_apes.body
     assert "l&#x27;" not in to_apes.body  # plain text is not HTML-escaped
     html, mimetype = to_apes.alternatives[0]
     assert mimetype == "text/html"
     assert "<strong>30 juin 2022</strong>" in html
+    # One report: the singular.
+    assert "que le compte rendu financier (formulaire Cerfa n°\u00a015059) de la subvention " in (
+        to_apes.body
+    )
+    assert "suivante est attendu prochainement" in to_apes.body
+    assert "Ce compte rendu est dû dans les six mois" in to_apes.body
 
     assert digest.to == ["instructeur@mel.example"]
     assert digest.subject == "Comptes rendus financiers à suivre au 15 juin 2022"
@@ -122,6 +128,15 @@ def test_one_email_per_beneficiary_and_one_digest_per_instructor(make_user):
     to_association, digest = mail.outbox
     assert to_association.subject.startswith("Relance")  # the 2020 report is overdue
     assert to_association.body.count("À transmettre au plus tard le") == 2
+    # Two reports: the sentences speak of them in the plural.
+    assert to_association.subject == (
+        "Relance : comptes rendus financiers de vos subventions en retard"
+    )
+    assert "reçu les comptes rendus financiers des subventions suivantes, dont" in (
+        to_association.body
+    )
+    assert "Ces comptes rendus sont dus dans les six mois" in to_association.body
+    assert "Ces comptes rendus sont dus" in to_association.alternatives[0][0]
     assert digest.body.startswith("Bonjour Inès Dupont,")
     assert digest.body.count("attendu le") == 3
     assert "pas de courriel de contact" in digest.body

@@ -35,6 +35,12 @@ class Command(FrenchCommand):
             "--password-env", required=True, help="Variable contenant le mot de passe."
         )
         parser.add_argument("--user", help="Identifiant du signataire (rôle Signataire).")
+        parser.add_argument(
+            "--confirm-reason",
+            default="",
+            help="Motif qui confirme une signature malgré un avertissement (période achevée "
+            "depuis plus d'un an) ; gardé au journal.",
+        )
 
     def _user(self, username):
         users = get_user_model().objects.filter(is_active=True)
@@ -48,7 +54,7 @@ class Command(FrenchCommand):
             raise CommandError(WHICH_SIGNATORY.format(count=len(signatories)))
         return signatories[0]
 
-    def handle(self, *args, reference, p12, password_env, user, **options):
+    def handle(self, *args, reference, p12, password_env, user, confirm_reason, **options):
         document = selectors.agreement_by_reference(reference)
         if document is None:
             raise CommandError(UNKNOWN_REFERENCE.format(reference=reference))
@@ -64,6 +70,8 @@ class Command(FrenchCommand):
                 user=self._user(user),
                 p12=read_local_file(path),
                 password=password,
+                confirmed=bool(confirm_reason.strip()),
+                reason=confirm_reason,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from core.grammar import by_count, plural
 from core.management.base import FrenchCommand, atomic_output, option_date, option_year
 from pilotage.opendata import scdl
 from subventions.models import Authority
@@ -24,9 +25,7 @@ from subventions.models import Authority
 BAD_FORMAT = "Format inconnu : « {value} » (csv ou json)."
 BAD_RANGE = "--since ({since}) est postérieure à --until ({until})."
 NO_AUTHORITY = "Aucune collectivité attribuante n'est enregistrée : rien à publier."
-INVALID_ROWS = (
-    "{count} ligne(s) invalide(s) : rien n'a été écrit (--skip-invalid pour les écarter)."
-)
+INVALID_ROWS = "{rows} : rien n'a été écrit (--skip-invalid pour les écarter)."
 COPY_BLOCK = 1 << 16
 
 
@@ -80,16 +79,19 @@ class Command(FrenchCommand):
                 while block := spool.read(COPY_BLOCK):
                     self.stdout.write(block, ending="")
         # Messages go to the error output: without --output, the standard output is the data.
-        skipped = f", {invalid} écartée(s)" if invalid else ""
+        skipped = f", {plural(invalid, 'écartée', 'écartées')}" if invalid else ""
         destination = output or "sortie standard"
         self.stderr.write(
-            f"{written} ligne(s) SCDL {scdl.VERSION} écrite(s){skipped} : {destination}"
+            f"{plural(written, 'ligne')} SCDL {scdl.VERSION} {by_count(written, 'écrite')}"
+            f"{skipped} : {destination}"
         )
 
     @staticmethod
     def _refuse_invalid(invalid: int, options) -> None:
         if invalid and not options["skip_invalid"]:
-            raise CommandError(INVALID_ROWS.format(count=invalid))
+            raise CommandError(
+                INVALID_ROWS.format(rows=plural(invalid, "ligne invalide", "lignes invalides"))
+            )
 
     def _write(self, spool, fmt, subsidies, authority, options) -> tuple[int, int]:
         """Write the valid rows to `spool`; report the invalid ones. (written, invalid)."""

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from core.grammar import plural
 from core.management.base import FrenchCommand
 from pilotage.opendata import importing
 from subventions import services
@@ -22,10 +23,7 @@ from subventions.models import PolicyArea
 NO_FILE = "Fichier introuvable : {path}."
 NO_USER = "Utilisateur inconnu : « {username} »."
 FILE_REJECTED = "Fichier rejeté : rien n'a été enregistré."
-LINES_REJECTED = (
-    "{count} ligne(s) rejetée(s) : rien n'a été enregistré (--partial pour importer les "
-    "lignes valides)."
-)
+LINES_REJECTED = "{rows} : rien n'a été enregistré (--partial pour importer les lignes valides)."
 DRY_RUN = "Simulation (--dry-run) : rien n'a été enregistré."
 # Who the imported files' history names when no --user is given: an account that cannot
 # log in, created once.
@@ -99,6 +97,10 @@ class Command(FrenchCommand):
         if report.file_errors:
             raise CommandError(FILE_REJECTED)
         if report.rejected and not options["partial"]:
-            raise CommandError(LINES_REJECTED.format(count=report.rejected))
+            raise CommandError(
+                LINES_REJECTED.format(
+                    rows=plural(report.rejected, "ligne rejetée", "lignes rejetées")
+                )
+            )
         if options["dry_run"]:
             self.stdout.write(DRY_RUN)
