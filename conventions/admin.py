@@ -309,7 +309,7 @@ class AmendmentAdmin(SignedDocumentAdmin):
         )
 
 
-class BatchItemInline(admin.TabularInline):
+class BatchItemInline(AutocompleteFieldsMixin, admin.TabularInline):
     """The job's subsidies, one by one: what its task did."""
 
     model = BatchItem

@@ -23,7 +23,7 @@ from core.models import Counter
 from core.services import delete_logged, save_validated
 from subventions import services as subsidy_services
 from subventions.enums import SubsidyStatus
-from subventions.models import Authority, Subsidy
+from subventions.models import Subsidy
 from subventions.models.texts import DeliberationText
 from subventions.roles import allowed
 
@@ -1041,5 +1041,5 @@ def deliberation_correct_executory(
 
 def act_authority(deliberation: Deliberation):
     """The authority whose act this is (its name, SIREN, département for the @CTES
-    exchange): read here only, so that a session may later belong to one of several."""
-    return Authority.current()
+    exchange): its session's authority, else the default one."""
+    return deliberation.session.authority_or_default

@@ -254,7 +254,8 @@ def test_outputs_are_what_the_commands_wrote_before(published, folder):
     write("render_deliberation", "21 B 0001", "--format", "pdf", output=pdf)
     write("render_deliberation", "21 B 0001", output=text)
     assert pdf.read_bytes() == PDF
-    assert "21 B 0001" in text.read_text(encoding="utf-8")
+    # The number stays on one line: no-break spaces (DESIGN §8).
+    assert "21\u00a0B\u00a00001" in text.read_text(encoding="utf-8")
     assert (pdf.stat().st_mode & 0o777) == 0o666 & ~current_umask()
 
 

@@ -4,7 +4,8 @@ The Ville de Beaurivage (an invented commune, SIRET fictitious but valid) is led
 Maire who is a woman; its Conseil municipal votes, for the first time, a subsidy to « les
 Amis du Vieux Moulin », an association whose name is plural. The file goes through the
 same services as a user's input: the beneficiary, the request, its instruction, the
-session of the Conseil municipal, the deliberation, the vote, the executory date, and the
+session of the Conseil municipal, the deliberation, the vote, its transmission, acknowledgment
+and publication (the executory date computed from them), and the
 agreement generated from the template in force, ready for signature (as the MEL's 2021
 one). Idempotent: what exists is found, not duplicated.
 """
@@ -16,7 +17,7 @@ from conventions import services as agreement_services
 from conventions.models import Agreement
 from deliberations import services as deliberation_services
 from deliberations.enums import Body, DeliberationStatus
-from deliberations.models import Deliberation, Session
+from deliberations.models import ActClassification, Deliberation, Session
 from subventions import services
 from subventions.enums import AuthorityKind, BudgetSection, LegalForm, PaymentTerms
 from subventions.models import Authority, Beneficiary, BudgetLine, PolicyArea, Subsidy
@@ -104,7 +105,11 @@ SESSION = {
     "place": "Hôtel de ville de Beaurivage, salle du Conseil",
     "note": "Séance de démonstration : commune fictive.",
 }
-EXECUTORY = datetime.date(2025, 3, 21)
+# Sent to the prefecture and received on the 17th, published online on the 21st: executory
+# on the 21st, the later of the two (computed by the services, not typed).
+TRANSMITTED_ON = datetime.date(2025, 3, 17)
+PUBLISHED_ON = datetime.date(2025, 3, 21)
+SUBSIDIES_CLASSIFICATION = "7.5"
 STEPS_TO_PROPOSE = [("submit", "instructeur"), ("propose", "responsable")]
 
 
@@ -162,9 +167,30 @@ def _deliberation(subsidy, commune, secretariat) -> Deliberation:
         deliberation = deliberation_services.deliberation_adopt(
             deliberation=deliberation, user=secretariat, unanimous=True
         )
-    if deliberation.executory_date is None:
-        deliberation = deliberation_services.deliberation_set_executory(
-            deliberation=deliberation, date=EXECUTORY, user=secretariat
+    if deliberation.transmitted_on is None:
+        deliberation = deliberation_services.deliberation_record_transmission(
+            deliberation=deliberation,
+            sent_on=TRANSMITTED_ON,
+            classification=ActClassification.objects.get(code=SUBSIDIES_CLASSIFICATION),
+            user=secretariat,
+        )
+    if not deliberation.prefecture_act_id:
+        authority = deliberation_services.act_authority(deliberation)
+        act_id = "-".join(
+            [
+                authority.departement,
+                authority.siren,
+                deliberation.session.date.strftime("%Y%m%d"),
+                deliberation.number.replace(" ", ""),
+                "DE",
+            ]
+        )
+        deliberation = deliberation_services.deliberation_record_acknowledgment(
+            deliberation=deliberation, act_id=act_id, received_on=TRANSMITTED_ON, user=secretariat
+        )
+    if deliberation.published_on is None:
+        deliberation = deliberation_services.deliberation_publish(
+            deliberation=deliberation, published_on=PUBLISHED_ON, user=secretariat
         )
     return deliberation
 

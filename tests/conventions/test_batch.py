@@ -158,6 +158,7 @@ def test_a_restart_generates_only_what_is_missing(
 def test_a_restart_retries_the_subsidies_in_error(
     three, secretariat, pdfs, django_capture_on_commit_callbacks
 ):
+    active = list(AgreementTemplate.objects.filter(is_active=True).values_list("pk", flat=True))
     AgreementTemplate.objects.update(is_active=False)
     job = launch(three.session, secretariat, django_capture_on_commit_callbacks, run=True)
     assert (job.status, job.done, len(job.errors), job.is_interrupted) == (
@@ -166,7 +167,7 @@ def test_a_restart_retries_the_subsidies_in_error(
         3,
         False,
     )
-    AgreementTemplate.objects.update(is_active=True)
+    AgreementTemplate.objects.filter(pk__in=active).update(is_active=True)
     with django_capture_on_commit_callbacks(execute=True):
         batch.batch_job_restart(job=job, user=secretariat)
     job.refresh_from_db()

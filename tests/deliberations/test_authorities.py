@@ -142,7 +142,10 @@ def test_the_session_authority_speaks_in_deliberation_and_agreement(
 
     services.deliberation_adopt(deliberation=deliberation, user=secretariat, unanimous=True)
     services.deliberation_set_executory(
-        deliberation=deliberation, date=datetime.date(2021, 4, 2), user=secretariat
+        deliberation=deliberation,
+        date=datetime.date(2021, 4, 2),
+        user=secretariat,
+        reason="Acte transmis et affiché avant la mise en service de l'application.",
     )
     subsidy.refresh_from_db()
     agreement = agreement_services.agreement_create(subsidy=subsidy, user=head_of_service)

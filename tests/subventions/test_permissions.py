@@ -105,6 +105,8 @@ TABLE = {
     "opendata:download_deliberations": PUBLIC,
     "conventions:session_agreements": PREPARERS,
     "conventions:batch_job_status": ALL,
+    "conventions:batch_job_list": ALL,
+    "conventions:batch_job_detail": ALL,
     "conventions:agreement_list": ALL,
     "conventions:agreement_export": ALL,
     # Agreements (conventions.views): the demo agreement is ready for signature.
@@ -117,7 +119,9 @@ TABLE = {
     "conventions:pdf_verify": ALL,
 }
 # Logout is POST only (Django 5): checked on its own below.
-POST_ONLY = {"logout"}
+# POST only (a GET answers 405); their refusals are tested with their views
+# (tests/conventions/test_batch.py for the restart of a batch job).
+POST_ONLY = {"logout", "conventions:batch_job_restart"}
 
 
 def url_names(resolver=None, namespace: str = ""):

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from core import files
+from core.formatting import typography
 from subventions import payments
 from subventions.enums import ReportStatus, Role, SubsidyStatus
 from subventions.models import FinancialReport
@@ -240,5 +241,6 @@ def test_a_report_file_removed_from_disk_is_an_alert_not_a_500(client, report_wi
     url = reverse("subventions:financial_report_file", args=[report_with_file.pk])
     response = client.get(url, follow=True)
     assert response.status_code == 200
-    alert = files.STORED_MISSING.format(what="Le compte rendu financier")
+    # Page messages carry their French no-break spaces (« serveur : »).
+    alert = typography(files.STORED_MISSING.format(what="Le compte rendu financier"))
     assert alert.replace("'", "&#x27;") in response.content.decode()
