@@ -140,6 +140,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("SUBVENTIONS_LOGIN_COOLOFF_MINUTES
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+# No banner on every manage.py command (lockouts are still logged).
+AXES_VERBOSE = False
 
 # Two-factor login (subventions.twofactor) for the roles that sign or pay and superusers:
 # mandatory in production; elsewhere whoever enrolled gives the code.
