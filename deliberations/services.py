@@ -816,46 +816,65 @@ def publication_mode(deliberation: Deliberation) -> str:
     return "publish" if deliberation.session.date >= ONLINE_PUBLICATION_SINCE else "display"
 
 
-@transaction.atomic
 def deliberation_publish(
     *, deliberation: Deliberation, published_on: datetime.date, user
 ) -> Deliberation:
     """The act was published online on `published_on` (acts adopted from 1 July 2022)."""
-    _require_secretariat(user, "publier la délibération")
-    deliberation = _locked(deliberation)
-    _require_act(deliberation)
-    if publication_mode(deliberation) != "publish":
-        raise ValidationError(PUBLISH_OLD_ACT, code="display")
-    if deliberation.published_on is not None:
-        if deliberation.published_on == published_on:
-            return deliberation
-        raise ValidationError(
-            {"published_on": ALREADY_PUBLISHED.format(date=short_date(deliberation.published_on))}
-        )
-    _check_act_date(deliberation, published_on, "published_on")
-    deliberation.published_on = published_on
-    return _update_executory(deliberation, user)
+    return _record_publication(
+        deliberation,
+        user,
+        mode="publish",
+        field="published_on",
+        date=published_on,
+        action="publier la délibération",
+        wrong_mode=(PUBLISH_OLD_ACT, "display"),
+        already=ALREADY_PUBLISHED,
+    )
 
 
-@transaction.atomic
 def deliberation_record_display(
     *, deliberation: Deliberation, displayed_on: datetime.date, user
 ) -> Deliberation:
     """The act's display (affichage) was noted on `displayed_on` (acts adopted before 1 July
     2022); the act then appears on the public page as well."""
-    _require_secretariat(user, "constater l'affichage")
+    return _record_publication(
+        deliberation,
+        user,
+        mode="display",
+        field="displayed_on",
+        date=displayed_on,
+        action="constater l'affichage",
+        wrong_mode=(DISPLAY_NEW_ACT, "publish"),
+        already=ALREADY_DISPLAYED,
+    )
+
+
+@transaction.atomic
+def _record_publication(
+    deliberation: Deliberation,
+    user,
+    *,
+    mode: str,
+    field: str,
+    date: datetime.date,
+    action: str,
+    wrong_mode: tuple[str, str],
+    already: str,
+) -> Deliberation:
+    """Publication or display, whichever the act's date calls for (publication_mode); a
+    second record of the same date changes nothing, of another date is refused."""
+    _require_secretariat(user, action)
     deliberation = _locked(deliberation)
     _require_act(deliberation)
-    if publication_mode(deliberation) != "display":
-        raise ValidationError(DISPLAY_NEW_ACT, code="publish")
-    if deliberation.displayed_on is not None:
-        if deliberation.displayed_on == displayed_on:
+    if publication_mode(deliberation) != mode:
+        raise ValidationError(wrong_mode[0], code=wrong_mode[1])
+    recorded = getattr(deliberation, field)
+    if recorded is not None:
+        if recorded == date:
             return deliberation
-        raise ValidationError(
-            {"displayed_on": ALREADY_DISPLAYED.format(date=short_date(deliberation.displayed_on))}
-        )
-    _check_act_date(deliberation, displayed_on, "displayed_on")
-    deliberation.displayed_on = displayed_on
+        raise ValidationError({field: already.format(date=short_date(recorded))})
+    _check_act_date(deliberation, date, field)
+    setattr(deliberation, field, date)
     return _update_executory(deliberation, user)
 
 

@@ -142,6 +142,10 @@ def uninstall(apps, schema_editor):
         template.delete()
         if previous is not None:
             AgreementTemplate.objects.filter(pk=previous.pk).update(is_active=True)
+    if schema_editor.connection.vendor == "postgresql":
+        # The deferred foreign-key checks of the deletion run now, before any later
+        # (backward) step alters these tables.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE;")
 
 
 class Migration(migrations.Migration):

@@ -72,6 +72,10 @@ def install(apps, schema_editor):
 def uninstall(apps, schema_editor):
     AgreementTemplate = apps.get_model("conventions", "AgreementTemplate")
     AgreementTemplate.objects.filter(name=NAME, amendments__isnull=True).delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # The deferred foreign-key checks of the deletion run now: the columns removed next
+        # cannot be altered while trigger events are pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE;")
 
 
 def restore_template_triggers(apps, schema_editor):

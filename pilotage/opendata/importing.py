@@ -213,8 +213,12 @@ def _import_line(row: dict[str, str], *, line: int, file: str, user, policy_area
         if duplicate:
             return LineResult(line, ALREADY_IMPORTED, reference=duplicate.reference)
     else:
+        # The SCDL line names its beneficiary by its SIRET (required) or RNA, and neither
+        # matched: a new beneficiary however close its name (the identifiers decide here,
+        # where a clerk would be asked « Ce n'est pas un doublon »).
         beneficiary = services.beneficiary_create(
             user=user,
+            not_a_duplicate=True,
             legal_name=name[:250],
             name_with_article=name[:150],
             legal_form=LegalForm.ASSOCIATION if rna else LegalForm.OTHER,

@@ -55,14 +55,22 @@ def broker(settings, tmp_path):
     except Exception:
         pytest.skip(f"needs Redis at {BROKER}")
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    reset_connections()  # a pool opened earlier in this process talks to another broker
     app.conf.update(task_always_eager=False, broker_url=BROKER)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     yield
     app.conf.update(saved)
+    reset_connections()
+    redis_client().flushdb()
+
+
+def reset_connections():
+    """Forget the app's broker connections and producers: the next task is sent to the
+    broker_url configured then."""
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
-    redis_client().flushdb()
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
