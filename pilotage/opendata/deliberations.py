@@ -42,7 +42,7 @@ def acts():
     is read per act: a session's summary is one query)."""
     return (
         published_acts()
-        .select_related("classification")
+        .select_related("classification", "session__authority")
         .prefetch_related(
             Prefetch(
                 "links",
@@ -155,10 +155,12 @@ def row_errors(row: dict[str, str]) -> list[str]:
 
 
 def checked_rows(authority: Authority, *, base_url: str = "") -> Iterator[tuple[str, dict, list]]:
-    """(number, row, errors) for every published act."""
+    """(number, row, errors) for every published act, each in the name of its session's
+    authority (`authority`, the default one, for a session that names none)."""
     labels = dict(ActClassification.objects.values_list("code", "label"))
     for deliberation in acts():
-        row = build_row(deliberation, authority, labels=labels, base_url=base_url)
+        own = deliberation.session.authority if deliberation.session.authority_id else authority
+        row = build_row(deliberation, own, labels=labels, base_url=base_url)
         yield deliberation.number, row, row_errors(row)
 
 

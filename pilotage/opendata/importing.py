@@ -285,8 +285,13 @@ def _csv_error(error: csv.Error, line: int) -> str:
     if "NUL" in message:
         return NUL_BYTE.format(line=line)
     if "field larger than field limit" in message:
-        return CELL_TOO_LONG.format(limit=amount(csv.field_size_limit()), line=line)
+        return CELL_TOO_LONG.format(limit=amount(CELL_LIMIT), line=line)
     return NOT_CSV.format(line=line)
+
+
+# The csv module's own default limit, checked here whatever another library set the
+# process-wide csv.field_size_limit to (frictionless raises it).
+CELL_LIMIT = 131_072
 
 
 def _read(path: Path, report: ImportReport, *, user, policy_area) -> None:
@@ -306,6 +311,8 @@ def _read_rows(reader, report: ImportReport, *, user, policy_area) -> None:
         return
     columns = [name.strip() for name in header]
     for cells in reader:
+        if any(len(cell) > CELL_LIMIT for cell in cells):
+            raise csv.Error(f"field larger than field limit ({CELL_LIMIT})")
         if not any(cell.strip() for cell in cells):
             continue
         line = reader.line_num

@@ -54,6 +54,13 @@ def test_the_demo_export_validates_with_zero_errors(demo, tmp_path, client):
     assert int(row["VOTE_REEL"]) <= int(row["VOTE_EFFECTIF"])
     assert (row["VOTE_CONTRE"], row["VOTE_ABSTENTION"]) == ("0", "0")
     assert row["DELIB_URL"] == "https://subventions.exemple.fr/actes/21B0110/"
+    # Each act in the name of its session's authority: the commune's act is the commune's.
+    commune = next(r for r in rows if r["DELIB_ID"] == "25 C 0001")
+    assert (commune["COLL_NOM"], commune["COLL_SIRET"]) == (
+        "Ville de Beaurivage",
+        "21599990500015",
+    )
+    assert err.getvalue().strip().endswith("délibérations écrites : " + str(output))
     assert (
         client.get(row["DELIB_URL"].removeprefix("https://subventions.exemple.fr")).status_code
         == 200
@@ -72,7 +79,7 @@ def test_the_checks_are_the_schema_s_and_an_invalid_row_writes_nothing(demo, tmp
     Deliberation.objects.filter(number="21 B 0110").update(classification=None)
     output = tmp_path / "deliberations.csv"
     err = io.StringIO()
-    with pytest.raises(CommandError, match="1 ligne\\(s\\) invalide\\(s\\) : rien n'a été écrit"):
+    with pytest.raises(CommandError, match="^1 ligne invalide : rien n'a été écrit"):
         call_command("export_scdl_deliberations", output=str(output), stderr=err)
     assert "21 B 0110 : DELIB_MATIERE_CODE est obligatoire." in err.getvalue()
     assert not output.exists()

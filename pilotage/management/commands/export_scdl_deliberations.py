@@ -7,13 +7,14 @@ reason, and nothing is written (exit status 1).
 
 from django.core.management.base import CommandError
 
+from core.grammar import plural
 from core.management.base import FrenchCommand, write_output
 from pilotage.opendata import deliberations as scdl
 from subventions.models import Authority
 
 NO_AUTHORITY = "Aucune collectivité n'est enregistrée : rien à publier."
-INVALID_ROWS = "{count} ligne(s) invalide(s) : rien n'a été écrit."
-WRITTEN = "{count} délibération(s) écrite(s) : {destination}"
+INVALID_ROWS = "{count} : rien n'a été écrit."
+WRITTEN = "{count} : {destination}"
 
 
 class Command(FrenchCommand):
@@ -38,10 +39,17 @@ class Command(FrenchCommand):
                 self.stderr.write(f"{number} : " + " ".join(errors))
             rows.append(row)
         if invalid:
-            raise CommandError(INVALID_ROWS.format(count=invalid))
+            raise CommandError(
+                INVALID_ROWS.format(count=plural(invalid, "ligne invalide", "lignes invalides"))
+            )
         content = "".join(scdl.csv_lines(rows))
         if output:
             write_output(output, content)
         else:
             self.stdout.write(content, ending="")
-        self.stderr.write(WRITTEN.format(count=len(rows), destination=output or "sortie standard"))
+        self.stderr.write(
+            WRITTEN.format(
+                count=plural(len(rows), "délibération écrite", "délibérations écrites"),
+                destination=output or "sortie standard",
+            )
+        )
