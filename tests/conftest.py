@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite."""
 
+import importlib
 import io
 
 import pytest
@@ -58,3 +59,29 @@ def demo(settings):
     call_command("load_demo", stdout=io.StringIO())
     settings.DEBUG = False
     return Subsidy.objects.get(year=2021)
+
+
+# The data migrations that install the agreement and amendment templates, in their order.
+TEMPLATE_MIGRATIONS = (
+    "conventions.migrations.0007_default_agreement_template",
+    "conventions.migrations.0014_agreement_visas_by_date",
+    "conventions.migrations.0015_agreement_template_grammar",
+    "conventions.migrations.0016_amendment_templates",
+)
+
+
+@pytest.fixture
+def live_reference_data(transactional_db):
+    """The roles and the templates the migrations install, for a test on a live database
+    (transaction=True): a transactional test before it may have emptied the tables."""
+    from django.apps import apps
+
+    from conventions.models import AgreementTemplate
+    from subventions.roles import sync_role_permissions
+
+    for role in Role:
+        Group.objects.get_or_create(name=role)
+    sync_role_permissions()
+    if not AgreementTemplate.objects.exists():
+        for name in TEMPLATE_MIGRATIONS:
+            importlib.import_module(name).install(apps, None)

@@ -39,7 +39,7 @@ def agreements() -> dict[str, Agreement]:
     return found
 
 
-def test_agreement_screenshots(page, settings):
+def test_agreement_screenshots(page, settings, live_reference_data):
     settings.DEBUG = True  # load_demo refuses to run otherwise (known passwords)
     call_command("load_demo", stdout=io.StringIO())
     folder = Path(OUTPUT)

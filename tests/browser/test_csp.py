@@ -20,7 +20,7 @@ from tests.browser.conftest import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_pages_break_no_content_security_policy(page, settings):
+def test_the_pages_break_no_content_security_policy(page, settings, live_reference_data):
     settings.DEBUG = True  # load_demo refuses to run otherwise (known passwords)
     call_command("load_demo", stdout=io.StringIO())
     settings.DEBUG = False

@@ -56,7 +56,7 @@ def pages() -> dict[str, str]:
     }
 
 
-def test_screenshots(page, settings):
+def test_screenshots(page, settings, live_reference_data):
     settings.DEBUG = True  # load_demo refuses to run otherwise (known passwords)
     call_command("load_demo", stdout=io.StringIO())
     folder = Path(OUTPUT)
