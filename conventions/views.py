@@ -24,7 +24,7 @@ from deliberations.selectors import granting_deliberation
 from subventions.permissions import require
 
 from . import batch, permissions, rendering, selectors, signatures, signing
-from .enums import BatchJobStatus, SignatureMethod
+from .enums import AgreementStatus, BatchJobStatus, SignatureMethod
 from .filters import AgreementFilter
 from .forms import BeneficiarySignatureForm, ElectronicSignatureForm, PaperSignatureForm, VerifyForm
 from .models import Agreement, Amendment, BatchJob
@@ -32,21 +32,24 @@ from .models import Agreement, Amendment, BatchJob
 # Agreements
 
 
+# Lookups read with values_list: no model instance per exported row (core.exports).
 AGREEMENT_COLUMNS = [
-    exports.Column("Numéro", lambda a: a.number),
-    exports.Column("Dossier", lambda a: a.subsidy.reference),
-    exports.Column("Exercice", lambda a: a.subsidy.year),
-    exports.Column("Bénéficiaire", lambda a: a.subsidy.beneficiary.legal_name),
-    exports.Column("Politique publique", lambda a: a.subsidy.policy_area.label),
-    exports.Column("Montant attribué", lambda a: a.subsidy.amount_awarded),
-    exports.Column("Statut", lambda a: a.get_status_display()),
-    exports.Column("Début", lambda a: a.start_date),
-    exports.Column("Fin", lambda a: a.end_date),
-    exports.Column("Envoyée le", lambda a: a.sent_on),
-    exports.Column("Signée par le bénéficiaire le", lambda a: a.beneficiary_signed_on),
-    exports.Column("Signée par la collectivité le", lambda a: a.authority_signed_on),
-    exports.Column("Mode de signature", lambda a: a.get_signature_method_display()),
-    exports.Column("Avenants", lambda a: a.amendment_count),
+    exports.Column("Numéro", "number"),
+    exports.Column("Dossier", "subsidy__reference"),
+    exports.Column("Exercice", "subsidy__year"),
+    exports.Column("Bénéficiaire", "subsidy__beneficiary__legal_name"),
+    exports.Column("Politique publique", "subsidy__policy_area__label"),
+    exports.Column("Montant attribué", "subsidy__amount_awarded"),
+    exports.Column("Statut", "status", exports.labels(AgreementStatus.choices)),
+    exports.Column("Début", "start_date"),
+    exports.Column("Fin", "end_date"),
+    exports.Column("Envoyée le", "sent_on"),
+    exports.Column("Signée par le bénéficiaire le", "beneficiary_signed_on"),
+    exports.Column("Signée par la collectivité le", "authority_signed_on"),
+    exports.Column(
+        "Mode de signature", "signature_method", exports.labels(SignatureMethod.choices)
+    ),
+    exports.Column("Avenants", "amendment_count"),
 ]
 
 

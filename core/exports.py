@@ -1,5 +1,10 @@
 """Export of a filtered list as CSV or XLSX, with the columns the list defines.
 
+Memory stays flat whatever the row count: rows are read in chunks from a server-side
+cursor (`table_rows`, `values_list` tuples rather than model instances), the CSV is a
+streamed response, the XLSX is written in openpyxl's write-only mode to a temporary
+file (a large one by a background task: subventions.exports).
+
 CSV: UTF-8 with a byte order mark and « ; » as separator, amounts with a decimal comma
 and no thousands separator: what Excel set to French opens directly, in columns, with
 accents and numbers right. XLSX: real numbers and dates, formatted in French.
@@ -12,13 +17,13 @@ hold (a vertical tab pasted from a word processor) are left out of the XLSX cell
 
 import csv
 import datetime
-import io
 import re
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -48,8 +53,56 @@ def from_spreadsheet_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class Column:
+    """One column of an export: its header and where its value comes from.
+
+    `value` is a lookup (« beneficiary__legal_name ») or a query expression, read with
+    `values_list` straight from the database cursor, no model built per row; or, for a
+    list whose cells need related rows (a deliberation's subsidies), a function of the
+    model instance. `convert` turns the value read into the cell's (a status's label).
+    """
+
     header: str
-    value: Callable[[object], object]
+    value: str | Callable[[object], object] | object
+    convert: Callable[[object], object] | None = None
+
+    @property
+    def is_lookup(self) -> bool:
+        return isinstance(self.value, str) or hasattr(self.value, "resolve_expression")
+
+    def cell(self, instance) -> object:
+        if isinstance(self.value, str):
+            value = instance
+            for name in self.value.split("__"):
+                value = getattr(value, name) if value is not None else None
+        else:
+            value = self.value(instance)
+        return self.convert(value) if self.convert else value
+
+
+def labels(choices) -> Callable[[object], object]:
+    """`convert` for a field with choices: the French label of the stored value."""
+    mapping = dict(choices)
+    return lambda value: mapping.get(value, value)
+
+
+def table_rows(queryset, columns: Sequence[Column], *, chunk_size: int = 2000) -> Iterator[list]:
+    """The queryset's rows as lists of cell values, read `chunk_size` rows at a time from a
+    server-side cursor (PostgreSQL), so that memory stays flat whatever the row count.
+
+    Lookup columns only: one `values_list` query, tuples straight from the cursor, no
+    model instance. Otherwise instances (with the queryset's prefetches, per chunk).
+    """
+    if all(column.is_lookup for column in columns):
+        converters = [column.convert for column in columns]
+        values = queryset.values_list(*[column.value for column in columns])
+        for row in values.iterator(chunk_size=chunk_size):
+            yield [
+                convert(value) if convert else value
+                for convert, value in zip(converters, row, strict=True)
+            ]
+    else:
+        for instance in queryset.iterator(chunk_size=chunk_size):
+            yield [column.cell(instance) for column in columns]
 
 
 def _csv_text(value) -> str:
@@ -66,55 +119,109 @@ def _csv_text(value) -> str:
     return spreadsheet_text(str(value))
 
 
-def csv_response(filename: str, columns: list[Column], rows: Iterable) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")  # the BOM: Excel then reads the file as UTF-8
-    writer = csv.writer(response, delimiter=CSV_SEPARATOR)
-    writer.writerow([column.header for column in columns])
+# Rows written to the CSV between two chunks sent to the client.
+CSV_FLUSH_ROWS = 500
+
+
+class _Echo:
+    """A file-like object whose write() returns what it is given (Django's streaming CSV
+    recipe): the csv writer then formats one line at a time, kept nowhere."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
+    """The CSV text in chunks of CSV_FLUSH_ROWS lines, the BOM and header first: the
+    first chunk leaves before the next rows are read."""
+    writer = csv.writer(_Echo(), delimiter=CSV_SEPARATOR)
+    yield "\ufeff" + writer.writerow(list(headers))  # the BOM: Excel reads UTF-8
+    lines = []
     for row in rows:
-        writer.writerow([_csv_text(column.value(row)) for column in columns])
+        lines.append(writer.writerow([_csv_text(value) for value in row]))
+        if len(lines) >= CSV_FLUSH_ROWS:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
+
+
+def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]):
+    """A streamed CSV download: memory flat, first bytes sent at once."""
+    response = StreamingHttpResponse(
+        csv_chunks(headers, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
-def xlsx_response(filename: str, title: str, columns: list[Column], rows: Iterable) -> HttpResponse:
+def _xlsx_cell(sheet, value) -> WriteOnlyCell:
+    if isinstance(value, datetime.datetime):
+        value = value.replace(tzinfo=None)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text as typed, never a formula
+    elif isinstance(value, Decimal):
+        cell.number_format = '#,##0.00\\ "€"'
+    elif isinstance(value, datetime.date):
+        cell.number_format = "DD/MM/YYYY"
+    return cell
+
+
+# Rows between two progress reports of a background XLSX export.
+XLSX_PROGRESS_EVERY = 1000
+
+
+def xlsx_write(
+    target,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the rows as an XLSX workbook into `target` (a binary file or a path), in
+    openpyxl's write-only mode (rows go to a temporary file, not to memory). `progress`
+    is called with the rows written so far every XLSX_PROGRESS_EVERY rows. Returns the
+    number of rows written."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
     header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
+    written = 0
     for row in rows:
-        cells = []
-        for column in columns:
-            value = column.value(row)
-            if isinstance(value, datetime.datetime):
-                value = value.replace(tzinfo=None)
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text as typed, never a formula
-            elif isinstance(value, Decimal):
-                cell.number_format = '#,##0.00\\ "€"'
-            elif isinstance(value, datetime.date):
-                cell.number_format = "DD/MM/YYYY"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        written += 1
+        if progress and written % XLSX_PROGRESS_EVERY == 0:
+            progress(written)
+    workbook.save(target)
+    return written
 
 
-def export_response(fmt: str, filename: str, title: str, columns, rows) -> HttpResponse:
-    """The rows as a CSV or XLSX download; an unknown format is a 404."""
+def xlsx_response(filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence]):
+    """An XLSX download built in a temporary file, then streamed from it."""
+    # Closed, hence removed, by the response once sent.
+    target = tempfile.TemporaryFile()  # noqa: SIM115
+    xlsx_write(target, title, headers, rows)
+    target.seek(0)
+    return FileResponse(
+        target, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE
+    )
+
+
+def export_response(fmt: str, filename: str, title: str, columns: Sequence[Column], queryset):
+    """The queryset's rows as a CSV or XLSX download; an unknown format is a 404."""
     if fmt not in FORMATS:
         raise Http404
+    headers = [column.header for column in columns]
+    rows = table_rows(queryset, columns)
     if fmt == "xlsx":
-        return xlsx_response(filename, title, columns, rows)
-    return csv_response(filename, columns, rows)
+        return xlsx_response(filename, title, headers, rows)
+    return csv_response(filename, headers, rows)

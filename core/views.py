@@ -4,6 +4,7 @@ the filtered lists and their exports."""
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -13,6 +14,10 @@ from . import exports
 from .confirm import asks_confirmation
 
 PAGE_SIZE = 25
+EXPORT_BAD_FILTERS = (
+    "Export non réalisé : corrigez d'abord les filtres signalés ci-dessous (l'export "
+    "reprend les lignes filtrées)."
+)
 
 
 def apply_service_error(form, error: ValidationError) -> None:
@@ -60,10 +65,6 @@ def filtered_list(request, *, filterset, template: str, context: dict):
     )
 
 
-# Rows read per query when an export streams a list (its prefetches run per chunk).
-EXPORT_CHUNK = 2000
-
-
 @dataclass(frozen=True)
 class Listing:
     """A staff list and its CSV / XLSX export: the same filters give the same rows.
@@ -90,6 +91,21 @@ class Listing:
             context={"export_url": self.export_url},
         )
 
+    def __post_init__(self):
+        LISTINGS[self.filename] = self
+
     def export(self, request, fmt: str):
-        rows = self.filtered(request).qs.iterator(chunk_size=EXPORT_CHUNK)
-        return exports.export_response(fmt, self.filename, self.title, self.columns, rows)
+        """The filtered rows as a download, streamed (core.exports). Filters that do not
+        validate export nothing: the list comes back with their errors (400)."""
+        filterset = self.filtered(request)
+        if fmt in exports.FORMATS and filterset.is_bound and not filterset.is_valid():
+            messages.error(request, EXPORT_BAD_FILTERS)
+            response = self.page(request)
+            response.status_code = 400
+            return response
+        return exports.export_response(fmt, self.filename, self.title, self.columns, filterset.qs)
+
+
+# Every Listing by its file name: a background export (subventions.exports) finds the
+# list it was asked from again. The apps' views modules define them (loaded at ready()).
+LISTINGS: dict[str, Listing] = {}

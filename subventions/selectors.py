@@ -5,8 +5,18 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Count, DecimalField, F, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from core.grammar import name_key
 
@@ -21,6 +31,24 @@ def money_sum(expression: str, **kwargs):
 
 
 # Lists
+
+
+# A subsidy's budget line as BudgetLine.__str__ writes it, computed by the database (the
+# exports read it with values_list, without building the line).
+BUDGET_LINE_LABEL = Case(
+    When(budget_line__isnull=True, then=Value("")),
+    default=Concat(
+        Cast("budget_line__year", CharField()),
+        Value(" — "),
+        "budget_line__chapter",
+        Value("/"),
+        "budget_line__article",
+        Value(" "),
+        "budget_line__label",
+        output_field=CharField(),
+    ),
+    output_field=CharField(),
+)
 
 
 def subsidy_list() -> QuerySet[Subsidy]:

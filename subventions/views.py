@@ -16,6 +16,7 @@ from core.forms import live_forms
 from core.views import Listing, apply_service_error
 
 from . import permissions, selectors, services
+from .enums import LegalForm, SubsidyStatus
 from .filters import BeneficiaryFilter, SubsidyFilter
 from .forms import (
     CONCURRENT_EDIT,
@@ -37,22 +38,23 @@ TRANSITION_DONE = "{label} : fait. Le dossier est maintenant au statut « {statu
 # Subsidies
 
 
+# Lookups read with values_list: no model instance per exported row (core.exports).
 SUBSIDY_COLUMNS = [
-    exports.Column("Référence", lambda s: s.reference),
-    exports.Column("Exercice", lambda s: s.year),
-    exports.Column("Bénéficiaire", lambda s: s.beneficiary.legal_name),
-    exports.Column("SIRET", lambda s: s.beneficiary.siret),
-    exports.Column("RNA", lambda s: s.beneficiary.rna),
-    exports.Column("Politique publique", lambda s: s.policy_area.label),
-    exports.Column("Intitulé", lambda s: s.title),
-    exports.Column("Objet", lambda s: s.purpose),
-    exports.Column("Statut", lambda s: s.get_status_display()),
-    exports.Column("Demande reçue le", lambda s: s.received_on),
-    exports.Column("Montant demandé", lambda s: s.amount_requested),
-    exports.Column("Montant proposé", lambda s: s.amount_proposed),
-    exports.Column("Montant attribué", lambda s: s.amount_awarded),
-    exports.Column("Budget prévisionnel", lambda s: s.projected_budget),
-    exports.Column("Ligne de crédits", lambda s: str(s.budget_line or "")),
+    exports.Column("Référence", "reference"),
+    exports.Column("Exercice", "year"),
+    exports.Column("Bénéficiaire", "beneficiary__legal_name"),
+    exports.Column("SIRET", "beneficiary__siret"),
+    exports.Column("RNA", "beneficiary__rna"),
+    exports.Column("Politique publique", "policy_area__label"),
+    exports.Column("Intitulé", "title"),
+    exports.Column("Objet", "purpose"),
+    exports.Column("Statut", "status", exports.labels(SubsidyStatus.choices)),
+    exports.Column("Demande reçue le", "received_on"),
+    exports.Column("Montant demandé", "amount_requested"),
+    exports.Column("Montant proposé", "amount_proposed"),
+    exports.Column("Montant attribué", "amount_awarded"),
+    exports.Column("Budget prévisionnel", "projected_budget"),
+    exports.Column("Ligne de crédits", selectors.BUDGET_LINE_LABEL),
 ]
 
 
@@ -280,21 +282,21 @@ def subsidy_update(request, pk: int):
 
 
 BENEFICIARY_COLUMNS = [
-    exports.Column("Raison sociale", lambda b: b.legal_name),
-    exports.Column("Sigle", lambda b: b.short_name),
-    exports.Column("Forme juridique", lambda b: b.get_legal_form_display()),
-    exports.Column("SIRET", lambda b: b.siret),
-    exports.Column("RNA", lambda b: b.rna),
-    exports.Column("Adresse", lambda b: " ".join(b.address.split())),
-    exports.Column("Code postal", lambda b: b.postal_code),
-    exports.Column("Commune", lambda b: b.city),
-    exports.Column("Représentant légal", lambda b: b.representative_name),
-    exports.Column("Courriel", lambda b: b.email),
-    exports.Column("Téléphone", lambda b: b.phone),
-    exports.Column("Contrat d'engagement républicain", lambda b: b.republican_commitment_date),
-    exports.Column("Nombre de dossiers", lambda b: b.subsidy_count),
-    exports.Column("Total demandé", lambda b: b.total_requested),
-    exports.Column("Total attribué", lambda b: b.total_awarded),
+    exports.Column("Raison sociale", "legal_name"),
+    exports.Column("Sigle", "short_name"),
+    exports.Column("Forme juridique", "legal_form", exports.labels(LegalForm.choices)),
+    exports.Column("SIRET", "siret"),
+    exports.Column("RNA", "rna"),
+    exports.Column("Adresse", "address", lambda address: " ".join(address.split())),
+    exports.Column("Code postal", "postal_code"),
+    exports.Column("Commune", "city"),
+    exports.Column("Représentant légal", "representative_name"),
+    exports.Column("Courriel", "email"),
+    exports.Column("Téléphone", "phone"),
+    exports.Column("Contrat d'engagement républicain", "republican_commitment_date"),
+    exports.Column("Nombre de dossiers", "subsidy_count"),
+    exports.Column("Total demandé", "total_requested"),
+    exports.Column("Total attribué", "total_awarded"),
 ]
 
 

@@ -163,5 +163,5 @@ def test_agreement_list_filters_and_export(client, make_user, adopted):
     searched = client.get(url, {"q": "apes", "status": AgreementStatus.READY})
     assert list(searched.context["rows"]) == [mine]
     csv = client.get(reverse("conventions:agreement_export", args=["csv"]), {"q": "apes"})
-    lines = csv.content.decode("utf-8-sig").strip().splitlines()
+    lines = csv.getvalue().decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 2 and mine.number in lines[1]

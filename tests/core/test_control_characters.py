@@ -80,7 +80,7 @@ def test_a_control_character_stored_by_a_raw_write_never_breaks_the_xlsx(client,
     client.force_login(make_user(Role.READER))
     response = client.get(reverse(export, args=["xlsx"]))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     values = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row]
     assert "Association du quartier" in values
     assert client.get(reverse(export, args=["csv"])).status_code == 200

@@ -50,7 +50,7 @@ def test_each_staff_export_writes_formula_names_as_text(client, make_user, formu
     client.force_login(make_user(is_superuser=True))
     response = client.get(reverse(export, args=["csv"]))
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     cells = _cells(rows[1:])
     for name in formula_names:
         assert any(cell.startswith("'" + name) for cell in cells), (export, name)
@@ -59,7 +59,7 @@ def test_each_staff_export_writes_formula_names_as_text(client, make_user, formu
 
     response = client.get(reverse(export, args=["xlsx"]))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     texts = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None]
     assert all(cell.data_type != "f" for cell in texts), export
     for name in formula_names:

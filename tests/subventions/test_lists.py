@@ -113,7 +113,7 @@ def test_pagination_keeps_the_filters(reader):
 def test_subsidy_csv_export_holds_the_filtered_rows(reader, files):
     response = reader.get(reverse("subventions:subsidy_export", args=["csv"]), {"year": "2021"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    content = response.content.decode("utf-8")
+    content = response.getvalue().decode("utf-8")
     assert content.startswith("\ufeff")  # BOM: Excel reads UTF-8
     rows = list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
     assert rows[0][:3] == ["Référence", "Exercice", "Bénéficiaire"]
@@ -128,7 +128,7 @@ def test_subsidy_csv_export_holds_the_filtered_rows(reader, files):
 def test_subsidy_xlsx_export_holds_the_filtered_rows(reader, files):
     response = reader.get(reverse("subventions:subsidy_export", args=["xlsx"]), {"q": "théâtre"})
     assert response["Content-Disposition"] == 'attachment; filename="subventions.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2
     header, row = rows
@@ -157,10 +157,10 @@ def test_beneficiary_filters_and_totals(reader, files):
 
 def test_beneficiary_exports(reader, files):
     response = reader.get(reverse("subventions:beneficiary_export", args=["csv"]), {"q": "apes"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert [row[1] for row in rows[1:]] == ["APES"]
     xlsx = reader.get(reverse("subventions:beneficiary_export", args=["xlsx"]))
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     assert sheet.max_row == 3
 
 
