@@ -29,7 +29,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
 from .admin_widgets import AutocompleteFieldsMixin
-from .files import PrivateStorage
+from .files import is_private_storage
 from .forms import AmountField
 from .models import Counter, TransitionLog
 from .views import apply_service_error
@@ -72,11 +72,11 @@ def _is_private_file(model, name) -> bool:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return False
-    return isinstance(field, models.FileField) and isinstance(field.storage, PrivateStorage)
+    return isinstance(field, models.FileField) and is_private_storage(field.storage)
 
 
 class PrivateFilesMixin:
-    """A private file (core.files.PrivateStorage) has no public URL, and the admin links
+    """A private file (core.files.private_storage) has no public URL, and the admin links
     a read-only file field to its URL: such a field is left out where it would be shown
     read-only (a role that may only view, a frozen row); the model's admin shows it
     through its permission-checked download view instead."""

@@ -1,7 +1,11 @@
-"""Private files (financial reports, signed pieces): where they are kept, what they may be.
+"""Private files (financial reports, signed pieces, generated exports): where they are
+kept, what they may be.
 
-They live under settings.PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, and have no public URL:
-a permission-checked view streams them (subventions.downloads).
+They live in the storage named "private" in settings.STORAGES: by default a folder,
+settings.PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT; an S3-compatible object store when
+SUBVENTIONS_S3_BUCKET is set (PrivateS3Storage), so that no application server keeps
+state. Either way they have no public URL: a permission-checked view reads them from the
+storage and streams them (subventions.downloads, conventions.views).
 """
 
 import hashlib
@@ -16,10 +20,13 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.core.signals import setting_changed
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import LazyObject, empty
+from storages.backends.s3 import S3Storage
 
 from core.formatting import amount
 from core.pdf_probe import MAX_DECODED_BYTES
@@ -67,6 +74,10 @@ NO_PUBLIC_URL = (
 )
 
 
+# The alias, in settings.STORAGES, of the storage of private files.
+PRIVATE_STORAGE_ALIAS = "private"
+
+
 @deconstructible
 class PrivateStorage(FileSystemStorage):
     """A folder outside MEDIA_ROOT, read from the settings at each use (tests move it)."""
@@ -83,12 +94,43 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError(NO_PUBLIC_URL)
 
 
-_private_storage = PrivateStorage()
+@deconstructible
+class PrivateS3Storage(S3Storage):
+    """Private files in an S3-compatible bucket (django-storages): never a public or
+    signed URL handed out; the permission-checked views read them and stream them."""
+
+    def url(self, name, parameters=None, expire=None, http_method=None):
+        raise ValueError(NO_PUBLIC_URL)
 
 
-def private_storage() -> PrivateStorage:
-    """The storage of private files (a callable, so that migrations do not freeze a path)."""
+class _PrivateFiles(LazyObject):
+    """The "private" storage of settings.STORAGES, looked up at first use (and again when
+    a test changes STORAGES): the FileFields hold this one object, so that switching
+    from the folder to the object store is configuration only."""
+
+    def _setup(self):
+        self._wrapped = storages[PRIVATE_STORAGE_ALIAS]
+
+
+_private_storage = _PrivateFiles()
+
+
+def private_storage():
+    """The storage of private files (a callable, so that migrations do not freeze it)."""
     return _private_storage
+
+
+def is_private_storage(storage) -> bool:
+    """Whether a FileField keeps its files in the private storage (no public URL)."""
+    return storage is _private_storage or isinstance(storage, PrivateStorage | PrivateS3Storage)
+
+
+def _storages_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty
+
+
+setting_changed.connect(_storages_changed, dispatch_uid="core_private_storage")
 
 
 def _check_size(size: int) -> None:

@@ -18,7 +18,6 @@ from django_fsm import transition
 from simple_history.models import HistoricalRecords
 
 from core import files
-from core.files import PrivateStorage
 from core.modeling import DateField
 from core.models import TransitionLog
 from core.workflow import Condition, LifecycleMixin, StatusField
@@ -52,7 +51,7 @@ subsidy_executory = Condition(lambda document: document.subsidy.is_executory, NO
 private_storage = files.private_storage()
 
 
-def get_private_storage() -> PrivateStorage:
+def get_private_storage():
     """A callable, so that migrations name it rather than freeze a path."""
     return files.private_storage()
 

@@ -116,10 +116,34 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # Signed agreements, scans and reports: outside MEDIA_ROOT, served only by permission-checked views.
 PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
+# "private": signed acts and agreements, scans, reports, generated exports (core.files),
+# never a public URL. By default two folders on this server; with SUBVENTIONS_S3_BUCKET,
+# an S3-compatible object store (django-storages) shared by every application server and
+# worker: "media/" and "private/" in the bucket. The keys come from the environment
+# (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), read by boto3 itself.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "core.files.PrivateStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+S3_BUCKET = env("SUBVENTIONS_S3_BUCKET", default="")
+if S3_BUCKET:
+    S3_OPTIONS = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+        "region_name": env("AWS_S3_REGION_NAME", default=None),
+        "default_acl": None,  # the bucket's own (private) policy
+        "file_overwrite": False,  # as on disk: a name taken gets a suffix, nothing replaced
+        "querystring_expire": 300,  # the logo's signed URL, if ever shown
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**S3_OPTIONS, "location": "media"},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "core.files.PrivateS3Storage",
+        "OPTIONS": {**S3_OPTIONS, "location": "private"},
+    }
 # Uploads: a file past core.files.UPLOAD_MAX_BYTES is neither kept in memory nor written
 # whole to disk; the form then refuses it with its size.
 FILE_UPLOAD_HANDLERS = [
