@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core.health import HealthView
 from pilotage.views import dashboard
 from subventions import twofactor
 
@@ -12,6 +13,8 @@ admin.site.index_title = "Gestion des subventions"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # For the load balancers: no login, says only « ok » or « indisponible » (core.health).
+    path("sante/", HealthView.as_view(), name="health"),
     # The second factor after the password (subventions.twofactor)
     path("compte/verification/", twofactor.verify, name="otp_verify"),
     path("compte/double-authentification/", twofactor.enrol, name="otp_enrol"),

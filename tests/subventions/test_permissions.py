@@ -41,6 +41,8 @@ TABLE = {
     # Open data (décret 2017-779): the publication page and its SCDL files.
     "opendata:index": PUBLIC,
     "opendata:download": PUBLIC,
+    # The load balancers' health check (core.health): no login, nothing sensitive.
+    "health": PUBLIC,
     # Any logged-in account may change its own password, role or not.
     "password_change": ALL,
     "password_change_done": ALL,
