@@ -1,4 +1,4 @@
-"""Logging filters of the project's LOGGING configuration."""
+"""Logging filters (and the JSON logs' encoder) of the project's LOGGING configuration."""
 
 import logging
 
@@ -14,3 +14,11 @@ class ClientErrorsOnOneLine(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+def json_default(value) -> str:
+    """What a JSON log line writes for an extra field JSON cannot hold (Django's request
+    logger adds the request object): its text, so that the line is always valid JSON."""
+    if hasattr(value, "get_full_path") and hasattr(value, "method"):
+        return f"{value.method} {value.get_full_path()}"
+    return str(value)

@@ -281,14 +281,29 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Logs on the standard error; SUBVENTIONS_LOG_FORMAT=json writes one JSON object a line
+# (python-json-logger: time, level, logger, message and the record's extra fields), for a
+# log collector gathering several servers.
+LOG_FORMAT = env.str("SUBVENTIONS_LOG_FORMAT", default="text", choices=["text", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"client_errors_on_one_line": {"()": "core.log_filters.ClientErrorsOnOneLine"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_default": "ext://core.log_filters.json_default",
+            "json_ensure_ascii": False,
+        },
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["client_errors_on_one_line"],
+            "formatter": LOG_FORMAT,
         }
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
