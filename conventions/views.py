@@ -21,6 +21,7 @@ from core import exports, files
 from core.views import Listing, apply_service_error
 from deliberations.models import Session
 from deliberations.selectors import granting_deliberation
+from subventions.exports import listing_export
 from subventions.permissions import require
 
 from . import batch, permissions, rendering, selectors, signatures, signing
@@ -71,7 +72,7 @@ def agreement_list(request):
 
 @require("export")
 def agreement_export(request, fmt: str):
-    return AGREEMENTS.export(request, fmt)
+    return listing_export(request, AGREEMENTS, fmt)
 
 
 # Batch generation of a session's agreements

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from core import exports
 from core.formatting import short_date
 from core.views import Listing, apply_service_error, paginate, run_form
+from subventions.exports import listing_export
 from subventions.permissions import refuse_unless, require
 
 from . import permissions, rendering, selectors, services
@@ -71,7 +72,7 @@ def deliberation_list(request):
 
 @require("export")
 def deliberation_export(request, fmt: str):
-    return DELIBERATIONS.export(request, fmt)
+    return listing_export(request, DELIBERATIONS, fmt)
 
 
 # Sessions

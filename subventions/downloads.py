@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 
-from core.files import read_stored
+from core import exports
+from core.files import STORED_MISSING, read_stored
 
 from . import permissions
-from .models import FinancialReport
+from .enums import ExportJobStatus
+from .models import ExportJob, FinancialReport
 
 NOT_ALLOWED = "Vous n'avez pas accès aux comptes rendus financiers."
 NO_FILE = "Aucun fichier n'est joint à ce compte rendu financier."
@@ -41,4 +43,58 @@ def financial_report_file(request, pk: int):
         as_attachment=True,
         filename=filename,
         content_type="application/pdf",
+    )
+
+
+# Large exports built in the background (subventions.exports)
+
+NOT_YOUR_EXPORT = "Cet export a été demandé par un autre agent : lui seul peut l'ouvrir."
+EXPORT_NOT_READY = "Cet export n'est pas prêt : suivez sa progression sur sa page."
+JOB_NAMES = {
+    "subventions": "Dossiers",
+    "beneficiaires": "Bénéficiaires",
+    "conventions": "Conventions",
+    "deliberations": "Délibérations",
+}
+
+
+def _own_export(request, pk: int) -> ExportJob:
+    """The export `pk`, for the user who asked for it, while that user may export."""
+    allowed, reason = permissions.check("export", request.user)
+    if not allowed:
+        raise PermissionDenied(reason)
+    job = get_object_or_404(ExportJob, pk=pk)
+    if job.requested_by_id != request.user.pk:
+        raise PermissionDenied(NOT_YOUR_EXPORT)
+    return job
+
+
+@login_required
+def export_job(request, pk: int):
+    """The progress of a large export, then its download link (the page reloads itself
+    every two seconds while the export is being built: static/js/export-progress.js)."""
+    job = _own_export(request, pk)
+    return render(
+        request,
+        "subventions/export_job.html",
+        {"job": job, "listing_name": JOB_NAMES.get(job.listing, job.listing)},
+    )
+
+
+@login_required
+def export_job_file(request, pk: int):
+    """The XLSX of a finished export, streamed from the private storage."""
+    job = _own_export(request, pk)
+    if job.status != ExportJobStatus.DONE or not job.file:
+        raise Http404(EXPORT_NOT_READY)
+    try:
+        handle = job.file.open("rb")
+    except (OSError, ValueError):  # missing from the storage: said, never a 500
+        messages.error(request, STORED_MISSING.format(what="Le fichier de l'export"))
+        return redirect("subventions:export_job", job.pk)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{job.listing}.xlsx",
+        content_type=exports.XLSX_TYPE,
     )

@@ -139,3 +139,12 @@ class AuthorityKind(models.TextChoices):
     EPCI = "epci", "Métropole, communauté ou autre EPCI"
     DEPARTMENT = "departement", "Département"
     REGION = "region", "Région"
+
+
+class ExportJobStatus(models.TextChoices):
+    """A large export built by a background task (subventions.exports)."""
+
+    PENDING = "en_attente", "En attente"
+    RUNNING = "en_cours", "En cours"
+    DONE = "termine", "Terminé"
+    FAILED = "echoue", "Échoué"

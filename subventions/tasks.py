@@ -4,7 +4,7 @@ import datetime
 
 from celery import shared_task
 
-from . import reminders
+from . import exports, reminders
 
 
 @shared_task(name="subventions.tasks.send_reminders")
@@ -16,3 +16,9 @@ def send_reminders(today: str | None = None, dry_run: bool = False) -> int:
     day = datetime.date.fromisoformat(today) if today else None
     sent, _ = reminders.send_reminders(today=day, dry_run=dry_run)
     return len(sent)
+
+
+@shared_task(name="subventions.build_export")
+def build_export(job_id: int) -> None:
+    """A large XLSX export of a staff list (subventions.exports)."""
+    exports.export_job_run(job_id=job_id)

@@ -17,6 +17,7 @@ from core.views import Listing, apply_service_error
 
 from . import permissions, selectors, services
 from .enums import LegalForm, SubsidyStatus
+from .exports import listing_export
 from .filters import BeneficiaryFilter, SubsidyFilter
 from .forms import (
     CONCURRENT_EDIT,
@@ -76,7 +77,7 @@ def subsidy_list(request):
 
 @require("export")
 def subsidy_export(request, fmt: str):
-    return SUBSIDIES.export(request, fmt)
+    return listing_export(request, SUBSIDIES, fmt)
 
 
 def offered_actions(subsidy: Subsidy, user) -> list[tuple[str, str, str | None]]:
@@ -318,7 +319,7 @@ def beneficiary_list(request):
 
 @require("export")
 def beneficiary_export(request, fmt: str):
-    return BENEFICIARIES.export(request, fmt)
+    return listing_export(request, BENEFICIARIES, fmt)
 
 
 @require("view")

@@ -228,6 +228,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A batch job without progress for this long (seconds) is marked failed, and restartable.
 SUBVENTIONS_BATCH_STALE_AFTER = env.int("SUBVENTIONS_BATCH_STALE_AFTER", default=600)
+# A list's XLSX export of more rows than this is built by a background task, with its
+# progress on a page (subventions.exports); a smaller one is built at once. CSV streams.
+SUBVENTIONS_EXPORT_SYNC_MAX_ROWS = env.int("SUBVENTIONS_EXPORT_SYNC_MAX_ROWS", default=5000)
 
 # Above this annual amount an agreement is mandatory (loi 2000-321 art. 10, décret 2001-495).
 AGREEMENT_THRESHOLD = Decimal(env("SUBVENTIONS_AGREEMENT_THRESHOLD", default="23000"))

@@ -6,6 +6,7 @@ and helpers are imported from their modules.
 
 from .beneficiaries import Beneficiary
 from .budget import BudgetLine
+from .exports import ExportJob
 from .money import Clawback, FinancialReport, Payment, PaymentInstalment, ReminderLog
 from .programme import ActionAxis, CoFunding, CoFundingPartner
 from .reference import Authority, FundingPartner, PolicyArea
@@ -19,6 +20,7 @@ __all__ = [
     "Clawback",
     "CoFunding",
     "CoFundingPartner",
+    "ExportJob",
     "FinancialReport",
     "FundingPartner",
     "Payment",
