@@ -14,13 +14,14 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conventions import permissions as agreement_permissions
 from conventions.models import BatchJob
 from deliberations.models import Deliberation, ElectedMember, Interest
 from subventions import permissions
-from subventions.enums import Role
-from subventions.models import Subsidy
+from subventions.enums import ExportJobStatus, Role
+from subventions.models import ExportJob, Subsidy
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,10 @@ TABLE = {
     "subventions:subsidy_transition": frozenset({Role.SIGNATORY}),
     "subventions:beneficiary_list": ALL,
     "subventions:beneficiary_export": ALL,
+    # A large export built in the background: only for the user who asked (the demo's
+    # export is the Lecteur's), who may still export (subventions.downloads).
+    "subventions:export_job": frozenset({Role.READER}),
+    "subventions:export_job_file": frozenset({Role.READER}),
     "subventions:beneficiary_detail": ALL,
     "subventions:beneficiary_create": EDITORS,
     "subventions:beneficiary_update": EDITORS,
@@ -142,6 +147,15 @@ def url_names(resolver=None, namespace: str = ""):
             yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
 
 
+def _finished_export(user) -> ExportJob:
+    """An export built in the background for `user`, with its file."""
+    job = ExportJob(listing="subventions", requested_by=user, total=0)
+    job.file.save("subventions.xlsx", ContentFile(b"PK\x03\x04 xlsx"), save=False)
+    job.status, job.finished_at = ExportJobStatus.DONE, timezone.now()
+    job.save()
+    return job
+
+
 @pytest.fixture
 def demo(settings):
     settings.DEBUG = True
@@ -172,6 +186,7 @@ def demo(settings):
             "subsidy": subsidy.pk,
             "financial_report": subsidy_2020.financial_report.pk,
             "agreement": subsidy.agreement.pk,
+            "export_job": _finished_export(get_user_model().objects.get(username="lecteur")).pk,
             "batch_job": BatchJob.objects.create(
                 kind=BatchJob.KIND_SESSION_AGREEMENTS,
                 session_id=Deliberation.objects.get(number="21 B 0110").session_id,
