@@ -152,6 +152,7 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]
         csv_chunks(headers, rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["X-Accel-Buffering"] = "no"  # nginx passes the chunks on as they come
     return response
 
 
