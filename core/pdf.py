@@ -5,8 +5,9 @@ as PDF/A-3b (`archival=True`): fonts embedded, an sRGB output intent and the XMP
 that archives check. pyHanko signs them by incremental update, which keeps all of that.
 
 Stylesheets and images are read from disk — /static/ through the staticfiles finders
-(or STATIC_ROOT), /media/ from MEDIA_ROOT — and nothing is ever fetched over the network,
-so a document cannot leak a request nor depend on a server being up.
+(or STATIC_ROOT), /media/ from MEDIA_ROOT — or, when the uploaded files are in an object
+store (SUBVENTIONS_S3_BUCKET), through that storage's API; nothing is ever fetched by
+its URL, so a document cannot leak a request nor depend on a web server being up.
 """
 
 import logging
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import FileSystemStorage, storages
 from django.template.loader import render_to_string
 from django.utils._os import safe_join
 
@@ -59,6 +61,26 @@ def local_path(url: str) -> Path | None:
     return None
 
 
+def stored_media(url: str) -> bytes | None:
+    """The bytes of the uploaded file (the logo) whose URL, given by an object store's
+    `url()`, is `url`: read through the storage's API, never by the URL; or None."""
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage):
+        return None  # /media/ URLs: local_path
+    probe = urlsplit(storage.url("probe"))
+    parts = urlsplit(url)
+    prefix = probe.path[: -len("probe")]
+    if (parts.scheme, parts.netloc) != (probe.scheme, probe.netloc) or not parts.path.startswith(
+        prefix
+    ):
+        return None
+    try:
+        with storage.open(unquote(parts.path[len(prefix) :]), "rb") as handle:
+            return handle.read()
+    except Exception:  # missing or unreadable object: refused below, and logged
+        return None
+
+
 class LocalFetcher(URLFetcher):
     """Serves /static and /media from disk and data: URLs inline; refuses everything else."""
 
@@ -66,6 +88,13 @@ class LocalFetcher(URLFetcher):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         path = local_path(url)
+        if path is None:
+            content = stored_media(url)
+            if content is not None:
+                mime_type = mimetypes.guess_type(urlsplit(url).path)[0]
+                return URLFetcherResponse(
+                    url, content, headers={"Content-Type": mime_type or "application/octet-stream"}
+                )
         if path is None or not path.is_file():
             logger.warning("PDF : ressource refusée ou introuvable : %s", url)
             raise ValueError(f"Ressource non servie pour un PDF : {url}")

@@ -11,12 +11,14 @@ from pathlib import Path
 import boto3
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
 from conventions.enums import AgreementStatus
 from core import files
+from core.pdf import LocalFetcher, stored_media
 from subventions.enums import Role
 from tests.conventions.agreements import countersigned, pdf_bytes
 
@@ -126,3 +128,13 @@ def test_an_object_altered_in_the_bucket_is_not_served(s3, client, make_user):
     response = client.get(pdf + "?piece=generee", follow=True)
     assert response.status_code == 200
     assert "empreinte SHA-256" in response.content.decode()
+
+
+def test_a_document_reads_the_logo_through_the_storage_not_by_its_url(s3):
+    storage = storages["default"]
+    name = storage.save("authority/logo.png", ContentFile(b"\x89PNG logo"))
+    assert keys(s3) == [f"media/{name}"]
+    url = storage.url(name)  # a signed address on the object store
+    assert LocalFetcher().fetch(url).read() == b"\x89PNG logo"
+    assert stored_media(url) == b"\x89PNG logo"
+    assert stored_media("https://ailleurs.example/media/authority/logo.png") is None
