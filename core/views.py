@@ -107,5 +107,5 @@ class Listing:
 
 
 # Every Listing by its file name: a background export (subventions.exports) finds the
-# list it was asked from again. The apps' views modules define them (loaded at ready()).
+# list it was asked from again. The apps' views modules define them (imported with the URLs).
 LISTINGS: dict[str, Listing] = {}
