@@ -16,13 +16,14 @@ groups finds the SIRET.
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import CharField, F, Func, Index, Q, QuerySet, Transform
+from django.db.models import CharField, Func, Q, QuerySet, Transform
 
 FTS_CONFIG = "french_unaccent"
 # Words shorter than this are not searched alone (one letter matches half the table).
@@ -69,9 +70,60 @@ def fts_index(*fields: str, name: str) -> GinIndex:
     return GinIndex(fts_vector(*fields), name=name)
 
 
-def compact_index(field: str, *, name: str):
-    """A btree over a column's compact form, usable by prefix searches (`LIKE 'X%'`)."""
-    return Index(OpClass(Compact(F(field)), name="text_pattern_ops"), name=name)
+COMPACT_SQL = (
+    "REPLACE(REPLACE(REPLACE(REPLACE(UPPER({column}), ' ', ''), '-', ''), '/', ''), '.', '')"
+)
+
+
+@dataclass(frozen=True)
+class CompactIndex:
+    """A btree over a column's compact form (the `compact` lookup's SQL) in
+    text_pattern_ops, so that a prefix search (`LIKE 'X%'`) reads it, whatever the
+    database's collation. For PostgreSQL-only migrations (`add_search_indexes`)."""
+
+    field: str
+    name: str
+
+    def create(self, schema_editor, model) -> None:
+        column = schema_editor.quote_name(model._meta.get_field(self.field).column)
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(self.name)} ON "
+            f"{schema_editor.quote_name(model._meta.db_table)} "
+            f"(({COMPACT_SQL.format(column=column)}) text_pattern_ops)"
+        )
+
+    def drop(self, schema_editor, model) -> None:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(self.name)}")
+
+
+def compact_index(field: str, *, name: str) -> CompactIndex:
+    return CompactIndex(field, name)
+
+
+def add_search_indexes(app_label: str, indexes: dict):
+    """A migration's RunPython pair creating then dropping `indexes` ({model name: [index,
+    …]}, made by `fts_index` and `compact_index`), on PostgreSQL only."""
+
+    def run(apps, schema_editor, *, create: bool):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for model_name, model_indexes in indexes.items():
+            model = apps.get_model(app_label, model_name)
+            for index in model_indexes:
+                if isinstance(index, CompactIndex):
+                    (index.create if create else index.drop)(schema_editor, model)
+                elif create:
+                    schema_editor.add_index(model, index)
+                else:
+                    schema_editor.remove_index(model, index)
+
+    def forwards(apps, schema_editor):
+        run(apps, schema_editor, create=True)
+
+    def backwards(apps, schema_editor):
+        run(apps, schema_editor, create=False)
+
+    return forwards, backwards
 
 
 def prefix_query(typed: list[str]) -> SearchQuery:
@@ -151,10 +203,7 @@ class Compact(Transform):
     as `compact()` makes what was typed."""
 
     lookup_name = "compact"
-    template = (
-        "REPLACE(REPLACE(REPLACE(REPLACE(UPPER(%(expressions)s), ' ', ''), '-', ''), '/', ''),"
-        " '.', '')"
-    )
+    template = COMPACT_SQL.format(column="%(expressions)s")
     output_field = CharField()
 
 

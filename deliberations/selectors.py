@@ -1,8 +1,9 @@
 """Reads of the deliberations app that span several models."""
 
-from django.db.models import Count, DecimalField, Prefetch, QuerySet, Sum
+from django.db.models import DecimalField, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 
+from core.modeling import subquery_count, subquery_sum
 from subventions.enums import SubsidyStatus
 from subventions.models import CoFunding, Subsidy
 from subventions.selectors import with_previous_subsidies
@@ -67,16 +68,16 @@ def deliberation_list() -> QuerySet[Deliberation]:
     return (
         Deliberation.objects.select_related("session", "policy_area")
         .prefetch_related("links__subsidy__beneficiary")
+        # Correlated subqueries: computed for the page's rows only, no GROUP BY.
         .annotate(
-            subsidy_count=Count("links", distinct=True),
+            subsidy_count=subquery_count(DeliberationSubsidy.objects.all(), link="deliberation"),
             # What each file is granted: awarded once voted, proposed before.
-            total=Coalesce(
-                Sum(Coalesce("links__subsidy__amount_awarded", "links__subsidy__amount_proposed")),
-                0,
-                output_field=MONEY,
+            total=subquery_sum(
+                DeliberationSubsidy.objects.all(),
+                link="deliberation",
+                field=Coalesce("subsidy__amount_awarded", "subsidy__amount_proposed"),
             ),
         )
-        # Meta.ordering does not apply to aggregating queries.
         .order_by("-session__date", "-number", "-pk")
     )
 

@@ -3,27 +3,12 @@ GIN over the full-text vectors, btree over the identifiers' compact forms (prefi
 
 from django.db import migrations
 
-from core.search import compact_index
+from core.search import add_search_indexes, compact_index
 
 INDEXES = {"agreement": [compact_index("number", name="agreement_number_compact")]}
 
 
-def add_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for model_name, indexes in INDEXES.items():
-        model = apps.get_model("conventions", model_name)
-        for index in indexes:
-            schema_editor.add_index(model, index)
-
-
-def remove_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for model_name, indexes in INDEXES.items():
-        model = apps.get_model("conventions", model_name)
-        for index in indexes:
-            schema_editor.remove_index(model, index)
+forwards, backwards = add_search_indexes("conventions", INDEXES)
 
 
 class Migration(migrations.Migration):
@@ -32,4 +17,4 @@ class Migration(migrations.Migration):
         ("conventions", "0018_agreement_list_order"),
     ]
 
-    operations = [migrations.RunPython(add_indexes, remove_indexes)]
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -3,7 +3,7 @@ GIN over the full-text vectors, btree over the identifiers' compact forms (prefi
 
 from django.db import migrations
 
-from core.search import compact_index, fts_index
+from core.search import add_search_indexes, compact_index, fts_index
 
 INDEXES = {
     "beneficiary": [
@@ -24,22 +24,7 @@ INDEXES = {
 }
 
 
-def add_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for model_name, indexes in INDEXES.items():
-        model = apps.get_model("subventions", model_name)
-        for index in indexes:
-            schema_editor.add_index(model, index)
-
-
-def remove_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for model_name, indexes in INDEXES.items():
-        model = apps.get_model("subventions", model_name)
-        for index in indexes:
-            schema_editor.remove_index(model, index)
+forwards, backwards = add_search_indexes("subventions", INDEXES)
 
 
 class Migration(migrations.Migration):
@@ -48,4 +33,4 @@ class Migration(migrations.Migration):
         ("subventions", "0016_list_order_indexes"),
     ]
 
-    operations = [migrations.RunPython(add_indexes, remove_indexes)]
+    operations = [migrations.RunPython(forwards, backwards)]
