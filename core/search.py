@@ -142,7 +142,7 @@ def text_match(fields: list[str], value: str, *, prefix: str = "") -> Q | None:
     on SQLite only: on PostgreSQL the vector must be the row's own, to use its index
     (search through a relation with a subquery on the related model instead)."""
     typed = words(value)
-    if not typed:
+    if not typed or not fields:
         return None
     if is_postgresql():
         from django.contrib.postgres.search import SearchVectorExact
