@@ -49,10 +49,14 @@ class AutocompleteInput(forms.TextInput):
     def __init__(self, url, *, multiple=False, attrs=None):
         self.url = url
         self.multiple = multiple
+        # {pk: label} the form already read (e.g. prefetched): shown without a query.
+        self.known_labels: dict[str, str] = {}
         super().__init__(attrs)
 
     def chosen(self, value) -> list[dict]:
         ids = typed_ids(value)
+        if ids and all(pk in self.known_labels for pk in ids):
+            return [{"value": pk, "text": self.known_labels[pk]} for pk in ids]
         iterator = getattr(self, "choices", None)
         if not ids or iterator is None or not hasattr(iterator, "queryset"):
             return []
@@ -62,6 +66,12 @@ class AutocompleteInput(forms.TextInput):
             for pk in ids
             if pk in rows
         ]
+
+    def value_from_datadict(self, data, files, name):
+        # Several rows: one value « 3,5 » (the text input) or several (a script, a test).
+        if self.multiple and hasattr(data, "getlist") and name in data:
+            return ",".join(str(item) for item in data.getlist(name))
+        return super().value_from_datadict(data, files, name)
 
     def get_context(self, name, value, attrs):
         chosen = self.chosen(value)
