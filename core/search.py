@@ -23,7 +23,7 @@ from operator import and_, or_
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import CharField, Func, Q, QuerySet, Transform
+from django.db.models import CharField, Func, Q, QuerySet, TextField, Transform
 
 FTS_CONFIG = "french_unaccent"
 # Words shorter than this are not searched alone (one letter matches half the table).
@@ -187,7 +187,6 @@ def search(
     return queryset.filter(reduce(or_, conditions))
 
 
-@CharField.register_lookup
 class UnaccentLower(Transform):
     """`field__unaccent_lower`: the column unaccented then lower-cased (SQLite fallback,
     whose LOWER() knows ASCII letters only)."""
@@ -197,7 +196,6 @@ class UnaccentLower(Transform):
     output_field = CharField()
 
 
-@CharField.register_lookup
 class Compact(Transform):
     """`field__compact`: the column upper-cased without spaces, dashes, slashes nor dots,
     as `compact()` makes what was typed."""
@@ -212,3 +210,8 @@ def ids_of_either(*id_querysets: QuerySet) -> QuerySet:
     keeps its own index, where an OR across them would scan the table."""
     first, *others = (queryset.order_by() for queryset in id_querysets)
     return first.union(*others)
+
+
+for _field in (CharField, TextField):
+    _field.register_lookup(UnaccentLower)
+    _field.register_lookup(Compact)
