@@ -208,3 +208,13 @@ def test_beneficiary_totals_count_each_file_once(reader):
     row = reader.get(reverse("subventions:beneficiary_list")).context["rows"][0]
     assert row.subsidy_count == 2
     assert row.total_requested == Decimal("4000")
+
+
+@pytest.mark.parametrize("typed", ["a", "%_'\"<", "  ", "SUB-", "économie"])
+def test_any_search_typed_shows_a_page(reader, typed):
+    SubsidyFactory(beneficiary=BeneficiaryFactory(legal_name="Économie et territoires"))
+    for name in LIST_PAGES[:4]:
+        response = reader.get(reverse(name), {"q": typed})
+        assert response.status_code == 200, (name, typed)
+    found = reader.get(reverse("subventions:subsidy_list"), {"q": "economie"})
+    assert len(found.context["rows"]) == 1
