@@ -110,14 +110,17 @@ class Listing:
     filename: str
     title: str
     columns: Sequence[exports.Column]
+    # The rows as the page shows them, when it shows less of each than the export writes
+    # (e.g. a deliberation's first subsidies only): same order and filters as `rows`.
+    page_rows: Callable[[], QuerySet] | None = None
 
-    def filtered(self, request):
-        return self.filterset(request.GET, queryset=self.rows())
+    def filtered(self, request, rows: Callable[[], QuerySet] | None = None):
+        return self.filterset(request.GET, queryset=(rows or self.rows)())
 
     def page(self, request):
         return filtered_list(
             request,
-            filterset=self.filtered(request),
+            filterset=self.filtered(request, self.page_rows),
             template=self.template,
             context={"export_url": self.export_url},
         )

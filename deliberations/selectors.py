@@ -1,7 +1,7 @@
 """Reads of the deliberations app that span several models."""
 
-from django.db.models import DecimalField, Prefetch, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField, F, Prefetch, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 
 from core.modeling import subquery_count, subquery_sum
 from subventions.enums import SubsidyStatus
@@ -79,6 +79,25 @@ def deliberation_list() -> QuerySet[Deliberation]:
             ),
         )
         .order_by("-session__date", "-number", "-pk")
+    )
+
+
+# The subsidies the list shows on each deliberation's row; the others are counted.
+SUBSIDIES_SHOWN = 3
+
+
+def deliberation_list_rows() -> QuerySet[Deliberation]:
+    """The deliberation list's rows: its first SUBSIDIES_SHOWN subsidies only
+    (`first_links`, one windowed query for the page), so that a row granting 500 files
+    costs what a row granting one costs; `subsidy_count` says how many there are."""
+    first_links = DeliberationSubsidy.objects.select_related("subsidy__beneficiary").order_by(
+        "position", "pk"
+    )[:SUBSIDIES_SHOWN]
+    return (
+        deliberation_list()
+        .annotate(hidden_subsidy_count=Greatest(F("subsidy_count") - SUBSIDIES_SHOWN, 0))
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("links", queryset=first_links, to_attr="first_links"))
     )
 
 

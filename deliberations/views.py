@@ -56,6 +56,7 @@ DELIBERATION_COLUMNS = [
 DELIBERATIONS = Listing(
     filterset=DeliberationFilter,
     rows=selectors.deliberation_list,
+    page_rows=selectors.deliberation_list_rows,
     template="deliberations/deliberation_list.html",
     export_url="deliberations:deliberation_export",
     filename="deliberations",

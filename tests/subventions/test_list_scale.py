@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from core.autocomplete import AUTOCOMPLETE_LIMIT, INVALID_CHOICE
-from deliberations.models import DeliberationSubsidy
+from deliberations.models import Deliberation, DeliberationSubsidy
 from subventions.enums import Role
 from subventions.models import Beneficiary, Subsidy
 from tests.subventions.factories import (
@@ -218,3 +218,17 @@ def test_any_search_typed_shows_a_page(reader, typed):
         assert response.status_code == 200, (name, typed)
     found = reader.get(reverse("subventions:subsidy_list"), {"q": "economie"})
     assert len(found.context["rows"]) == 1
+
+
+def test_a_deliberation_row_shows_its_first_files_and_counts_the_others(reader):
+    area = PolicyAreaFactory()
+    subsidies = [SubsidyFactory(policy_area=area) for _ in range(10)]
+    deliberation = Deliberation.objects.create(policy_area=area, title="Délibération cadre")
+    DeliberationSubsidy.objects.bulk_create(
+        DeliberationSubsidy(deliberation=deliberation, subsidy=subsidy, position=n)
+        for n, subsidy in enumerate(subsidies)
+    )
+    page = reader.get(reverse("deliberations:deliberation_list")).content.decode()
+    shown = [s.reference for s in subsidies if s.reference in page]
+    assert shown == [s.reference for s in subsidies[:3]]
+    assert "et 7\u00a0autres dossiers" in page or "et 7 autres dossiers" in page
