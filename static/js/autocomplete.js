@@ -12,6 +12,7 @@
       options: chosen,
       items: chosen.map(function (option) { return option.value; }),
       maxItems: multiple ? null : 1,
+      closeAfterSelect: !multiple,
       delimiter: ",",
       create: false,
       persist: false,
