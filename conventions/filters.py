@@ -3,11 +3,14 @@
 import django_filters
 from django import forms
 
-from core.filters import AmountFilter, search
+from core import search
+from core.autocomplete import AutocompleteFilter
+from core.filters import AmountFilter
 from deliberations.enums import DeliberationStatus
 from deliberations.models import DeliberationSubsidy, Session
 from subventions.filters import YearsOfTheFiles
-from subventions.models import Beneficiary, PolicyArea
+from subventions.models import Beneficiary, PolicyArea, Subsidy
+from subventions.search import subsidies_matching
 
 from .enums import AgreementStatus
 from .models import Agreement
@@ -22,16 +25,15 @@ AWAITING_SIGNATURE = [
 ]
 
 
-class AgreementFilter(YearsOfTheFiles, django_filters.FilterSet):
-    SEARCH_FIELDS = [
-        "number",
-        "subsidy__reference",
-        "subsidy__title",
-        "subsidy__beneficiary__legal_name",
-        "subsidy__beneficiary__short_name",
-        "subsidy__beneficiary__siret",
-    ]
+def agreements_matching(queryset, value: str):
+    """Agreements by their number, or by their file (subventions.search): two indexed
+    searches joined by a UNION of ids."""
+    own = search.search(Agreement.objects.all(), value, text=[], identifiers=["number"])
+    of_file = Agreement.objects.filter(subsidy__in=subsidies_matching(Subsidy.objects.all(), value))
+    return queryset.filter(pk__in=search.ids_of_either(own.values("pk"), of_file.values("pk")))
 
+
+class AgreementFilter(YearsOfTheFiles, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Recherche",
         method="filter_search",
@@ -49,11 +51,11 @@ class AgreementFilter(YearsOfTheFiles, django_filters.FilterSet):
         queryset=PolicyArea.objects.all(),
         empty_label="Toutes",
     )
-    beneficiary = django_filters.ModelChoiceFilter(
+    beneficiary = AutocompleteFilter(
         label="Bénéficiaire",
         field_name="subsidy__beneficiary",
         queryset=Beneficiary.objects.all(),
-        empty_label="Tous",
+        url="subventions:beneficiary_autocomplete",
     )
     session = django_filters.ModelChoiceFilter(
         label="Séance",
@@ -90,7 +92,7 @@ class AgreementFilter(YearsOfTheFiles, django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return search(queryset, self.SEARCH_FIELDS, value)
+        return agreements_matching(queryset, value)
 
     def filter_session(self, queryset, name, value):
         granted = DeliberationSubsidy.objects.filter(

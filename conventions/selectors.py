@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import Count
+from core.modeling import subquery_count
 
 from .models import Agreement, Amendment
 
@@ -29,6 +29,7 @@ def agreement_list():
     """Agreements with their subsidy, beneficiary and amendment count: constant queries."""
     return (
         Agreement.objects.select_related("subsidy__beneficiary", "subsidy__policy_area", "template")
-        .annotate(amendment_count=Count("amendments", distinct=True))
+        # A correlated subquery: counted for the page's rows only, no GROUP BY.
+        .annotate(amendment_count=subquery_count(Amendment.objects.all(), link="agreement"))
         .order_by("-created_at", "-pk")
     )

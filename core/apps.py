@@ -9,7 +9,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Socle"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .search import register_sqlite_unaccent
         from .text import guard_text_fields
+
+        connection_created.connect(register_sqlite_unaccent, dispatch_uid="sqlite_unaccent")
 
         # Every model is loaded by now, whatever the order of INSTALLED_APPS.
         guard_text_fields()

@@ -85,6 +85,20 @@ def subquery_sum(queryset: models.QuerySet, *, link: str, field: str = "amount")
     return models.functions.Coalesce(models.Subquery(total, output_field=TOTAL), ZERO)
 
 
+def subquery_count(queryset: models.QuerySet, *, link: str):
+    """COUNT of `queryset`'s rows pointing (by `link`) at the outer row, 0 when none: a
+    correlated subquery, so that a list computes it for its page's rows only and its
+    COUNT(*) never groups the whole table."""
+    count = (
+        queryset.filter(**{link: models.OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(count=models.Count("pk"))
+        .values("count")
+    )
+    return models.functions.Coalesce(models.Subquery(count, output_field=models.IntegerField()), 0)
+
+
 class NormalizedIdentifiersMixin:
     """Identifiers are compacted before the field checks (max_length, format) see them.
 

@@ -44,8 +44,40 @@ def run_form(request, form, run):
         return None
 
 
+class EdgePaginator(Paginator):
+    """Pages of an ordered queryset, the pages of its second half read from the end (the
+    order reversed, a small OFFSET, the rows put back in order): the last page costs what
+    the first costs, whatever the table's size, and page links stay plain numbers.
+
+    The order must be total: `paginate` adds the primary key when the order lacks it, so
+    that the reversed order is exactly the mirror of the order."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if not isinstance(self.object_list, QuerySet) or bottom <= self.count // 2:
+            return super().page(number)
+        rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
+        rows.reverse()
+        return self._get_page(rows, number, self)
+
+
+def total_order(queryset: QuerySet) -> QuerySet:
+    """`queryset` with the primary key last in its order, when the order lacks it."""
+    ordering = list(queryset.query.order_by) or (
+        list(queryset.model._meta.ordering) if queryset.query.default_ordering else []
+    )
+    names = {str(field).lstrip("-") for field in ordering}
+    if names & {"pk", "id", queryset.model._meta.pk.name}:
+        return queryset
+    return queryset.order_by(*ordering, "pk")
+
+
 def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    if isinstance(queryset, QuerySet):
+        queryset = total_order(queryset)
+    return EdgePaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def filtered_list(request, *, filterset, template: str, context: dict):
@@ -79,14 +111,17 @@ class Listing:
     filename: str
     title: str
     columns: Sequence[exports.Column]
+    # The rows as the page shows them, when it shows less of each than the export writes
+    # (e.g. a deliberation's first subsidies only): same order and filters as `rows`.
+    page_rows: Callable[[], QuerySet] | None = None
 
-    def filtered(self, request):
-        return self.filterset(request.GET, queryset=self.rows())
+    def filtered(self, request, rows: Callable[[], QuerySet] | None = None):
+        return self.filterset(request.GET, queryset=(rows or self.rows)())
 
     def page(self, request):
         return filtered_list(
             request,
-            filterset=self.filtered(request),
+            filterset=self.filtered(request, self.page_rows),
             template=self.template,
             context={"export_url": self.export_url},
         )

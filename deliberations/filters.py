@@ -1,13 +1,35 @@
 """Filters, search and sorting of the deliberation list (django-filter)."""
 
 import django_filters
-from django.db.models import Q
 
-from core.filters import AmountFilter, YearChoicesMixin, search
+from core import search
+from core.autocomplete import AutocompleteFilter
+from core.filters import AmountFilter, YearChoicesMixin
 from subventions.models import Beneficiary, PolicyArea, Subsidy
+from subventions.search import subsidies_matching
 
 from .enums import Body, DeliberationStatus
 from .models import Deliberation, DeliberationSubsidy, Session
+
+DELIBERATION_TEXT = ["title", "note"]
+DELIBERATION_IDENTIFIERS = ["number"]
+
+
+def deliberations_matching(queryset, value: str):
+    """Deliberations by their number (« 21b0110 » finds « 21 B 0110 ») or words, or by
+    their files (subventions.search), through subqueries so that rows never repeat."""
+    own = search.search(
+        Deliberation.objects.all(),
+        value,
+        text=DELIBERATION_TEXT,
+        identifiers=DELIBERATION_IDENTIFIERS,
+    )
+    linked = DeliberationSubsidy.objects.filter(
+        subsidy__in=subsidies_matching(Subsidy.objects.all(), value)
+    )
+    return queryset.filter(
+        pk__in=search.ids_of_either(own.values("pk"), linked.values("deliberation_id"))
+    )
 
 
 def year_choices():
@@ -16,8 +38,6 @@ def year_choices():
 
 
 class DeliberationFilter(YearChoicesMixin, django_filters.FilterSet):
-    SEARCH_FIELDS = ["number", "title", "note"]
-
     q = django_filters.CharFilter(
         label="Recherche",
         method="filter_search",
@@ -39,11 +59,11 @@ class DeliberationFilter(YearChoicesMixin, django_filters.FilterSet):
     policy_area = django_filters.ModelChoiceFilter(
         label="Politique publique", queryset=PolicyArea.objects.all(), empty_label="Toutes"
     )
-    beneficiary = django_filters.ModelChoiceFilter(
+    beneficiary = AutocompleteFilter(
         label="Bénéficiaire",
         queryset=Beneficiary.objects.all(),
-        empty_label="Tous",
         method="filter_beneficiary",
+        url="subventions:beneficiary_autocomplete",
     )
     amount_min = AmountFilter(label="Total minimum (€)", field_name="total", lookup_expr="gte")
     amount_max = AmountFilter(label="Total maximum (€)", field_name="total", lookup_expr="lte")
@@ -73,17 +93,7 @@ class DeliberationFilter(YearChoicesMixin, django_filters.FilterSet):
         return year_choices()
 
     def filter_search(self, queryset, name, value):
-        # The subsidies' words through a subquery, so that rows are never duplicated.
-        by_subsidy = search(
-            Subsidy.objects.all(),
-            ["reference", "beneficiary__legal_name", "beneficiary__short_name"],
-            value,
-        )
-        linked = DeliberationSubsidy.objects.filter(subsidy__in=by_subsidy).values(
-            "deliberation_id"
-        )
-        own = search(Deliberation.objects.all(), self.SEARCH_FIELDS, value).values("pk")
-        return queryset.filter(Q(pk__in=own) | Q(pk__in=linked))
+        return deliberations_matching(queryset, value)
 
     def filter_beneficiary(self, queryset, name, value):
         linked = DeliberationSubsidy.objects.filter(subsidy__beneficiary=value).values(

@@ -7,10 +7,10 @@ by deliberations.forms, writes through deliberations.members, a refusal on the f
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.modeling import subquery_count
 from core.views import apply_service_error, paginate, run_form
 from subventions.permissions import require
 
@@ -29,9 +29,10 @@ OFFICERS_SAVED = "Convocation, présidence et secrétariat de la séance enregis
 
 @require("view")
 def member_list(request):
-    members = ElectedMember.objects.annotate(interest_count=Count("interests")).order_by(
-        "last_name", "first_name", "pk"
-    )
+    # A correlated subquery: counted for the page's rows only, no GROUP BY.
+    members = ElectedMember.objects.annotate(
+        interest_count=subquery_count(Interest.objects.all(), link="member")
+    ).order_by("last_name", "first_name", "pk")
     page = paginate(request, members)
     return render(
         request,

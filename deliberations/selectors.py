@@ -1,8 +1,9 @@
 """Reads of the deliberations app that span several models."""
 
-from django.db.models import Count, DecimalField, Prefetch, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField, F, Prefetch, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 
+from core.modeling import subquery_count, subquery_sum
 from subventions.enums import SubsidyStatus
 from subventions.models import CoFunding, Subsidy
 from subventions.selectors import with_previous_subsidies
@@ -67,17 +68,36 @@ def deliberation_list() -> QuerySet[Deliberation]:
     return (
         Deliberation.objects.select_related("session", "policy_area")
         .prefetch_related("links__subsidy__beneficiary")
+        # Correlated subqueries: computed for the page's rows only, no GROUP BY.
         .annotate(
-            subsidy_count=Count("links", distinct=True),
+            subsidy_count=subquery_count(DeliberationSubsidy.objects.all(), link="deliberation"),
             # What each file is granted: awarded once voted, proposed before.
-            total=Coalesce(
-                Sum(Coalesce("links__subsidy__amount_awarded", "links__subsidy__amount_proposed")),
-                0,
-                output_field=MONEY,
+            total=subquery_sum(
+                DeliberationSubsidy.objects.all(),
+                link="deliberation",
+                field=Coalesce("subsidy__amount_awarded", "subsidy__amount_proposed"),
             ),
         )
-        # Meta.ordering does not apply to aggregating queries.
         .order_by("-session__date", "-number", "-pk")
+    )
+
+
+# The subsidies the list shows on each deliberation's row; the others are counted.
+SUBSIDIES_SHOWN = 3
+
+
+def deliberation_list_rows() -> QuerySet[Deliberation]:
+    """The deliberation list's rows: its first SUBSIDIES_SHOWN subsidies only
+    (`first_links`, one windowed query for the page), so that a row granting 500 files
+    costs what a row granting one costs; `subsidy_count` says how many there are."""
+    first_links = DeliberationSubsidy.objects.select_related("subsidy__beneficiary").order_by(
+        "position", "pk"
+    )[:SUBSIDIES_SHOWN]
+    return (
+        deliberation_list()
+        .annotate(hidden_subsidy_count=Greatest(F("subsidy_count") - SUBSIDIES_SHOWN, 0))
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("links", queryset=first_links, to_attr="first_links"))
     )
 
 

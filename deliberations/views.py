@@ -8,7 +8,6 @@ refusal is shown on the form and nothing is saved. What higher layers add to the
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from core import exports
 from core.formatting import short_date
+from core.modeling import subquery_count
 from core.views import Listing, apply_service_error, paginate, run_form
 from subventions.exports import listing_export
 from subventions.permissions import refuse_unless, require
@@ -57,6 +57,7 @@ DELIBERATION_COLUMNS = [
 DELIBERATIONS = Listing(
     filterset=DeliberationFilter,
     rows=selectors.deliberation_list,
+    page_rows=selectors.deliberation_list_rows,
     template="deliberations/deliberation_list.html",
     export_url="deliberations:deliberation_export",
     filename="deliberations",
@@ -89,7 +90,10 @@ EXECUTORY_SAVED = "La délibération {number} est exécutoire depuis le {date}."
 def session_list(request):
     """Upcoming sessions first (soonest first), then past ones (latest first)."""
     today = timezone.localdate()
-    sessions = Session.objects.annotate(deliberation_count=Count("deliberations", distinct=True))
+    # A correlated subquery: counted for the shown sessions only, no GROUP BY.
+    sessions = Session.objects.annotate(
+        deliberation_count=subquery_count(Deliberation.objects.all(), link="session")
+    )
     upcoming = sessions.filter(date__gte=today).order_by("date", "time")
     past = sessions.filter(date__lt=today).order_by("-date", "-time")
     page = paginate(request, past)

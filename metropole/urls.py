@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core.health import HealthView
+from pilotage.search import search
 from pilotage.views import dashboard
 from subventions import twofactor
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("donnees-ouvertes/", include("pilotage.opendata.urls")),
     path("api/", include("pilotage.api.urls")),
     path("", dashboard, name="dashboard"),
+    path("recherche/", search, name="search"),
     path("", include("subventions.urls")),
     path("", include("deliberations.urls")),
     path("", include("conventions.urls")),

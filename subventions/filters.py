@@ -1,25 +1,34 @@
 """Filters, search and sorting of the staff lists (django-filter).
 
-Search is `icontains` over the main text fields, the same on SQLite and PostgreSQL.
+Search is full-text on PostgreSQL, accent-insensitive on both (subventions.search);
+beneficiaries are chosen by autocomplete (core.autocomplete), never listed in the page.
 Sorting is limited to the columns each `OrderingFilter` names (parameter `tri`).
 """
 
 import django_filters
 from django import forms
+from django.db.models import Max, Min
 from django.utils import timezone
 
-from core.filters import AmountFilter, YearChoicesMixin, search
+from core.autocomplete import AutocompleteFilter
+from core.filters import AmountFilter, YearChoicesMixin
 
 from .enums import LegalForm, ReportStatus, SubsidyStatus
 from .models import Beneficiary, BudgetLine, FinancialReport, PolicyArea, Subsidy
+from .search import beneficiaries_matching, subsidies_matching
 
 REPORT_OVERDUE = "en_retard"
 REPORT_CHOICES = [(REPORT_OVERDUE, "En retard"), *ReportStatus.choices]
 
 
 def year_choices():
-    years = Subsidy.objects.order_by("-year").values_list("year", flat=True).distinct()
-    return [(year, str(year)) for year in years]
+    """The budget years, and every year from the first file's to the last's: two small
+    reads (the budget lines; MIN and MAX by the index on the year), never a scan."""
+    years = set(BudgetLine.objects.order_by().values_list("year", flat=True).distinct())
+    bounds = Subsidy.objects.order_by().aggregate(first=Min("year"), last=Max("year"))
+    if bounds["first"] is not None:
+        years.update(range(bounds["first"], bounds["last"] + 1))
+    return [(year, str(year)) for year in sorted(years, reverse=True)]
 
 
 class YearsOfTheFiles(YearChoicesMixin):
@@ -28,16 +37,6 @@ class YearsOfTheFiles(YearChoicesMixin):
 
 
 class SubsidyFilter(YearsOfTheFiles, django_filters.FilterSet):
-    SEARCH_FIELDS = [
-        "reference",
-        "title",
-        "purpose",
-        "beneficiary__legal_name",
-        "beneficiary__short_name",
-        "beneficiary__siret",
-        "beneficiary__rna",
-    ]
-
     q = django_filters.CharFilter(
         label="Recherche",
         method="filter_search",
@@ -50,8 +49,10 @@ class SubsidyFilter(YearsOfTheFiles, django_filters.FilterSet):
     policy_area = django_filters.ModelChoiceFilter(
         label="Politique publique", queryset=PolicyArea.objects.all(), empty_label="Toutes"
     )
-    beneficiary = django_filters.ModelChoiceFilter(
-        label="Bénéficiaire", queryset=Beneficiary.objects.all(), empty_label="Tous"
+    beneficiary = AutocompleteFilter(
+        label="Bénéficiaire",
+        queryset=Beneficiary.objects.all(),
+        url="subventions:beneficiary_autocomplete",
     )
     budget_line = django_filters.ModelChoiceFilter(
         label="Ligne de crédits",
@@ -98,7 +99,7 @@ class SubsidyFilter(YearsOfTheFiles, django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return search(queryset, self.SEARCH_FIELDS, value)
+        return subsidies_matching(queryset, value)
 
     def filter_report(self, queryset, name, value):
         if value == REPORT_OVERDUE:
@@ -108,8 +109,6 @@ class SubsidyFilter(YearsOfTheFiles, django_filters.FilterSet):
 
 
 class BeneficiaryFilter(YearsOfTheFiles, django_filters.FilterSet):
-    SEARCH_FIELDS = ["legal_name", "short_name", "siret", "rna", "city", "representative_name"]
-
     q = django_filters.CharFilter(
         label="Recherche",
         method="filter_search",
@@ -163,7 +162,7 @@ class BeneficiaryFilter(YearsOfTheFiles, django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return search(queryset, self.SEARCH_FIELDS, value)
+        return beneficiaries_matching(queryset, value)
 
     def filter_subsidies(self, queryset, name, value):
         # Applied together in filter_queryset: "a file of 2021 that is voted", not

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 
+from core.autocomplete import AutocompleteChoiceField, AutocompleteMultipleChoiceField
 from core.confirm import ConfirmationMixin
 from core.forms import VersionedForm, french_formfield
 from core.text import no_control_characters
@@ -87,6 +89,14 @@ SUBSIDY_FIELDS = [
 class SubsidyForm(VersionedForm):
     """A subsidy file; once voted, its frozen fields are shown but not editable."""
 
+    # Chosen by autocomplete: the page never lists every beneficiary (core.autocomplete).
+    beneficiary = AutocompleteChoiceField(
+        label="Bénéficiaire",
+        queryset=Beneficiary.objects.all(),
+        url=reverse_lazy("subventions:beneficiary_autocomplete"),
+        help_text="Tapez sa raison sociale, son sigle, son SIRET ou son RNA.",
+    )
+
     class Meta:
         model = Subsidy
         fields = SUBSIDY_FIELDS
@@ -136,11 +146,12 @@ class AxisForm(forms.ModelForm):
 class CoFundingLineForm(forms.ModelForm):
     """A co-funding line with its partners, chosen in the line itself."""
 
-    partners = forms.ModelMultipleChoiceField(
+    partners = AutocompleteMultipleChoiceField(
         label="Financeurs",
         queryset=FundingPartner.objects.all(),
-        help_text="Les financeurs déjà sur la ligne gardent leur ordre ; les autres suivent.",
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        url=reverse_lazy("subventions:partner_autocomplete"),
+        help_text="Tapez le nom d'un financeur. Les financeurs déjà sur la ligne gardent "
+        "leur ordre ; les autres suivent.",
     )
 
     class Meta:
@@ -151,9 +162,11 @@ class CoFundingLineForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["partners"] = [
-                link.partner_id for link in self.instance.partner_links.all()
-            ]
+            partners = [link.partner for link in self.instance.partner_links.all()]
+            self.initial["partners"] = [partner.pk for partner in partners]
+            self.fields["partners"].widget.known_labels = {
+                str(partner.pk): str(partner) for partner in partners
+            }
 
     def ordered_partners(self) -> list[FundingPartner]:
         """The partners chosen: those already on the line in their order, then the others."""

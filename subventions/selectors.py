@@ -8,7 +8,6 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
-    Count,
     DecimalField,
     F,
     QuerySet,
@@ -19,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from core.grammar import name_key
+from core.modeling import subquery_count, subquery_sum
 
 from .models import Beneficiary, Subsidy
 
@@ -66,12 +66,14 @@ def subsidy_list() -> QuerySet[Subsidy]:
 
 
 def beneficiary_list() -> QuerySet[Beneficiary]:
-    """Beneficiaries with their number of files and the totals requested and awarded."""
+    """Beneficiaries with their number of files and the totals requested and awarded:
+    correlated subqueries, computed for the page's rows only (no GROUP BY of the table)."""
+    files = Subsidy.objects.all()
     return Beneficiary.objects.annotate(
-        subsidy_count=Count("subsidies", distinct=True),
-        total_requested=money_sum("subsidies__amount_requested"),
-        total_awarded=money_sum("subsidies__amount_awarded"),
-    ).order_by("legal_name", "pk")  # Meta.ordering does not apply to aggregating queries
+        subsidy_count=subquery_count(files, link="beneficiary"),
+        total_requested=subquery_sum(files, link="beneficiary", field="amount_requested"),
+        total_awarded=subquery_sum(files, link="beneficiary", field="amount_awarded"),
+    ).order_by("legal_name", "pk")
 
 
 # Pages

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import downloads, views
+from . import autocomplete, downloads, views
 
 app_name = "subventions"
 
@@ -25,6 +25,16 @@ urlpatterns = [
         "dossiers/<int:pk>/actions/<str:action>/",
         views.subsidy_transition,
         name="subsidy_transition",
+    ),
+    path(
+        "beneficiaires/autocompletion/",
+        autocomplete.beneficiary_autocomplete,
+        name="beneficiary_autocomplete",
+    ),
+    path(
+        "financeurs/autocompletion/",
+        autocomplete.partner_autocomplete,
+        name="partner_autocomplete",
     ),
     path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
     path("beneficiaires/export/<str:fmt>/", views.beneficiary_export, name="beneficiary_export"),

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django_fsm import transition
 from simple_history.models import HistoricalRecords
@@ -318,6 +318,10 @@ class Agreement(SignedDocument):
         verbose_name = "convention"
         verbose_name_plural = "conventions"
         ordering = ["-created_at", "-pk"]
+        # The list's order (conventions.selectors.agreement_list), first and last pages.
+        indexes = [
+            models.Index(F("created_at").desc(), F("id").desc(), name="agreement_list_order")
+        ]
         constraints = [
             *signed_constraints("agreement"),
             models.CheckConstraint(

@@ -94,7 +94,11 @@ class Beneficiary(NormalizedIdentifiersMixin, models.Model):
         verbose_name = "bénéficiaire"
         verbose_name_plural = "bénéficiaires"
         ordering = ["legal_name"]
-        indexes = [models.Index(fields=["name_key"], name="beneficiary_name_key")]
+        indexes = [
+            models.Index(fields=["name_key"], name="beneficiary_name_key"),
+            # The list's order (subventions.selectors.beneficiary_list).
+            models.Index(fields=["legal_name", "id"], name="beneficiary_list_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["siret"],

@@ -267,7 +267,12 @@ class Subsidy(LifecycleMixin, DeliberationText):
                 violation_error_message=AMENDED_BELOW_ZERO,
             ),
         ]
-        indexes = [models.Index(fields=["year", "status"])]
+        indexes = [
+            models.Index(fields=["year", "status"]),
+            # The list's order (subventions.selectors.subsidy_list): its first page and,
+            # read backwards, its last page straight from the index.
+            models.Index(F("year").desc(), "reference", name="subsidy_list_order"),
+        ]
 
     def __str__(self):
         name = self.beneficiary.short_name or self.beneficiary.legal_name

@@ -52,6 +52,10 @@ TABLE = {
     "otp_enrol": ALL,
     "otp_backup_codes": ALL,
     "dashboard": ALL,
+    # Search and autocompletes: each group, each endpoint, for whom may see its list.
+    "search": ALL,
+    "subventions:beneficiary_autocomplete": ALL,
+    "subventions:partner_autocomplete": ALL,
     "subventions:subsidy_list": ALL,
     "subventions:subsidy_export": ALL,
     "subventions:subsidy_detail": ALL,
