@@ -347,7 +347,7 @@ def _move_counters() -> None:
             (f"agreement-{year}", Agreement, "number", f"CONV-{year}-"),
         ):
             last = (
-                model.objects.filter(**{f"{field}__startswith": prefix})
+                model.objects.filter(**{f"{field}__regex": rf"^{prefix}[0-9]+$"})
                 .order_by(f"-{field}")
                 .values_list(field, flat=True)
                 .first()
@@ -401,3 +401,61 @@ def build(count: int, *, start: int = 0, log=None) -> dict:
             cursor.execute("ANALYZE")
     step("ANALYZE")
     return timings
+
+
+def batch_session(count: int, *, day: int) -> Session:
+    """A Council session of the current year whose one adopted deliberation grants `count`
+    subsidies above the agreement threshold, none with its agreement yet: what
+    « Générer toutes les conventions de la séance » works on."""
+    ref = _reference_data()
+    year = YEARS[-1]
+    with transaction.atomic():
+        session = Session.objects.create(
+            body=Body.COUNCIL, date=datetime.date(year, 6, day), time=datetime.time(18)
+        )
+        first = Beneficiary.objects.count()
+        beneficiaries = _beneficiaries(first, first + count)
+        subsidies = _insert(
+            Subsidy,
+            (
+                Subsidy(
+                    reference=f"SUB-{year}-L{session.pk:03d}{index:04d}",
+                    beneficiary=beneficiary,
+                    year=year,
+                    policy_area=ref["areas"][0],
+                    received_on=datetime.date(year - 1, 11, 2),
+                    title=f"Programme d'actions {year} de l'association {beneficiary.short_name}",
+                    purpose=f"Programme d'actions {year} : animation, insertion et promotion",
+                    amount_requested=Decimal("40000"),
+                    amount_proposed=Decimal("35000"),
+                    amount_awarded=Decimal("35000"),
+                    projected_budget=Decimal("160000"),
+                    budget_line=ref["lines"][year],
+                    status=SubsidyStatus.VOTED,
+                    executory_on=datetime.date(year, 6, day),
+                )
+                for index, beneficiary in enumerate(beneficiaries, start=1)
+            ),
+        )
+        _programme(subsidies, ref)
+        number = Deliberation.objects.filter(number__startswith=f"{year % 100:02d} C ").count()
+        deliberation = Deliberation.objects.create(
+            number=f"{year % 100:02d} C {number + 1:04d}",
+            session=session,
+            policy_area=ref["areas"][0],
+            title=f"SUBVENTIONS A {count} ASSOCIATIONS",
+        )
+        _insert(
+            DeliberationSubsidy,
+            (
+                DeliberationSubsidy(deliberation=deliberation, subsidy=subsidy, position=position)
+                for position, subsidy in enumerate(subsidies, start=1)
+            ),
+        )
+        Deliberation.objects.filter(pk=deliberation.pk).update(
+            status=DeliberationStatus.ADOPTED,
+            unanimous=True,
+            voted_at=timezone.make_aware(datetime.datetime(year, 6, day, 18)),
+            executory_date=datetime.date(year, 6, day),
+        )
+    return session
