@@ -410,9 +410,10 @@ def batch_session(count: int, *, day: int) -> Session:
     ref = _reference_data()
     year = YEARS[-1]
     with transaction.atomic():
-        session = Session.objects.create(
-            body=Body.COUNCIL, date=datetime.date(year, 6, day), time=datetime.time(18)
-        )
+        date = datetime.date(year, 6, day)
+        while Session.objects.filter(body=Body.COUNCIL, date=date).exists():
+            date += datetime.timedelta(days=1)  # a second bench run on the same data
+        session = Session.objects.create(body=Body.COUNCIL, date=date, time=datetime.time(18))
         first = Beneficiary.objects.count()
         beneficiaries = _beneficiaries(first, first + count)
         subsidies = _insert(
@@ -432,7 +433,7 @@ def batch_session(count: int, *, day: int) -> Session:
                     projected_budget=Decimal("160000"),
                     budget_line=ref["lines"][year],
                     status=SubsidyStatus.VOTED,
-                    executory_on=datetime.date(year, 6, day),
+                    executory_on=date,
                 )
                 for index, beneficiary in enumerate(beneficiaries, start=1)
             ),
@@ -455,7 +456,7 @@ def batch_session(count: int, *, day: int) -> Session:
         Deliberation.objects.filter(pk=deliberation.pk).update(
             status=DeliberationStatus.ADOPTED,
             unanimous=True,
-            voted_at=timezone.make_aware(datetime.datetime(year, 6, day, 18)),
-            executory_date=datetime.date(year, 6, day),
+            voted_at=timezone.make_aware(datetime.datetime.combine(date, datetime.time(18))),
+            executory_date=date,
         )
     return session
