@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint fmt demo clean screenshots
+.PHONY: install run test lint fmt demo clean screenshots bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ test: install
 ## make screenshots: the main pages of the demo data as PNG (1280 and 390 px) in docs/screenshots/
 screenshots: install
 	SUBVENTIONS_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser/test_screenshots.py tests/browser/test_agreement_screenshots.py -q -s
+
+## make bench: on PostgreSQL (DATABASE_URL, a database whose name contains « bench »: dropped
+## and rebuilt) and Redis, 10 000 then 100 000 subsidies; prints each figure against its
+## bare yardstick with its target, PASS or FAIL (about 25 minutes; docs/performance.md)
+BENCH_DATABASE_URL := postgres://postgres@127.0.0.1:5432/subventions_bench
+bench: install
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -16,6 +16,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from core.pdf import element_box, render_document, write_archival_pdf
+from deliberations.models import Deliberation
 from deliberations.selectors import granting_deliberation
 from subventions.enums import PaymentTerms
 from subventions.models import Authority, FinancialReport, Subsidy
@@ -85,14 +86,26 @@ def _group(value: str, size: int = 4) -> str:
     return " ".join(value[i : i + size] for i in range(0, len(value), size))
 
 
+def _granting(agreement: Agreement) -> tuple[Deliberation | None, Authority | None]:
+    """The deliberation that granted the agreement's subsidy and the authority that grants:
+    the one of the session that voted it, else the default authority. Read once per
+    document (each is a query or two)."""
+    deliberation = granting_deliberation(agreement.subsidy)
+    if deliberation is not None and deliberation.session is not None:
+        return deliberation, deliberation.session.authority_or_default
+    return deliberation, Authority.current()
+
+
 def document_authority(document: Agreement | Amendment) -> Authority | None:
     """The authority that grants: the one of the session that voted the subsidy, else
     the default authority."""
     agreement = document.agreement if isinstance(document, Amendment) else document
-    deliberation = granting_deliberation(agreement.subsidy)
-    if deliberation is not None and deliberation.session is not None:
-        return deliberation.session.authority_or_default
-    return Authority.current()
+    return _granting(agreement)[1]
+
+
+def _body_name(session, authority: Authority | None) -> str:
+    """`session.body_name`, with its authority already read."""
+    return authority.body_name(session.body) if authority else f"le {session.get_body_display()}"
 
 
 _DESIGNATED = {("m", "s"): "dénommé", ("f", "s"): "dénommée"}
@@ -125,14 +138,15 @@ def _authority_words(authority: Authority, signatory: dict) -> dict:
     }
 
 
-def agreement_context(agreement: Agreement) -> dict:
-    """Everything an agreement template may show, as plain values (no model instances)."""
+def agreement_context(agreement: Agreement, *, granting=None) -> dict:
+    """Everything an agreement template may show, as plain values (no model instances).
+    `granting`: what `_granting(agreement)` returns, when the caller has it already."""
     subsidy = agreement.subsidy
     beneficiary = subsidy.beneficiary
-    deliberation = granting_deliberation(subsidy)
+    deliberation, authority = granting or _granting(agreement)
     session = deliberation.session if deliberation else None
-    authority = session.authority_or_default if session else Authority.current()
-    signing = signatories(agreement)
+    body_name = _body_name(session, authority) if session else ""
+    signing = signatories(agreement, authority=authority)
     request_date = subsidy.received_on or agreement.start_date
     amount = subsidy.amount_awarded if subsidy.amount_awarded is not None else subsidy.amount
     return {
@@ -180,8 +194,8 @@ def agreement_context(agreement: Agreement) -> dict:
         "deliberation": {
             "number": deliberation.number if deliberation else "",
             # « Bureau », « Commission permanente »; with its article for « de »: body_name.
-            "body": Authority.without_article(session.body_name) if session else "",
-            "body_name": session.body_name if session else "",
+            "body": Authority.without_article(body_name) if session else "",
+            "body_name": body_name,
             "session_date": session.date if session else None,
             "executory_date": deliberation.executory_date if deliberation else None,
             "title": deliberation.title if deliberation else "",
@@ -214,10 +228,11 @@ def agreement_context(agreement: Agreement) -> dict:
     }
 
 
-def signatories(document: Agreement | Amendment) -> dict:
-    """Who signs for each party: as recorded on the document, else the representatives."""
+def signatories(document: Agreement | Amendment, *, authority=None) -> dict:
+    """Who signs for each party: as recorded on the document, else the representatives.
+    `authority`: the document's (document_authority), when the caller has it already."""
     agreement = document.agreement if isinstance(document, Amendment) else document
-    authority = document_authority(document)
+    authority = authority or document_authority(document)
     beneficiary = agreement.subsidy.beneficiary
     return {
         "authority": {
@@ -296,8 +311,8 @@ def _logo_url(authority: Authority) -> str:
     return authority.logo.url if authority and authority.logo else ""
 
 
-def _page_context(document: Agreement | Amendment, context: dict) -> dict:
-    authority = document_authority(document)
+def _page_context(document: Agreement | Amendment, context: dict, *, authority=None) -> dict:
+    authority = authority or document_authority(document)
     return {
         "document": {
             "number": context["number"],
@@ -331,9 +346,10 @@ def _render(template_name: str, page_context: dict) -> RenderedPdf:
 
 
 def agreement_html_context(agreement: Agreement) -> dict:
-    context = agreement_context(agreement)
+    granting = _granting(agreement)
+    context = agreement_context(agreement, granting=granting)
     return {
-        **_page_context(agreement, context),
+        **_page_context(agreement, context, authority=granting[1]),
         "parts": template_parts(agreement.template, context),
     }
 

@@ -11,7 +11,7 @@ the context does not hold: each error names the part (visas, article 3 …) and 
 import datetime
 import time
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -110,11 +110,18 @@ def _render_bounded(template, context: dict, part: str) -> str:
     return rendered
 
 
+@lru_cache(maxsize=512)
+def _compiled(source: str):
+    """`source` compiled once per process: a batch renders the same articles for every
+    agreement, and a compiled Django template renders any number of contexts."""
+    return engine().from_string(source)
+
+
 def render(source: str, context: dict, part: str = "Le texte") -> str:
     """`source` rendered with the plain `context` (HTML-escaped values), bounded in loop
     turns, time and size: past them, a ValidationError with the French reason."""
     try:
-        return _render_bounded(engine().from_string(source), context, part)
+        return _render_bounded(_compiled(source), context, part)
     except (RenderLimitExceeded, LimitExceeded) as error:
         raise ValidationError(str(error), code="template_limits") from error
 
