@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pilotage.views import dashboard
 from subventions import twofactor
 
 admin.site.site_header = "Subventions — administration"
@@ -21,7 +20,7 @@ urlpatterns = [
     # Open data, public (no login); the read API, token or staff session.
     path("donnees-ouvertes/", include("pilotage.opendata.urls")),
     path("api/", include("pilotage.api.urls")),
-    path("", dashboard, name="dashboard"),
+    path("", include("pilotage.urls")),
     path("", include("subventions.urls")),
     path("", include("deliberations.urls")),
     path("", include("conventions.urls")),
