@@ -6,9 +6,10 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from core.charts import BarChart
-from core.modeling import ZERO
 from subventions.enums import VOTED_STATUSES
 from subventions.models import BudgetLine, Subsidy
+
+ZERO = Decimal(0)
 
 YEARS_SHOWN = 5
 
