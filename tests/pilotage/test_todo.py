@@ -251,3 +251,23 @@ def test_query_count_is_constant(client, django_user_model):
     bulk_files(500, status=SubsidyStatus.DRAFT)
     bulk_files(500, status=SubsidyStatus.UNDER_REVIEW)
     assert queries() == few
+
+
+def test_the_demo_users_each_find_their_work_and_its_links_open(client, demo):
+    from django.contrib.auth import get_user_model
+
+    from pilotage.demo import DEMO_USERS
+
+    seen = {}
+    for username, _first, _last, role in DEMO_USERS:
+        user = get_user_model().objects.get(username=username)
+        client.force_login(user)
+        response = client.get(reverse("todo"), {"year": "2021"})
+        assert response.status_code == 200, username
+        found = links(response)
+        for url in found:
+            assert client.get(url).status_code == 200, (username, url)
+        seen[role] = found
+    assert seen[Role.READER] == set()
+    # The administrator (a superuser) holds every role: all of it.
+    assert set().union(*seen.values()) == seen[None]
