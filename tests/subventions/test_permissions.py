@@ -49,6 +49,10 @@ TABLE = {
     "otp_enrol": ALL,
     "otp_backup_codes": ALL,
     "dashboard": ALL,
+    # Issue 15: « À faire » (each role its own work), the sessions calendar, the charts.
+    "todo": ALL,
+    "session_calendar": ALL,
+    "charts": ALL,
     "subventions:subsidy_list": ALL,
     "subventions:subsidy_export": ALL,
     "subventions:subsidy_detail": ALL,
