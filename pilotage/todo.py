@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
@@ -27,7 +27,7 @@ from core.formatting import euros, short_date, typography
 from core.modeling import subquery_sum
 from core.workflow import has_role
 from deliberations.enums import DeliberationStatus
-from deliberations.models import Deliberation, Session
+from deliberations.models import Deliberation, DeliberationSubsidy, Session
 from subventions.enums import InstalmentCondition, ReportStatus, Role, SubsidyStatus
 from subventions.models import FinancialReport, Payment, PaymentInstalment, Subsidy
 from subventions.roles import allowed
@@ -114,6 +114,30 @@ register(
         who="Responsable de service : proposer le montant au vote, ou renvoyer le dossier.",
         action="subsidy.propose",
         waiting=lambda user, today: Subsidy.objects.filter(status=SubsidyStatus.UNDER_REVIEW),
+        year_lookup="year",
+        year=F("year"),
+        url=_subsidy_url,
+        text=_subsidy_text,
+        select_related=("beneficiary",),
+    )
+)
+
+
+def files_to_schedule() -> QuerySet:
+    """Proposed files that no deliberation (withdrawn ones aside) carries yet."""
+    on_agenda = DeliberationSubsidy.objects.filter(subsidy=OuterRef("pk")).exclude(
+        deliberation__status=DeliberationStatus.WITHDRAWN
+    )
+    return Subsidy.objects.filter(status=SubsidyStatus.PROPOSED).filter(~Exists(on_agenda))
+
+
+register(
+    TodoKind(
+        key="a_inscrire",
+        label="Dossiers à inscrire à l'ordre du jour",
+        who="Secrétariat des assemblées : placer le dossier proposé dans une délibération.",
+        action="manage_sessions",
+        waiting=lambda user, today: files_to_schedule(),
         year_lookup="year",
         year=F("year"),
         url=_subsidy_url,

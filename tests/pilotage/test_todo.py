@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deliberations.enums import Body
-from deliberations.models import Deliberation, Session
+from deliberations.models import Deliberation, DeliberationSubsidy, Session
 from pilotage import todo
 from subventions.enums import InstalmentCondition, Role, SubsidyStatus
 from subventions.models import Subsidy
@@ -78,6 +78,7 @@ EXPECTED_KINDS = {
         "comptes_rendus_attendus",
     ],
     Role.ASSEMBLY_SECRETARIAT: [
+        "a_inscrire",
         "seances_a_preparer",
         "votes_a_enregistrer",
         "conventions_a_envoyer",
@@ -178,6 +179,22 @@ def test_a_paid_instalment_or_one_waiting_for_its_report_is_not_due(make_user, w
     assert not_executory not in due
     FinancialReportFactory(subsidy=report_first.subsidy, approved=True)
     assert list(todo.instalments_due(TODAY)) == [report_first]
+
+
+def test_a_proposed_file_waits_for_the_secretariat_until_a_deliberation_carries_it(
+    client, make_user
+):
+    proposed = SubsidyFactory(proposed=True)
+    client.force_login(make_user(Role.ASSEMBLY_SECRETARIAT))
+    response = client.get(reverse("todo"), {"year": "2021"})
+    assert subsidy_url(proposed) in links(response)
+    assert "Dossiers à inscrire à l'ordre du jour 1" in text(response)
+    held = Session.objects.create(body=Body.BUREAU, date=datetime.date(2021, 4, 2), time="14:00")
+    deliberation = Deliberation.objects.create(
+        session=held, policy_area=proposed.policy_area, title="Soutien"
+    )
+    DeliberationSubsidy.objects.create(deliberation=deliberation, subsidy=proposed)
+    assert subsidy_url(proposed) not in links(client.get(reverse("todo"), {"year": "2021"}))
 
 
 def test_counts_by_year_and_the_year_chosen(client, make_user):
