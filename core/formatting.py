@@ -38,6 +38,13 @@ def euros(value: Decimal | int | None) -> str:
     return f"{amount(value)}{NBSP}€"
 
 
+def euros_cents(value: Decimal | int | None) -> str:
+    """« 30 000,00 € »: always with cents, as tables of figures show amounts."""
+    if value is None:
+        return ""
+    return f"{_number(Decimal(value), 2)}{NBSP}€"
+
+
 def euros_long(value: Decimal | int | None) -> str:
     """« 35 000 euros », as the deliberation writes amounts in sentences."""
     if value is None:

@@ -5,7 +5,6 @@ from django.urls import include, path
 
 from core.health import HealthView
 from pilotage.search import search
-from pilotage.views import dashboard
 from subventions import twofactor
 
 admin.site.site_header = "Subventions — administration"
@@ -25,8 +24,8 @@ urlpatterns = [
     # Open data, public (no login); the read API, token or staff session.
     path("donnees-ouvertes/", include("pilotage.opendata.urls")),
     path("api/", include("pilotage.api.urls")),
-    path("", dashboard, name="dashboard"),
     path("recherche/", search, name="search"),
+    path("", include("pilotage.urls")),
     path("", include("subventions.urls")),
     path("", include("deliberations.urls")),
     path("", include("conventions.urls")),

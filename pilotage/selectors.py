@@ -4,10 +4,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from conventions.filters import AWAITING_SIGNATURE
 from conventions.models import Agreement
+from core.modeling import subquery_sum
 from deliberations.models import Session
 from subventions.enums import ACTIVE_STATUSES, VOTED_STATUSES, SubsidyStatus
 from subventions.models import BudgetLine, FinancialReport, Payment, Subsidy
@@ -26,6 +27,8 @@ class BudgetBar:
     requested: Decimal
     voted: Decimal
     paid: Decimal | None
+    # What may still be awarded on the line: credits − awarded (None: no line).
+    available: Decimal | None = None
     scale: Decimal = field(default=Decimal("1"))
 
     def width(self, value: Decimal | None) -> Decimal:
@@ -62,31 +65,44 @@ class DashboardFigures:
     reports_overdue: int
 
 
-def paid_by_budget_line(year: int) -> dict[int | None, Decimal]:
-    """Sums paid on the files of `year`, by budget line (None: files without a line)."""
-    rows = (
-        Payment.objects.filter(subsidy__year=year)
-        .order_by()
-        .values("subsidy__budget_line")
-        .annotate(paid=money_sum("amount"))
-    )
-    return {row["subsidy__budget_line"]: row["paid"] for row in rows}
+def default_year(today: datetime.date) -> int:
+    """The year the dashboard opens on: the current one if it has files, else the latest
+    year that has files (the current one when there are none). Two index lookups."""
+    if Subsidy.objects.filter(year=today.year).exists():
+        return today.year
+    return Subsidy.objects.aggregate(latest=Max("year"))["latest"] or today.year
 
 
-def reports_overdue(today: datetime.date) -> int:
-    """Financial reports still owed after their due date (the list filter « en retard »)."""
-    return FinancialReport.objects.overdue_on(today).count()
+def year_choices(*years: int) -> list[int]:
+    """The years offered: the budget's years (a small table, not a scan of the files) and
+    the years given (the chosen one, the current one), newest first."""
+    budget_years = BudgetLine.objects.order_by().values_list("year", flat=True).distinct()
+    return sorted(set(budget_years) | set(years), reverse=True)
 
 
-def agreements_to_sign() -> int:
-    """Agreements waiting for the authority's signature (any year): ready, sent, or signed
-    by the beneficiary only. The dashboard links the count to the list with these statuses
-    (conventions.filters.AWAITING_SIGNATURE)."""
-    return Agreement.objects.filter(status__in=AWAITING_SIGNATURE).count()
+def reports_overdue(today: datetime.date, year: int | None = None) -> int:
+    """Financial reports still owed after their due date (the list filter « en retard »),
+    on the files of `year` when given."""
+    reports = FinancialReport.objects.overdue_on(today)
+    if year is not None:
+        reports = reports.filter(subsidy__year=year)
+    return reports.count()
+
+
+def agreements_to_sign(year: int | None = None) -> int:
+    """Agreements waiting for the authority's signature: ready, sent, or signed by the
+    beneficiary only, on the files of `year` when given. The dashboard links the count to
+    the list with these statuses (conventions.filters.AWAITING_SIGNATURE)."""
+    agreements = Agreement.objects.filter(status__in=AWAITING_SIGNATURE)
+    if year is not None:
+        agreements = agreements.filter(subsidy__year=year)
+    return agreements.count()
 
 
 def dashboard_figures(year: int, today: datetime.date | None = None) -> DashboardFigures:
-    """What the dashboard shows of a financial year, in a constant number of queries."""
+    """What the dashboard shows of a financial year, in a constant number of queries, each
+    one bounded by the year (the index on year and status)."""
+    today = today or datetime.date.today()
     files = Subsidy.objects.filter(year=year)
     counts = dict(
         files.order_by()
@@ -98,18 +114,25 @@ def dashboard_figures(year: int, today: datetime.date | None = None) -> Dashboar
         (status.value, status.label, counts.get(status, 0)) for status in SubsidyStatus
     ]
 
+    # Requested, voted and paid by budget line, in one query.
     sums = {
         row["budget_line"]: row
         for row in files.order_by()
+        .annotate(amount_paid=subquery_sum(Payment.objects.all(), link="subsidy"))
         .values("budget_line")
         .annotate(
             requested=money_sum("amount_requested", filter=Q(status__in=ACTIVE_STATUSES)),
             voted=money_sum("amount_awarded", filter=Q(status__in=VOTED_STATUSES)),
+            paid=money_sum("amount_paid"),
         )
     }
-    paid = paid_by_budget_line(year)
     bars = []
-    for line in BudgetLine.objects.filter(year=year).order_by("chapter", "article", "label"):
+    lines = (
+        BudgetLine.objects.filter(year=year)
+        .with_committed()
+        .order_by("chapter", "article", "label")
+    )
+    for line in lines:
         row = sums.get(line.pk, {})
         bars.append(
             BudgetBar(
@@ -118,7 +141,8 @@ def dashboard_figures(year: int, today: datetime.date | None = None) -> Dashboar
                 credits=line.amount_voted,
                 requested=row.get("requested", ZERO),
                 voted=row.get("voted", ZERO),
-                paid=paid.get(line.pk, ZERO),
+                paid=row.get("paid", ZERO),
+                available=line.amount_voted - line.committed,
             )
         )
     unassigned = sums.get(None)
@@ -130,7 +154,7 @@ def dashboard_figures(year: int, today: datetime.date | None = None) -> Dashboar
                 credits=None,
                 requested=unassigned["requested"],
                 voted=unassigned["voted"],
-                paid=paid.get(None, ZERO),
+                paid=unassigned["paid"],
             )
         )
     scale = max(
@@ -144,18 +168,14 @@ def dashboard_figures(year: int, today: datetime.date | None = None) -> Dashboar
     for bar in bars:
         bar.scale = scale
 
-    years = sorted(
-        set(Subsidy.objects.order_by().values_list("year", flat=True).distinct()) | {year},
-        reverse=True,
-    )
     return DashboardFigures(
         year=year,
         status_counts=status_counts,
         total_files=sum(counts.values()),
         budget=bars,
-        years=years,
-        reports_overdue=reports_overdue(today or datetime.date.today()),
-        agreements_to_sign=agreements_to_sign(),
+        years=year_choices(year, today.year),
+        reports_overdue=reports_overdue(today, year),
+        agreements_to_sign=agreements_to_sign(year),
     )
 
 

@@ -37,7 +37,11 @@ def test_the_pages_break_no_content_security_policy(page, settings, live_referen
     )
     log_in(page, "admin", DEMO_PASSWORD)
     urls = [
-        "/?exercice=2021",
+        "/?year=2021",
+        "/a-faire/?year=2021",
+        "/seances/calendrier/?year=2021",
+        "/tableau-de-bord/graphiques/?year=2021",
+        f"/beneficiaires/{subsidy.beneficiary_id}/",
         f"/dossiers/{subsidy.pk}/",
         f"/seances/{deliberation.session_id}/",
         f"/deliberations/{deliberation.pk}/",
@@ -58,5 +62,8 @@ def test_the_pages_break_no_content_security_policy(page, settings, live_referen
     page.goto("/api/docs/")
     page.wait_for_selector(".opblock", timeout=15_000)
     # The dashboard's bars are drawn (SVG widths, no style attribute).
-    page.goto("/?exercice=2021")
+    page.goto("/?year=2021")
     assert page.locator("svg.bar-track rect").count() > 0
+    # The charts are drawn with presentation attributes (fill, width…), not styles.
+    page.goto("/tableau-de-bord/graphiques/?year=2021")
+    assert page.locator("figure.chart svg[role=img] rect").count() > 0

@@ -43,7 +43,12 @@ def pages() -> dict[str, str]:
         finished_at=timezone.now(),
     )
     return {
-        "tableau-de-bord": "/?exercice=2021",
+        "tableau-de-bord": "/?year=2021",
+        # Issue 15: « À faire », the sessions calendar, the charts.
+        "a-faire": "/a-faire/?year=2021",
+        "calendrier-seances": "/seances/calendrier/?year=2021",
+        "graphiques": "/tableau-de-bord/graphiques/?year=2021",
+        "beneficiaire": f"/beneficiaires/{subsidy.beneficiary_id}/",
         "liste-dossiers": "/dossiers/",
         "dossier": f"/dossiers/{subsidy.pk}/",
         "seance": f"/seances/{deliberation.session_id}/",

@@ -60,7 +60,7 @@ def test_dashboard_figures_by_status_and_budget_line(year_files):
 
 def test_dashboard_links_every_figure_to_its_list(client, make_user, year_files):
     login_as(client, make_user, Role.READER)
-    response = client.get(reverse("dashboard"), {"exercice": "2021"})
+    response = client.get(reverse("dashboard"), {"year": "2021"})
     page = response.content.decode()
     list_url = reverse("subventions:subsidy_list")
     assert f'href="{list_url}?year=2021&amp;status=brouillon"' in page
@@ -85,11 +85,13 @@ def test_dashboard_overdue_reports_link_to_the_files_concerned(client, make_user
     FinancialReportFactory(subsidy__year=this_year)  # due next June
     FinancialReportFactory(approved=True, subsidy__year=2021)
     login_as(client, make_user, Role.READER)
-    page = client.get(reverse("dashboard")).content.decode()
+    page = client.get(reverse("dashboard"), {"year": "2021"}).content.decode()
     list_url = reverse("subventions:subsidy_list")
-    link = re.search(rf'<a href="({re.escape(list_url)}\?report=en_retard)"[^>]*>(\d+)</a>', page)
+    link = re.search(
+        rf'<a href="({re.escape(list_url)}\?year=2021&amp;report=en_retard)"[^>]*>(\d+)</a>', page
+    )
     assert link.group(2) == "1"
-    listed = client.get(link.group(1)).context["rows"]
+    listed = client.get(html.unescape(link.group(1))).context["rows"]
     assert [subsidy.pk for subsidy in listed] == [late.subsidy_id]
 
 
@@ -112,6 +114,7 @@ def test_dashboard_counts_agreements_to_sign_and_links_the_list(client, make_use
     client.force_login(make_user(Role.READER))
     response = client.get(reverse("dashboard"))
     assert response.context["figures"].agreements_to_sign == 1
-    link = re.search(r'href="(/conventions/\?status=[^"]+)"', response.content.decode()).group(1)
+    page = response.content.decode()
+    link = re.search(r'href="(/conventions/\?year=2021&amp;status=[^"]+)"', page).group(1)
     listed = client.get(html.unescape(link))
     assert len(listed.context["rows"]) == 1

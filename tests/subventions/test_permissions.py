@@ -56,6 +56,10 @@ TABLE = {
     "search": ALL,
     "subventions:beneficiary_autocomplete": ALL,
     "subventions:partner_autocomplete": ALL,
+    # Issue 15: « À faire » (each role its own work), the sessions calendar, the charts.
+    "todo": ALL,
+    "session_calendar": ALL,
+    "charts": ALL,
     "subventions:subsidy_list": ALL,
     "subventions:subsidy_export": ALL,
     "subventions:subsidy_detail": ALL,
