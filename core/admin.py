@@ -30,7 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import workflow
 from .admin_widgets import AutocompleteFieldsMixin
 from .files import PrivateStorage
-from .forms import AmountField
+from .forms import AmountField, identifier_formfield
 from .models import Counter, TransitionLog
 from .views import apply_service_error
 
@@ -46,6 +46,13 @@ class FrenchAmountsMixin:
     « 1 000,50 » with a space, a no-break space or a narrow no-break space."""
 
     formfield_overrides = {models.DecimalField: {"form_class": AmountField}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # SIRET and IBAN typed with or without spaces, shown grouped (core.forms).
+        if identifier := identifier_formfield(db_field, **kwargs):
+            identifier.widget.attrs.setdefault("class", "vTextField")
+            return identifier
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class OddDatesChangeList(ChangeList):
