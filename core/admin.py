@@ -119,10 +119,24 @@ class ModelAdmin(
     pass
 
 
+class NamedRowFieldsMixin:
+    """A tabular inline's inputs have no <label> (their column header is the only one): each
+    gets an accessible name, « Montant (ligne 2) », for screen readers (RGAA 11.1)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = "nouvelle ligne" if index is None else f"ligne {index + 1}"
+        for field in form.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
+
+
 class TabularInline(
     PrivateFilesMixin, AutocompleteFieldsMixin, FrenchAmountsMixin, admin.TabularInline
 ):
-    pass
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (NamedRowFieldsMixin, formset), {})
 
 
 class StackedInline(

@@ -249,12 +249,25 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Subventions — API en lecture",
-    "DESCRIPTION": "Subventions, bénéficiaires, délibérations et conventions (lecture seule).",
+    "DESCRIPTION": (
+        "Subventions, bénéficiaires, délibérations et conventions, en lecture seule, au "
+        "format JSON.\n\n"
+        "**Obtenir un jeton.** Un administrateur crée le jeton d'un compte du personnel "
+        "dans l'administration (« Jetons d'authentification » › « Ajouter ») ou par la "
+        "commande `python manage.py drf_create_token <identifiant>`. Chaque appel porte "
+        "l'en-tête `Authorization: Token <jeton>` ; le bouton « Authorize » ci-dessous "
+        "l'ajoute aux essais (saisir `Token <jeton>`). Une personne connectée à "
+        "l'application peut aussi essayer l'API sans jeton.\n\n"
+        "Les coordonnées bancaires, les contacts et les notes internes ne sont jamais "
+        "exposés. Au-delà des débits permis, l'API répond 429 avec un message en français."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No link inside each operation's button (axe-core: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": True},
 }
 
 LOGGING = {
