@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from conventions.filters import AWAITING_SIGNATURE
+from core.middleware import YEAR_PARAMETER
 from subventions.enums import ACTIVE_STATUSES, VOTED_STATUSES
 from subventions.permissions import require
 
@@ -15,7 +16,7 @@ from . import selectors
 def dashboard(request):
     today = timezone.localdate()
     try:
-        year = int(request.GET.get("exercice", today.year))
+        year = int(request.GET.get(YEAR_PARAMETER, today.year))
     except ValueError:
         year = today.year
     figures = selectors.dashboard_figures(year, today)

@@ -37,7 +37,7 @@ def test_the_pages_break_no_content_security_policy(page, settings, live_referen
     )
     log_in(page, "admin", DEMO_PASSWORD)
     urls = [
-        "/?exercice=2021",
+        "/?year=2021",
         f"/dossiers/{subsidy.pk}/",
         f"/seances/{deliberation.session_id}/",
         f"/deliberations/{deliberation.pk}/",
@@ -58,5 +58,5 @@ def test_the_pages_break_no_content_security_policy(page, settings, live_referen
     page.goto("/api/docs/")
     page.wait_for_selector(".opblock", timeout=15_000)
     # The dashboard's bars are drawn (SVG widths, no style attribute).
-    page.goto("/?exercice=2021")
+    page.goto("/?year=2021")
     assert page.locator("svg.bar-track rect").count() > 0

@@ -43,7 +43,7 @@ def pages() -> dict[str, str]:
         finished_at=timezone.now(),
     )
     return {
-        "tableau-de-bord": "/?exercice=2021",
+        "tableau-de-bord": "/?year=2021",
         "liste-dossiers": "/dossiers/",
         "dossier": f"/dossiers/{subsidy.pk}/",
         "seance": f"/seances/{deliberation.session_id}/",

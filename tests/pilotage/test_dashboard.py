@@ -60,7 +60,7 @@ def test_dashboard_figures_by_status_and_budget_line(year_files):
 
 def test_dashboard_links_every_figure_to_its_list(client, make_user, year_files):
     login_as(client, make_user, Role.READER)
-    response = client.get(reverse("dashboard"), {"exercice": "2021"})
+    response = client.get(reverse("dashboard"), {"year": "2021"})
     page = response.content.decode()
     list_url = reverse("subventions:subsidy_list")
     assert f'href="{list_url}?year=2021&amp;status=brouillon"' in page
