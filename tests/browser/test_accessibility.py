@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from pilotage.demo import DEMO_PASSWORD
@@ -73,8 +74,17 @@ def test_no_staff_page_has_an_accessibility_violation(axe_page, demo_pages):
 
 
 def test_the_keyboard_focus_is_visible_on_the_navigation(page, demo_pages):
+    # A long name does not wrap the navigation at 1280 px.
+    get_user_model().objects.filter(username="secretariat").update(
+        first_name="Marie-Bernadette-Clémentine", last_name="de La Tour-Dupont-Villeneuve"
+    )
     log_in(page, "secretariat", DEMO_PASSWORD)
     page.goto("/dossiers/")
+    tops = page.locator("header .navbar-nav .nav-link").evaluate_all(
+        "(links) => links.map((link) => Math.round(link.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, tops
+    assert page.locator("header nav").bounding_box()["height"] < 80
     link = page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Séances"
     )
