@@ -95,3 +95,14 @@ def test_withdrawing_an_act_from_the_agenda_is_offered_only_once_it_is_on_one(de
     act.session = placed.session
     offered = [action for action, _label, _reason in workflow.offered(act, secretariat)]
     assert "withdraw" in offered
+
+
+def test_the_pages_the_admin_and_the_api_docs_link_the_favicon(client, make_user):
+    client.force_login(make_user(Role.READER))
+    for url in ("/dossiers/", "/admin/", "/api/docs/"):
+        page = client.get(url).text
+        assert "img/favicon.svg" in page and "img/favicon.ico" in page, url
+    docs = client.get("/api/docs/").text
+    assert "Retour à l'application Subventions" in html.unescape(docs)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").text
+    assert "drf_create_token" in schema
