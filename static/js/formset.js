@@ -53,6 +53,8 @@
       total.value = String(index + 1);
       const row = rows.lastElementChild;
       bind(row);
+      // Widgets that need JavaScript (an autocomplete) set up the new row on this event.
+      row.dispatchEvent(new CustomEvent("formset:added", { bubbles: true }));
       say(status && status.dataset.added);
       const first = row.querySelector("input:not([type=hidden]), select, textarea");
       if (first) {
