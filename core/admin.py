@@ -30,7 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import workflow
 from .admin_widgets import AutocompleteFieldsMixin
 from .files import is_private_storage
-from .forms import AmountField
+from .forms import AmountField, identifier_formfield
 from .models import Counter, TransitionLog
 from .views import apply_service_error
 
@@ -46,6 +46,13 @@ class FrenchAmountsMixin:
     « 1 000,50 » with a space, a no-break space or a narrow no-break space."""
 
     formfield_overrides = {models.DecimalField: {"form_class": AmountField}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # SIRET and IBAN typed with or without spaces, shown grouped (core.forms).
+        if identifier := identifier_formfield(db_field, **kwargs):
+            identifier.widget.attrs.setdefault("class", "vTextField")
+            return identifier
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class OddDatesChangeList(ChangeList):
@@ -112,10 +119,24 @@ class ModelAdmin(
     pass
 
 
+class NamedRowFieldsMixin:
+    """A tabular inline's inputs have no <label> (their column header is the only one): each
+    gets an accessible name, « Montant (ligne 2) », for screen readers (RGAA 11.1)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = "nouvelle ligne" if index is None else f"ligne {index + 1}"
+        for field in form.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
+
+
 class TabularInline(
     PrivateFilesMixin, AutocompleteFieldsMixin, FrenchAmountsMixin, admin.TabularInline
 ):
-    pass
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (NamedRowFieldsMixin, formset), {})
 
 
 class StackedInline(

@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from num2words import num2words
+from stdnum import iban as stdnum_iban
+from stdnum.fr import siret as stdnum_siret
 
 NBSP = "\u00a0"  # no-break space: thousands separator and before € and %
 NNBSP = "\u202f"  # narrow no-break space, which Babel's fr locale uses for thousands
@@ -29,6 +31,30 @@ def amount(value: Decimal | int | None) -> str:
     value = Decimal(value)
     decimals = 0 if value == value.to_integral_value() else 2
     return _number(value, decimals)
+
+
+def amount_with_cents(value: Decimal | int | None) -> str:
+    """« 30 000,00 »: always two decimals, as a form shows an amount to edit."""
+    if value is None:
+        return ""
+    return _number(Decimal(value), 2)
+
+
+def siret(value: str | None) -> str:
+    """« 732 829 320 00074 » (no-break spaces): SIREN then NIC, readable and copied whole.
+    A value that is not fourteen digits is shown as stored."""
+    compact = stdnum_siret.compact(value or "")
+    if len(compact) != 14 or not compact.isdigit():
+        return value or ""
+    return stdnum_siret.format(compact).replace(" ", NBSP)
+
+
+def iban(value: str | None) -> str:
+    """« FR76 3000 6000 0112 3456 7890 189 »: groups of four, as on a bank statement (plain
+    spaces, so that a long IBAN may wrap between groups on a phone)."""
+    if not value:
+        return ""
+    return stdnum_iban.format(value)
 
 
 def euros(value: Decimal | int | None) -> str:

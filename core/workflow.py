@@ -164,7 +164,11 @@ def offered(instance, user) -> list[tuple[str, str, str | None]]:
     result = []
     for action in actions(model):
         meta = _meta(model, action)
-        if meta.get_transition(meta.field.get_state(instance)) is not None:
+        declared = meta.get_transition(meta.field.get_state(instance))
+        # `custom={"offered_if": condition}`: an action that makes no sense yet (« Retirer de
+        # l'ordre du jour » of an act on no agenda) is not offered at all, not even greyed.
+        offered_if = declared.custom.get("offered_if") if declared is not None else None
+        if declared is not None and (offered_if is None or offered_if(instance)):
             result.append((action, label(model, action), refusal(instance, action, user)))
     return result
 

@@ -24,7 +24,7 @@ from core import files
 from core.formatting import long_date
 from core.modeling import DateField
 from core.models import TransitionLog
-from core.workflow import LifecycleMixin, StatusField
+from core.workflow import Condition, LifecycleMixin, StatusField
 from subventions.models import Authority, PolicyArea, Subsidy
 from subventions.models.texts import DeliberationText
 from subventions.roles import transition_permission
@@ -170,6 +170,13 @@ class Session(models.Model):
 class DeliberationQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=DeliberationStatus.WITHDRAWN)
+
+
+# An act leaves an agenda only once it is on one (placed on a session).
+on_an_agenda = Condition(
+    lambda deliberation: deliberation.session_id is not None,
+    "La délibération n'est inscrite à l'ordre du jour d'aucune séance.",
+)
 
 
 class Deliberation(LifecycleMixin, DeliberationText):
@@ -499,7 +506,8 @@ class Deliberation(LifecycleMixin, DeliberationText):
         source=DeliberationStatus.DRAFT,
         target=DeliberationStatus.WITHDRAWN,
         permission=transition_permission("manage_sessions"),
-        custom={"label": "Retirer de l'ordre du jour"},
+        conditions=[on_an_agenda],
+        custom={"label": "Retirer de l'ordre du jour", "offered_if": on_an_agenda},
     )
     def withdraw(self):
         pass

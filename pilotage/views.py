@@ -6,13 +6,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from conventions.filters import AWAITING_SIGNATURE
+from core.middleware import YEAR_PARAMETER
 from subventions.enums import ACTIVE_STATUSES, VOTED_STATUSES
 from subventions.permissions import require
 
 from . import calendar, charts, selectors, todo
 
 # The one query parameter naming the financial year, as on the list pages.
-YEAR_PARAMETER = "year"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 

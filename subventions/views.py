@@ -28,12 +28,13 @@ from .forms import (
     TransitionForm,
 )
 from .models import Authority, Beneficiary, Subsidy
+from .next_steps import next_step
 from .permissions import refuse_unless, require
 from .services import AxisData, CoFundingData
 
 SUBSIDY_SAVED = "Le dossier {reference} est enregistré."
 BENEFICIARY_SAVED = "La fiche {of_beneficiary} est enregistrée."
-TRANSITION_DONE = "{label} : fait. Le dossier est maintenant au statut « {status} »."
+TRANSITION_DONE = "{label} : fait. Le dossier est maintenant au statut « {status} ». {next_step}"
 
 
 # Subsidies
@@ -138,7 +139,12 @@ def subsidy_transition(request, pk: int, action: str):
             messages.error(request, " ".join(refusal.messages))
         else:
             messages.success(
-                request, TRANSITION_DONE.format(label=label, status=subsidy.get_status_display())
+                request,
+                TRANSITION_DONE.format(
+                    label=label,
+                    status=subsidy.get_status_display(),
+                    next_step=next_step(subsidy.status),
+                ),
             )
         return redirect("subventions:subsidy_detail", pk=subsidy.pk)
     return render(

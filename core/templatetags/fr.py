@@ -13,6 +13,8 @@ register.filter("euros_long", formatting.euros_long)
 register.filter("amount", formatting.amount)
 register.filter("percent", formatting.percent)
 register.filter("amount_in_words", formatting.amount_in_words)
+register.filter("siret", formatting.siret)
+register.filter("iban", formatting.iban)
 
 
 def _superscript(text: str, autoescape: bool) -> str:

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # `?exercice=` and `?annee=` of old links → `?year=`, the one name of every page.
+    "core.middleware.YearParameterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -276,12 +278,25 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Subventions — API en lecture",
-    "DESCRIPTION": "Subventions, bénéficiaires, délibérations et conventions (lecture seule).",
+    "DESCRIPTION": (
+        "Subventions, bénéficiaires, délibérations et conventions, en lecture seule, au "
+        "format JSON.\n\n"
+        "**Obtenir un jeton.** Un administrateur crée le jeton d'un compte du personnel "
+        "dans l'administration (« Jetons d'authentification » › « Ajouter ») ou par la "
+        "commande `python manage.py drf_create_token <identifiant>`. Chaque appel porte "
+        "l'en-tête `Authorization: Token <jeton>` ; le bouton « Authorize » ci-dessous "
+        "l'ajoute aux essais (saisir `Token <jeton>`). Une personne connectée à "
+        "l'application peut aussi essayer l'API sans jeton.\n\n"
+        "Les coordonnées bancaires, les contacts et les notes internes ne sont jamais "
+        "exposés. Au-delà des débits permis, l'API répond 429 avec un message en français."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No link inside each operation's button (axe-core: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": True},
 }
 
 # Logs on the standard error; SUBVENTIONS_LOG_FORMAT=json writes one JSON object a line

@@ -35,6 +35,7 @@ from subventions.models import (
 )
 
 from . import acts, commune
+from .clock import dated
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -305,14 +306,16 @@ def _settle_2020(subsidy: Subsidy, users, authority) -> None:
     subsidy.refresh_from_db()
     finances = users["finances"]
     if not subsidy.payments.exists():
-        payments.payment_create(
-            subsidy=subsidy,
-            instalment=subsidy.instalments.first(),
-            user=finances,
-            **PAYMENT_2020,
-        )
+        with dated(PAYMENT_2020["date"]):
+            payments.payment_create(
+                subsidy=subsidy,
+                instalment=subsidy.instalments.first(),
+                user=finances,
+                **PAYMENT_2020,
+            )
     report = subsidy.financial_report
     if report.status == ReportStatus.EXPECTED:
+        # Received and approved the same day (pilotage.demo.clock dates the rows).
         context = {"subsidy": subsidy, "authority": authority, "received_on": REPORT_2020_RECEIVED}
         content = render_to_pdf("pilotage/pdf/demo_financial_report.html", context)
         report = payments.report_receive(
@@ -328,75 +331,80 @@ def _settle_2020(subsidy: Subsidy, users, authority) -> None:
 @transaction.atomic
 def load() -> dict[str, object]:
     """Create (or find) the whole demo case; returns the main objects by name."""
-    users = load_users()
-    admin = users["admin"]
-    instructor = users["instructeur"]
-
-    authority = Authority.current() or services.authority_save(user=admin, **AUTHORITY)
-    policy_area = PolicyArea.objects.filter(label=POLICY_AREA).first()
-    policy_area = policy_area or services.policy_area_create(label=POLICY_AREA, user=admin)
-    partners = {name: _partner(name, kind, instructor) for name, kind in PARTNERS}
-
-    apes = Beneficiary.objects.filter(siret=APES["siret"]).first()
-    apes = apes or services.beneficiary_create(user=instructor, **APES)
+    with dated(datetime.date(2019, 11, 4)):
+        users = load_users()
+        admin = users["admin"]
+        instructor = users["instructeur"]
+        authority = Authority.current() or services.authority_save(user=admin, **AUTHORITY)
+        policy_area = PolicyArea.objects.filter(label=POLICY_AREA).first()
+        policy_area = policy_area or services.policy_area_create(label=POLICY_AREA, user=admin)
+        partners = {name: _partner(name, kind, instructor) for name, kind in PARTNERS}
+        apes = Beneficiary.objects.filter(siret=APES["siret"]).first()
+        apes = apes or services.beneficiary_create(user=instructor, **APES)
 
     common = {"beneficiary": apes, "policy_area": policy_area, "user": instructor}
     subsidy_2020 = Subsidy.objects.filter(beneficiary=apes, year=2020).first()
     if subsidy_2020 is None:
-        subsidy_2020 = services.subsidy_create(
-            year=2020,
-            received_on=datetime.date(2019, 11, 15),
-            title=TITLE_2020,
-            purpose=OBJECT_2020,
-            amount_requested=Decimal("35000"),
-            amount_proposed=Decimal("35000"),
-            budget_line=_budget_line(2020, users["finances"]),
-            payment_terms=PaymentTerms.SINGLE,
-            **common,
-        )
-    subsidy_2020 = _advance(subsidy_2020, STEPS_TO_PROPOSE, users)
+        with dated(datetime.date(2019, 11, 15)):
+            subsidy_2020 = services.subsidy_create(
+                year=2020,
+                received_on=datetime.date(2019, 11, 15),
+                title=TITLE_2020,
+                purpose=OBJECT_2020,
+                amount_requested=Decimal("35000"),
+                amount_proposed=Decimal("35000"),
+                budget_line=_budget_line(2020, users["finances"]),
+                payment_terms=PaymentTerms.SINGLE,
+                **common,
+            )
+    with dated(datetime.date(2020, 1, 13)):
+        subsidy_2020 = _advance(subsidy_2020, STEPS_TO_PROPOSE, users)
 
     subsidy_2021 = Subsidy.objects.filter(beneficiary=apes, year=2021).first()
     if subsidy_2021 is None:
-        subsidy_2021 = services.subsidy_create(
-            year=2021,
-            received_on=datetime.date(2020, 11, 30),
-            title=TITLE_2021,
-            purpose=OBJECT_2021,
-            amount_requested=Decimal("35000"),
-            amount_proposed=Decimal("35000"),
-            projected_budget=Decimal("753091"),
-            budget_line=_budget_line(2021, users["finances"]),
-            payment_terms=PaymentTerms.SINGLE,
-            preamble=PREAMBLE_2021,
-            context=CONTEXT_2021,
-            partnership_description=PARTNERSHIP_2021,
-            previous_year_activity=PREVIOUS_ACTIVITY_2021,
-            axes_introduction=AXES_INTRODUCTION_2021,
-            axes=AXES_2021,
-            cofundings=[
-                services.CoFundingData(
-                    partners=[partners[name] for name in names],
-                    amount=amount,
-                    group_label=group_label,
-                    status=CoFundingStatus.REQUESTED,
-                    is_total=is_total,
-                )
-                for names, amount, group_label, is_total in COFUNDING_2021
-            ],
-            **common,
-        )
-    subsidy_2021 = _advance(subsidy_2021, STEPS_TO_PROPOSE, users)
+        with dated(datetime.date(2020, 11, 30)):
+            subsidy_2021 = services.subsidy_create(
+                year=2021,
+                received_on=datetime.date(2020, 11, 30),
+                title=TITLE_2021,
+                purpose=OBJECT_2021,
+                amount_requested=Decimal("35000"),
+                amount_proposed=Decimal("35000"),
+                projected_budget=Decimal("753091"),
+                budget_line=_budget_line(2021, users["finances"]),
+                payment_terms=PaymentTerms.SINGLE,
+                preamble=PREAMBLE_2021,
+                context=CONTEXT_2021,
+                partnership_description=PARTNERSHIP_2021,
+                previous_year_activity=PREVIOUS_ACTIVITY_2021,
+                axes_introduction=AXES_INTRODUCTION_2021,
+                axes=AXES_2021,
+                cofundings=[
+                    services.CoFundingData(
+                        partners=[partners[name] for name in names],
+                        amount=amount,
+                        group_label=group_label,
+                        status=CoFundingStatus.REQUESTED,
+                        is_total=is_total,
+                    )
+                    for names, amount, group_label, is_total in COFUNDING_2021
+                ],
+                **common,
+            )
+    with dated(datetime.date(2021, 3, 8)):
+        subsidy_2021 = _advance(subsidy_2021, STEPS_TO_PROPOSE, users)
 
     deliberations = acts.load(users=users, subsidy_2020=subsidy_2020, subsidy_2021=subsidy_2021)
     subsidy_2020.refresh_from_db()
     subsidy_2021.refresh_from_db()
     # The vote gave both files their default schedule and their expected report (the 2021
     # one due by 30 June 2022). The 2021 file waits for its agreement: it is not paid.
-    _settle_2020(subsidy_2020, users, authority)
+    with dated(REPORT_2020_RECEIVED):
+        _settle_2020(subsidy_2020, users, authority)
     subsidy_2020.refresh_from_db()
     # A second authority's style: a commune whose Conseil municipal votes a first subsidy.
-    commune_case = commune.load(users)
+    with dated(commune.PUBLISHED_ON):
+        commune_case = commune.load(users)
 
     return {
         **deliberations,

@@ -20,6 +20,7 @@ from deliberations.enums import Body, DeliberationStatus
 from deliberations.models import Deliberation, Session
 
 from . import assembly
+from .clock import dated
 
 SESSION_2021 = {
     "body": Body.BUREAU,
@@ -109,34 +110,41 @@ def _signed_agreement_2020(subsidy, users) -> Agreement:
 
 def load(*, users: dict, subsidy_2020, subsidy_2021) -> dict[str, object]:
     secretariat = users["secretariat"]
-    deliberation_2020 = _deliberation(
-        number=NUMBER_2020,
-        session=_session(SESSION_2020, secretariat),
-        subsidy=subsidy_2020,
-        note=NOTE_2020,
-        executory=EXECUTORY_2020,
-        user=secretariat,
-    )
+    with dated(SESSION_2020["date"]):
+        deliberation_2020 = _deliberation(
+            number=NUMBER_2020,
+            session=_session(SESSION_2020, secretariat),
+            subsidy=subsidy_2020,
+            note=NOTE_2020,
+            executory=EXECUTORY_2020,
+            user=secretariat,
+        )
+    with dated(AUTHORITY_SIGNED_2020):
+        agreement_2020 = _signed_agreement_2020(subsidy_2020, users)
     # Issue 11: the 2021 Bureau's attendance, then the act's transmission and display.
-    classifications = assembly.load_classifications(secretariat)
-    session_2021 = _session(SESSION_2021, secretariat)
-    assembly.load_session_2021(session_2021, secretariat, subsidy_2021.beneficiary)
-    deliberation_2021 = _deliberation(
-        number=NUMBER_2021,
-        session=session_2021,
-        subsidy=subsidy_2021,
-        note=NOTE_2021,
-        executory=None,
-        user=secretariat,
-    )
-    deliberation_2021 = assembly.transmit_and_display_2021(
-        deliberation_2021, secretariat, classifications
-    )
-    agreement_2020 = _signed_agreement_2020(subsidy_2020, users)
+    with dated(SESSION_2021["date"]):
+        classifications = assembly.load_classifications(secretariat)
+        session_2021 = _session(SESSION_2021, secretariat)
+        assembly.load_session_2021(session_2021, secretariat, subsidy_2021.beneficiary)
+        deliberation_2021 = _deliberation(
+            number=NUMBER_2021,
+            session=session_2021,
+            subsidy=subsidy_2021,
+            note=NOTE_2021,
+            executory=None,
+            user=secretariat,
+        )
+    with dated(EXECUTORY_2021 + datetime.timedelta(days=4)):
+        deliberation_2021 = assembly.transmit_and_display_2021(
+            deliberation_2021, secretariat, classifications
+        )
     subsidy_2021.refresh_from_db()
     agreement_2021 = Agreement.objects.filter(subsidy=subsidy_2021).first()
     if agreement_2021 is None:
-        agreement_2021 = agreement_services.agreement_create(subsidy=subsidy_2021, user=secretariat)
+        with dated(EXECUTORY_2021 + datetime.timedelta(days=12)):
+            agreement_2021 = agreement_services.agreement_create(
+                subsidy=subsidy_2021, user=secretariat
+            )
     return {
         "agreement_2020": agreement_2020,
         "deliberation_2020": deliberation_2020,

@@ -1,7 +1,10 @@
-"""`make screenshots`: the main staff pages of the demo data, as PNG, at 1280 and 390 px.
+"""`make screenshots`: every staff page of the demo data, as PNG, at 1280 and 390 px.
 
-Runs only when SUBVENTIONS_SCREENSHOTS names the folder to write (docs/screenshots/ from
-the Makefile); the README shows the pictures.
+The pages are those of the URL walk (tests/browser/walk.py), so a page added to the
+project is photographed without touching this file; ALIASES gives the main ones the
+names the README shows, URLS the address a page is better shown at (the dashboard on the
+demo's year). Runs only when SUBVENTIONS_SCREENSHOTS names the folder to write
+(docs/screenshots/ from the Makefile).
 """
 
 import io
@@ -10,17 +13,28 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
-from conventions.enums import BatchJobStatus
-from conventions.models import BatchJob
-from deliberations.models import Deliberation
 from pilotage.demo import DEMO_PASSWORD
-from subventions.models import Subsidy
 from tests.browser.conftest import log_in
+from tests.browser.walk import staff_pages
 
 OUTPUT = os.environ.get("SUBVENTIONS_SCREENSHOTS")
 WIDTHS = {"large": 1280, "mobile": 390}
+
+# Walked page name → the file name the README links to.
+ALIASES = {
+    "dashboard": "tableau-de-bord",
+    "subventions-subsidy-list": "liste-dossiers",
+    "subventions-subsidy-detail": "dossier",
+    "deliberations-session-detail": "seance",
+    "deliberations-deliberation-detail": "deliberation",
+    "conventions-agreement-list": "liste-conventions",
+    "conventions-agreement-detail": "convention",
+    "deliberations-public-act-list": "actes-publies",
+    "deliberations-public-act-detail": "acte-public",
+}
+# Walked page name → a better address for its picture.
+URLS = {"dashboard": "/?year=2021"}
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,47 +43,22 @@ pytestmark = [
 ]
 
 
-def pages() -> dict[str, str]:
-    subsidy = Subsidy.objects.get(year=2021, beneficiary__short_name="APES")
-    deliberation = Deliberation.objects.get(number="21 B 0110")
-    BatchJob.objects.create(
-        kind=BatchJob.KIND_SESSION_AGREEMENTS,
-        session=deliberation.session,
-        total=1,
-        done=1,
-        created=0,
-        status=BatchJobStatus.DONE,
-        created_by=deliberation.voted_by,
-        finished_at=timezone.now(),
-    )
-    return {
-        "tableau-de-bord": "/?year=2021",
-        # Issue 15: « À faire », the sessions calendar, the charts.
-        "a-faire": "/a-faire/?year=2021",
-        "calendrier-seances": "/seances/calendrier/?year=2021",
-        "graphiques": "/tableau-de-bord/graphiques/?year=2021",
-        "beneficiaire": f"/beneficiaires/{subsidy.beneficiary_id}/",
-        "liste-dossiers": "/dossiers/",
-        "dossier": f"/dossiers/{subsidy.pk}/",
-        "seance": f"/seances/{deliberation.session_id}/",
-        "deliberation": f"/deliberations/{deliberation.pk}/",
-        "liste-conventions": "/conventions/",
-        "convention": f"/conventions/convention/{subsidy.agreement.pk}/",
-        # Issue 11: the public page « Actes publiés » and the permanent address of an act.
-        "actes-publies": "/actes/",
-        "acte-public": "/actes/21B0110/",
-    }
-
-
 def test_screenshots(page, settings, live_reference_data):
     settings.DEBUG = True  # load_demo refuses to run otherwise (known passwords)
     call_command("load_demo", stdout=io.StringIO())
+    settings.DEBUG = False
     folder = Path(OUTPUT)
     folder.mkdir(parents=True, exist_ok=True)
-    log_in(page, "secretariat", DEMO_PASSWORD)
-    for name, url in pages().items():
+    current = None
+    for name, url, username in sorted(staff_pages(), key=lambda item: item[2]):
+        if username != current:
+            page.context.clear_cookies()
+            log_in(page, username, DEMO_PASSWORD)
+            current = username
         for label, width in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": 900})
-            page.goto(url)
-            page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
-            print(f"{folder / f'{name}-{width}.png'} ({label})")
+            page.goto(URLS.get(name, url))
+            page.wait_for_load_state("networkidle")
+            path = folder / f"{ALIASES.get(name, name)}-{width}.png"
+            page.screenshot(path=path, full_page=True)
+            print(f"{path} ({label}, {username})")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from core.forms import AmountField
+from core.forms import AMOUNT_INVALID, AmountField
 from subventions.enums import Role
 from subventions.models import BudgetLine, Payment
 from tests.subventions.factories import BudgetLineFactory
@@ -62,4 +62,4 @@ def test_the_admin_refuses_a_word_as_an_amount_in_french(client, make_user):
     data["amount_voted"] = "mille euros"
     response = client.post(url, data)
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["amount_voted"] == ["Saisissez un nombre."]
+    assert response.context["adminform"].form.errors["amount_voted"] == [AMOUNT_INVALID]

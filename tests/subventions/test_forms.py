@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.forms import AmountField
+from core.forms import AMOUNT_INVALID, AmountField
 from subventions import forms as subsidy_forms
 from subventions import services
 from subventions.enums import Role, SubsidyStatus
@@ -263,7 +263,7 @@ def test_a_file_with_bad_input_shows_french_errors_and_saves_nothing(instructor_
     data["axes-0-description"] = "Sans titre"
     response = instructor_client.post(reverse("subventions:subsidy_create"), data)
     assert response.status_code == 200
-    assert errors_of(response, "amount_requested") == ["Saisissez un nombre."]
+    assert errors_of(response, "amount_requested") == [AMOUNT_INVALID]
     assert errors_of(response, "title") == ["Ce champ est obligatoire."]
     assert response.context["axes"].forms[0].errors["title"] == ["Ce champ est obligatoire."]
     assert not Subsidy.objects.exists()
@@ -420,3 +420,17 @@ def test_french_amounts_are_read(refs):
 
 def test_a_lifecycle_comment_form_accepts_no_comment():
     assert subsidy_forms.TransitionForm({"comment": ""}).is_valid()
+
+
+def test_a_beneficiary_is_saved_with_a_siret_and_an_iban_typed_with_spaces(instructor_client):
+    data = beneficiary_data(siret="732 829 320 00074", iban="FR76 3000 6000 0112 3456 7890 189")
+    response = instructor_client.post(reverse("subventions:beneficiary_create"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    beneficiary = Beneficiary.objects.get(short_name="MDA")
+    assert beneficiary.siret == "73282932000074"
+    assert beneficiary.iban == "FR7630006000011234567890189"
+    page = instructor_client.get(reverse("subventions:beneficiary_detail", args=[beneficiary.pk]))
+    assert "732\u00a0829\u00a0320\u00a000074" in page.content.decode()
+    assert "FR76 3000 6000 0112 3456 7890 189" in page.content.decode()
+    edit = instructor_client.get(reverse("subventions:beneficiary_update", args=[beneficiary.pk]))
+    assert 'value="732\u00a0829\u00a0320\u00a000074"' in edit.content.decode()

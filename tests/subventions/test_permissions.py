@@ -168,6 +168,12 @@ def _finished_export(user) -> ExportJob:
 def demo(settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
+    return demo_values()
+
+
+def demo_values() -> dict:
+    """Values of the loaded demo data for every URL parameter (also used by the browser
+    walk of tests/browser/test_accessibility.py)."""
     subsidy = Subsidy.objects.get(year=2021, beneficiary__short_name="APES")
     subsidy_2020 = Subsidy.objects.get(year=2020, beneficiary__short_name="APES")
     report = subsidy_2020.financial_report
