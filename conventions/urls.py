@@ -25,5 +25,6 @@ urlpatterns = [
         views.agreement_beneficiary_signature,
         name="agreement_cosignature",
     ),
+    path("conventions/<str:kind>/<int:pk>/envoyer/", views.agreement_email, name="agreement_email"),
     path("verifier-un-pdf/", views.pdf_verify, name="pdf_verify"),
 ]

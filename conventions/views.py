@@ -23,7 +23,7 @@ from deliberations.models import Session
 from deliberations.selectors import granting_deliberation
 from subventions.permissions import require
 
-from . import batch, permissions, rendering, selectors, signatures, signing
+from . import batch, mailing, permissions, rendering, selectors, signatures, signing
 from .enums import BatchJobStatus, SignatureMethod
 from .filters import AgreementFilter
 from .forms import BeneficiarySignatureForm, ElectronicSignatureForm, PaperSignatureForm, VerifyForm
@@ -361,4 +361,40 @@ def pdf_verify(request):
         request,
         "conventions/agreement/verify.html",
         {"form": form, "reports": reports, "no_signature": signing.NO_SIGNATURE},
+    )
+
+
+# Sending to the beneficiary (conventions.mailing)
+
+
+@require("prepare_agreements")
+@require_http_methods(["GET", "POST"])
+def agreement_email(request, kind: str, pk: int):
+    """Confirm (GET) then send (POST) the document's PDF to the beneficiary's contact."""
+    document = _document(kind, pk)
+    if request.method == "POST":
+        try:
+            mailing.document_email(document=document, user=request.user)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(
+                request,
+                mailing.SENT.format(
+                    document=document,
+                    e="" if kind == "avenant" else "e",
+                    email=document.subsidy.beneficiary.email,
+                ),
+            )
+        return redirect("conventions:agreement_detail", kind, pk)
+    return render(
+        request,
+        "conventions/agreement/email.html",
+        {
+            "document": document,
+            "kind": kind,
+            "subsidy": document.subsidy,
+            "refusal": mailing.email_refusal(document),
+            "file_name": mailing.file_name(document),
+        },
     )
