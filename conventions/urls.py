@@ -26,5 +26,10 @@ urlpatterns = [
         name="agreement_cosignature",
     ),
     path("conventions/<str:kind>/<int:pk>/envoyer/", views.agreement_email, name="agreement_email"),
+    path(
+        "dossiers/<int:pk>/convention/preparer/",
+        views.subsidy_agreement_prepare,
+        name="subsidy_agreement_prepare",
+    ),
     path("verifier-un-pdf/", views.pdf_verify, name="pdf_verify"),
 ]
