@@ -55,3 +55,12 @@ class TemplateKind(models.TextChoices):
 
     AGREEMENT = "convention", "Convention"
     AMENDMENT = "avenant", "Avenant"
+
+
+class BundleStatus(models.TextChoices):
+    """Where the building of a « dossier complet » ZIP stands."""
+
+    PENDING = "en_attente", "En attente"
+    RUNNING = "en_cours", "En cours"
+    DONE = "pret", "Prêt à télécharger"
+    FAILED = "echec", "Échec"

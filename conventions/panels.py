@@ -57,6 +57,7 @@ def session_agreements(request, session) -> str:
                 else []
             ),
             "can_generate": permissions.can_generate_agreements(request.user)[0],
+            "bundle": session.bundles.order_by("-created_at", "-pk").first(),
         },
         request,
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import bundle_views, views
 
 app_name = "conventions"
 
@@ -30,6 +30,23 @@ urlpatterns = [
         "dossiers/<int:pk>/convention/preparer/",
         views.subsidy_agreement_prepare,
         name="subsidy_agreement_prepare",
+    ),
+    # Complete files (« dossier complet ») of a subsidy and of a session.
+    path(
+        "dossiers/<int:pk>/dossier-complet/",
+        bundle_views.subsidy_bundle,
+        name="subsidy_bundle",
+    ),
+    path(
+        "seances/<int:pk>/dossier-complet/",
+        bundle_views.session_bundle_start,
+        name="session_bundle_start",
+    ),
+    path("dossiers-complets/<int:pk>/", bundle_views.bundle_detail, name="bundle_detail"),
+    path(
+        "dossiers-complets/<int:pk>/telecharger/",
+        bundle_views.bundle_download,
+        name="bundle_download",
     ),
     path("verifier-un-pdf/", views.pdf_verify, name="pdf_verify"),
 ]
