@@ -70,7 +70,7 @@ def _csv(header: list[str], rows) -> bytes:
 
 
 def _act_pieces(deliberation: Deliberation, prefix: str) -> list[Piece]:
-    number = _safe(deliberation.number or f"projet-{deliberation.pk}")
+    number = _safe((deliberation.number or f"projet-{deliberation.pk}").replace(" ", ""))
     pieces = []
     if deliberation.extract_pdf:
         pieces.append(

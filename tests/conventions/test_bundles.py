@@ -47,7 +47,7 @@ def test_the_complete_file_of_apes_2021(client, demo, make_user):
     manifest = check_manifest(response.content)
     names = [row["Fichier"] for row in manifest]
     assert names[0].startswith("01-demande-")
-    assert any(name.startswith("02-deliberation-21B0110") for name in names)
+    assert any(name.startswith("02-deliberation-21B0110") for name in names), names
     assert any(name.startswith("03-CONV-2021-") for name in names)
     assert "04-versements.csv" in names
     assert names[-1] == "06-historique.csv"
@@ -57,17 +57,21 @@ def test_the_complete_file_of_apes_2021(client, demo, make_user):
     assert "Votée" in history
 
 
-def test_the_complete_file_of_the_session_is_built_in_the_background(client, demo, make_user):
+def test_the_complete_file_of_the_session_is_built_in_the_background(
+    client, demo, make_user, django_capture_on_commit_callbacks
+):
     reader = make_user(Role.READER)
     client.force_login(reader)
     session = Deliberation.objects.get(number="21 B 0110").session
     page = client.get(reverse("deliberations:session_detail", args=[session.pk]))
     start = reverse("conventions:session_bundle_start", args=[session.pk])
     assert start in page.content.decode()
-    response = client.post(start)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(start)
     bundle = Bundle.objects.get()
     assert response["Location"] == reverse("conventions:bundle_detail", args=[bundle.pk])
     # Celery runs eagerly in the tests: the ZIP is ready once the request has committed.
+    bundle.refresh_from_db()
     assert bundle.status == BundleStatus.DONE
     assert bundle.done == bundle.total > 0
     page = client.get(response["Location"]).content.decode()
@@ -77,7 +81,7 @@ def test_the_complete_file_of_the_session_is_built_in_the_background(client, dem
     content = b"".join(response.streaming_content)
     assert hashlib.sha256(content).hexdigest() == bundle.sha256
     names = [row["Fichier"] for row in check_manifest(content)]
-    assert any(name.startswith("actes/deliberation-21B0110") for name in names)
+    assert any(name.startswith("actes/deliberation-21B0110") for name in names), names
     assert any(name.startswith("conventions/CONV-2021-") for name in names)
 
 
