@@ -111,7 +111,7 @@ def report_receive(request, pk: int):
     subsidy = get_object_or_404(Subsidy.objects.for_list(), pk=pk)
     report = _report(subsidy)
     form = ReportReceiveForm(
-        request.POST or None, request.FILES or None, initial={"date": timezone.localdate()}
+        request.POST or None, request.FILES or None, initial={"received_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
         try:
