@@ -55,6 +55,8 @@ class TemplateKind(models.TextChoices):
 
     AGREEMENT = "convention", "Convention"
     AMENDMENT = "avenant", "Avenant"
+    # The letter notifying the beneficiary of the award (conventions.letters).
+    NOTIFICATION = "notification", "Lettre de notification"
 
 
 class BundleStatus(models.TextChoices):

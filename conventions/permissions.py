@@ -49,6 +49,7 @@ declare(
         },
         "conventions.batchjob": {},
         "conventions.bundle": {},
+        "conventions.notificationletter": {},
     },
 )
 

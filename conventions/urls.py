@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import bundle_views, views
+from . import bundle_views, letter_views, views
 
 app_name = "conventions"
 
@@ -47,6 +47,18 @@ urlpatterns = [
         "dossiers-complets/<int:pk>/telecharger/",
         bundle_views.bundle_download,
         name="bundle_download",
+    ),
+    # The notification letter of a file.
+    path(
+        "dossiers/<int:pk>/lettre-de-notification/",
+        letter_views.letter_create,
+        name="letter_create",
+    ),
+    path("lettres-de-notification/<int:pk>/pdf/", letter_views.letter_pdf, name="letter_pdf"),
+    path(
+        "lettres-de-notification/<int:pk>/envoyer/",
+        letter_views.letter_email,
+        name="letter_email",
     ),
     path("verifier-un-pdf/", views.pdf_verify, name="pdf_verify"),
 ]

@@ -7,6 +7,7 @@ helpers are imported from their modules.
 from .agreements import Agreement, Amendment
 from .batch import BatchItem, BatchJob
 from .bundles import Bundle
+from .letters import NotificationLetter
 from .templates import AgreementArticle, AgreementTemplate, AgreementVisa
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "BatchItem",
     "BatchJob",
     "Bundle",
+    "NotificationLetter",
 ]
