@@ -55,3 +55,14 @@ class TemplateKind(models.TextChoices):
 
     AGREEMENT = "convention", "Convention"
     AMENDMENT = "avenant", "Avenant"
+    # The letter notifying the beneficiary of the award (conventions.letters).
+    NOTIFICATION = "notification", "Lettre de notification"
+
+
+class BundleStatus(models.TextChoices):
+    """Where the building of a « dossier complet » ZIP stands."""
+
+    PENDING = "en_attente", "En attente"
+    RUNNING = "en_cours", "En cours"
+    DONE = "pret", "Prêt à télécharger"
+    FAILED = "echec", "Échec"

@@ -48,7 +48,16 @@ def session_agreements(request, session) -> str:
             "job": job,
             "interruption": batch.interruption(job) if job else "",
             "to_generate": len(batch.session_agreement_subsidies(session)),
+            # Once finished, each agreement the run produced, linked.
+            "job_items": (
+                job.items.filter(agreement__isnull=False)
+                .select_related("agreement", "subsidy__beneficiary")
+                .order_by("agreement__number")
+                if job and job.is_finished
+                else []
+            ),
             "can_generate": permissions.can_generate_agreements(request.user)[0],
+            "bundle": session.bundles.order_by("-created_at", "-pk").first(),
         },
         request,
     )

@@ -48,6 +48,8 @@ declare(
             for model in ("agreement", "amendment")
         },
         "conventions.batchjob": {},
+        "conventions.bundle": {},
+        "conventions.notificationletter": {},
     },
 )
 

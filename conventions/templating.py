@@ -146,6 +146,15 @@ def sample_context(kind: str = "convention") -> dict:
                 "new_end_date": datetime.date(2022, 6, 30),
             },
         )
+    if kind == "notification":
+        context.update(
+            number="NOTIF-2021-0001",
+            letter={
+                "date": datetime.date(2021, 4, 6),
+                "contact_name": "Prénom Nom",
+                "contact_email": "instructeur@collectivite.example",
+            },
+        )
     return context
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import bundle_views, letter_views, views
 
 app_name = "conventions"
 
@@ -24,6 +24,41 @@ urlpatterns = [
         "conventions/<str:kind>/<int:pk>/signature-beneficiaire/",
         views.agreement_beneficiary_signature,
         name="agreement_cosignature",
+    ),
+    path("conventions/<str:kind>/<int:pk>/envoyer/", views.agreement_email, name="agreement_email"),
+    path(
+        "dossiers/<int:pk>/convention/preparer/",
+        views.subsidy_agreement_prepare,
+        name="subsidy_agreement_prepare",
+    ),
+    # Complete files (« dossier complet ») of a subsidy and of a session.
+    path(
+        "dossiers/<int:pk>/dossier-complet/",
+        bundle_views.subsidy_bundle,
+        name="subsidy_bundle",
+    ),
+    path(
+        "seances/<int:pk>/dossier-complet/",
+        bundle_views.session_bundle_start,
+        name="session_bundle_start",
+    ),
+    path("dossiers-complets/<int:pk>/", bundle_views.bundle_detail, name="bundle_detail"),
+    path(
+        "dossiers-complets/<int:pk>/telecharger/",
+        bundle_views.bundle_download,
+        name="bundle_download",
+    ),
+    # The notification letter of a file.
+    path(
+        "dossiers/<int:pk>/lettre-de-notification/",
+        letter_views.letter_create,
+        name="letter_create",
+    ),
+    path("lettres-de-notification/<int:pk>/pdf/", letter_views.letter_pdf, name="letter_pdf"),
+    path(
+        "lettres-de-notification/<int:pk>/envoyer/",
+        letter_views.letter_email,
+        name="letter_email",
     ),
     path("verifier-un-pdf/", views.pdf_verify, name="pdf_verify"),
 ]

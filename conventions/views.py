@@ -21,10 +21,12 @@ from core import exports, files
 from core.views import Listing, apply_service_error
 from deliberations.models import Session
 from deliberations.selectors import granting_deliberation
+from subventions.enums import SubsidyStatus
 from subventions.exports import listing_export
+from subventions.models import Subsidy
 from subventions.permissions import require
 
-from . import batch, permissions, rendering, selectors, signatures, signing
+from . import batch, mailing, permissions, rendering, selectors, services, signatures, signing
 from .enums import AgreementStatus, BatchJobStatus, SignatureMethod
 from .filters import AgreementFilter
 from .forms import BeneficiarySignatureForm, ElectronicSignatureForm, PaperSignatureForm, VerifyForm
@@ -366,3 +368,82 @@ def pdf_verify(request):
         "conventions/agreement/verify.html",
         {"form": form, "reports": reports, "no_signature": signing.NO_SIGNATURE},
     )
+
+
+# Sending to the beneficiary (conventions.mailing)
+
+
+@require("prepare_agreements")
+@require_http_methods(["GET", "POST"])
+def agreement_email(request, kind: str, pk: int):
+    """Confirm (GET) then send (POST) the document's PDF to the beneficiary's contact."""
+    document = _document(kind, pk)
+    if request.method == "POST":
+        try:
+            mailing.document_email(document=document, user=request.user)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(
+                request,
+                mailing.SENT.format(
+                    document=document,
+                    e="" if kind == "avenant" else "e",
+                    email=document.subsidy.beneficiary.email,
+                ),
+            )
+        return redirect("conventions:agreement_detail", kind, pk)
+    return render(
+        request,
+        "conventions/agreement/email.html",
+        {
+            "document": document,
+            "kind": kind,
+            "subsidy": document.subsidy,
+            "refusal": mailing.email_refusal(document),
+            "file_name": mailing.file_name(document),
+        },
+    )
+
+
+# One agreement from its file (the same service as the batch of a session)
+
+PREPARED = "{agreement} préparée : vérifiez-la puis envoyez-la au bénéficiaire."
+
+
+@require("prepare_agreements")
+@require_http_methods(["GET", "POST"])
+def subsidy_agreement_prepare(request, pk: int):
+    """Confirm (GET) then prepare (POST) the agreement of one voted file."""
+    subsidy = get_object_or_404(Subsidy.objects.for_list(), pk=pk)
+    if request.method == "POST":
+        try:
+            agreement = services.agreement_create(subsidy=subsidy, user=request.user)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+            return redirect("subventions:subsidy_detail", subsidy.pk)
+        messages.success(request, PREPARED.format(agreement=agreement))
+        return redirect("conventions:agreement_detail", "convention", agreement.pk)
+    return render(
+        request,
+        "conventions/subsidy_agreement_prepare.html",
+        {
+            "subsidy": subsidy,
+            "refusal": preparation_refusal(subsidy),
+            "threshold": settings.AGREEMENT_THRESHOLD,
+        },
+    )
+
+
+def preparation_refusal(subsidy: Subsidy) -> str:
+    """Why the file's agreement cannot be prepared now (the service's reasons), or ""."""
+    if subsidy.status != SubsidyStatus.VOTED:
+        return services.SUBSIDY_NOT_VOTED.format(
+            subsidy=subsidy.reference, status=subsidy.get_status_display()
+        )
+    existing = Agreement.objects.filter(subsidy=subsidy).first()
+    if existing is not None:
+        return services.ALREADY_AN_AGREEMENT.format(
+            subsidy=subsidy.reference, number=existing.number
+        )
+    return ""

@@ -63,6 +63,10 @@ INSTALMENT_WITHOUT_AMOUNT = "L'échéance {position} donne sa part (en %) ou son
 INSTALMENT_PAID_REMOVED = (
     "L'échéance {position} a déjà reçu des versements : elle ne peut être supprimée."
 )
+INSTALMENT_AWAITS_REPORT = (
+    "L'échéance {position} est versée sur présentation du compte rendu financier : elle ne "
+    "peut l'être avant que le compte rendu soit approuvé (il est « {status} »)."
+)
 CLAWBACK_ABOVE_PAID = "Le reversement de {amount} dépasse ce qui a été versé net ({paid_net})."
 REPORT_FILE_REQUIRED = "Joignez le compte rendu financier (PDF)."
 BUDGET_LINE_OVERRUN = (
@@ -297,13 +301,26 @@ def payment_create(
         mandate_number=mandate_number,
     )
     payment.full_clean()
-    reason = payment_refusal(locked, date=date, amount=payment.amount)
+    reason = instalment_refusal(instalment) or payment_refusal(
+        locked, date=date, amount=payment.amount
+    )
     if reason:
         raise ValidationError({"amount": reason}, code="payment")
     save_validated(payment, user)
     _settle(locked, user)
     subsidy.refresh_from_db()
     return payment
+
+
+def instalment_refusal(instalment: PaymentInstalment | None) -> str | None:
+    """Why `instalment` may not be paid yet (its report is not settled), or None."""
+    if instalment is None or instalment.condition != InstalmentCondition.ON_FINANCIAL_REPORT:
+        return None
+    report = FinancialReport.objects.filter(subsidy_id=instalment.subsidy_id).first()
+    if report is not None and report.is_settled:
+        return None
+    status = report.get_status_display().lower() if report else "attendu"
+    return INSTALMENT_AWAITS_REPORT.format(position=instalment.position, status=status)
 
 
 # Clawbacks

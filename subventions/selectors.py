@@ -20,7 +20,8 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from core.grammar import name_key
 from core.modeling import subquery_count, subquery_sum
 
-from .models import Beneficiary, Subsidy
+from .enums import InstalmentCondition
+from .models import Beneficiary, Clawback, FinancialReport, Payment, PaymentInstalment, Subsidy
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -259,3 +260,71 @@ def with_previous_subsidies(subsidies: list[Subsidy]) -> list[Subsidy]:
         # Subsidy.previous_subsidy is a cached_property: this is its cached value.
         subsidy.__dict__["previous_subsidy"] = first.get(key)
     return subsidies
+
+
+# Money of a voted file (the « Finances » part of its page)
+
+
+@dataclass
+class InstalmentState:
+    instalment: object
+    paid: Decimal
+    state: str
+    payable: bool
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.instalment.amount - self.paid, ZERO)
+
+
+@dataclass
+class MoneyPanel:
+    subsidy: Subsidy
+    instalments: list[InstalmentState]
+    payments: list
+    clawbacks: list
+    report: object | None
+
+
+def instalment_state(subsidy: Subsidy, instalment, paid: Decimal, report) -> tuple[str, bool]:
+    """What an instalment waits for, in French, and whether it may be paid now."""
+    if paid >= instalment.amount:
+        return "Versée", False
+    if subsidy.executory_on is None:
+        return "En attente de la délibération exécutoire", False
+    if subsidy.requires_agreement and subsidy.agreement_signed_on is None:
+        return "En attente de la convention signée", False
+    if instalment.condition == InstalmentCondition.ON_FINANCIAL_REPORT and not (
+        report is not None and report.is_settled
+    ):
+        return "En attente du compte rendu financier approuvé", False
+    if paid:
+        return "Versée en partie", True
+    return "À verser", True
+
+
+def money_panel(subsidy_pk: int) -> MoneyPanel:
+    """A file's money as its page shows it, in five queries whatever its number of rows:
+    the file with its figures, the schedule with what each instalment received, the
+    payments, the clawbacks and the report."""
+    subsidy = Subsidy.objects.with_money().select_related("beneficiary").get(pk=subsidy_pk)
+    report = FinancialReport.objects.filter(subsidy_id=subsidy_pk).first()
+    instalments = PaymentInstalment.objects.filter(subsidy_id=subsidy_pk).annotate(
+        paid=money_sum("payments__amount")
+    )
+    states = []
+    for instalment in instalments.order_by("position"):
+        paid = Decimal(instalment.paid).quantize(Decimal("0.01"))
+        state, payable = instalment_state(subsidy, instalment, paid, report)
+        states.append(InstalmentState(instalment, paid, state, payable))
+    return MoneyPanel(
+        subsidy=subsidy,
+        instalments=states,
+        payments=list(
+            Payment.objects.filter(subsidy_id=subsidy_pk)
+            .select_related("instalment")
+            .order_by("date", "pk")
+        ),
+        clawbacks=list(Clawback.objects.filter(subsidy_id=subsidy_pk).order_by("date", "pk")),
+        report=report,
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import autocomplete, downloads, views
+from . import autocomplete, downloads, money_views, views
 
 app_name = "subventions"
 
@@ -35,6 +35,27 @@ urlpatterns = [
         "financeurs/autocompletion/",
         autocomplete.partner_autocomplete,
         name="partner_autocomplete",
+    ),
+    # The « Finances » part of a voted file (subventions.money_views).
+    path(
+        "dossiers/<int:pk>/versements/nouveau/",
+        money_views.payment_create,
+        name="payment_create",
+    ),
+    path(
+        "dossiers/<int:pk>/compte-rendu/reception/",
+        money_views.report_receive,
+        name="report_receive",
+    ),
+    path(
+        "dossiers/<int:pk>/compte-rendu/<str:decision>/",
+        money_views.report_decide,
+        name="report_decide",
+    ),
+    path(
+        "dossiers/<int:pk>/reversements/nouveau/",
+        money_views.clawback_create,
+        name="clawback_create",
     ),
     path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
     path("beneficiaires/export/<str:fmt>/", views.beneficiary_export, name="beneficiary_export"),

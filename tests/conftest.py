@@ -67,6 +67,7 @@ TEMPLATE_MIGRATIONS = (
     "conventions.migrations.0014_agreement_visas_by_date",
     "conventions.migrations.0015_agreement_template_grammar",
     "conventions.migrations.0016_amendment_templates",
+    "conventions.migrations.0021_notification_letter_template",
 )
 
 

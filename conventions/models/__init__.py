@@ -6,6 +6,8 @@ helpers are imported from their modules.
 
 from .agreements import Agreement, Amendment
 from .batch import BatchItem, BatchJob
+from .bundles import Bundle
+from .letters import NotificationLetter
 from .templates import AgreementArticle, AgreementTemplate, AgreementVisa
 
 __all__ = [
@@ -16,4 +18,6 @@ __all__ = [
     "Amendment",
     "BatchItem",
     "BatchJob",
+    "Bundle",
+    "NotificationLetter",
 ]

@@ -95,6 +95,12 @@ class SignedDocument(LifecycleMixin, models.Model):
         "qualité du signataire du bénéficiaire", max_length=150, blank=True
     )
     sent_on = DateField("envoyée pour signature le", null=True, blank=True)
+    # The last e-mail that carried the document's PDF to the beneficiary (conventions.mailing):
+    # for signature, or its signed copy. Nullable, so that adding it never rebuilds a table
+    # (and drops its freeze triggers) on SQLite.
+    emailed_on = DateField(
+        "envoyée au bénéficiaire par courriel le", null=True, blank=True, editable=False
+    )
     beneficiary_signed_on = DateField("signée par le bénéficiaire le", null=True, blank=True)
     authority_signed_on = DateField("signée par la collectivité le", null=True, blank=True)
     authority_signed_by = models.ForeignKey(
@@ -142,6 +148,7 @@ class SignedDocument(LifecycleMixin, models.Model):
     # (which may come second), the end of the agreement's life and the internal note.
     MUTABLE_WHEN_SIGNED = (
         "status",
+        "emailed_on",
         "beneficiary_signed_on",
         "beneficiary_signatory_name",
         "beneficiary_signatory_title",

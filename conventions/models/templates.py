@@ -21,6 +21,7 @@ from ..templating import check_template, sample_context, source_errors
 
 DEFAULT_TEMPLATE_NAME = "Convention annuelle d'objectifs"
 AMENDMENT_TEMPLATE_NAME = "Avenant à une convention"
+NOTIFICATION_TEMPLATE_NAME = "Lettre de notification"
 TEMPLATE_VERSION_TAKEN = "La version {version} du modèle « {name} » existe déjà."
 TEMPLATE_ONE_ACTIVE = "Une seule version d'un modèle est en vigueur à la fois."
 ARTICLE_POSITION_TAKEN = "Un article porte déjà ce numéro dans ce modèle."

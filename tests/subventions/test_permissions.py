@@ -17,7 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from conventions import permissions as agreement_permissions
-from conventions.models import BatchJob
+from conventions.enums import BundleStatus
+from conventions.models import AgreementTemplate, BatchJob, Bundle, NotificationLetter
+from conventions.models.templates import NOTIFICATION_TEMPLATE_NAME
 from deliberations.models import Deliberation, ElectedMember, Interest
 from subventions import permissions
 from subventions.enums import ExportJobStatus, Role
@@ -132,11 +134,29 @@ TABLE = {
         {Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT, Role.SIGNATORY}
     ),
     "conventions:pdf_verify": ALL,
+    # Money of a voted file (subventions.money_views): Finances only.
+    "subventions:payment_create": frozenset({Role.FINANCE}),
+    "subventions:report_receive": frozenset({Role.FINANCE}),
+    "subventions:report_decide": frozenset({Role.FINANCE}),
+    "subventions:clawback_create": frozenset({Role.FINANCE}),
+    # Sending, one agreement from its file, notification letters, complete files.
+    "conventions:agreement_email": PREPARERS,
+    "conventions:subsidy_agreement_prepare": PREPARERS,
+    "conventions:letter_pdf": ALL,
+    "conventions:letter_email": PREPARERS,
+    "conventions:subsidy_bundle": ALL,
+    "conventions:bundle_detail": ALL,
+    "conventions:bundle_download": ALL,
 }
 # Logout is POST only (Django 5): checked on its own below.
 # POST only (a GET answers 405); their refusals are tested with their views
 # (tests/conventions/test_batch.py for the restart of a batch job).
-POST_ONLY = {"logout", "conventions:batch_job_restart"}
+POST_ONLY = {
+    "logout",
+    "conventions:batch_job_restart",
+    "conventions:session_bundle_start",
+    "conventions:letter_create",
+}
 
 
 def url_names(resolver=None, namespace: str = ""):
@@ -199,6 +219,12 @@ def demo_values() -> dict:
             "interest": Interest.objects.first().pk,
             "subsidy": subsidy.pk,
             "financial_report": subsidy_2020.financial_report.pk,
+            # The money pages of the 2021 file: « payment_create », « report_receive »…
+            "payment": subsidy.pk,
+            "report": subsidy.pk,
+            "clawback": subsidy.pk,
+            "letter": demo_letter(subsidy).pk,
+            "bundle": demo_bundle(act.session).pk,
             "agreement": subsidy.agreement.pk,
             "export_job": _finished_export(get_user_model().objects.get(username="lecteur")).pk,
             "batch_job": BatchJob.objects.create(
@@ -210,10 +236,40 @@ def demo_values() -> dict:
         "number": "21B0110",
         "kind": "convention",
         "fmt": "csv",
+        "decision": "approuver",
         "action": "sign_agreement",
         "uidb64": "MQ",
         "token": "lien-perime",
     }
+
+
+def demo_letter(subsidy):
+    """A notification letter with a stored PDF (producing one is tested elsewhere)."""
+    content = b"%PDF-1.4 lettre\n"
+    letter = NotificationLetter(
+        number="NOTIF-2021-9999",
+        subsidy=subsidy,
+        template=AgreementTemplate.active(NOTIFICATION_TEMPLATE_NAME),
+        pdf_sha256=hashlib.sha256(content).hexdigest(),
+        created_by=get_user_model().objects.get(username="secretariat"),
+    )
+    letter.pdf.save("lettre.pdf", ContentFile(content), save=False)
+    letter.save()
+    return letter
+
+
+def demo_bundle(session):
+    """A session's complete file, ready (building one is tested elsewhere)."""
+    content = b"PK zip"
+    bundle = Bundle(
+        session=session,
+        status=BundleStatus.DONE,
+        sha256=hashlib.sha256(content).hexdigest(),
+        created_by=get_user_model().objects.get(username="lecteur"),
+    )
+    bundle.file.save("dossier.zip", ContentFile(content), save=False)
+    bundle.save()
+    return bundle
 
 
 def kwargs_for(name: str, pattern: URLPattern, demo: dict) -> dict:

@@ -1,0 +1,75 @@
+"""« Télécharger le dossier complet » of a subsidy (built on request) and of a session
+(built in the background, its progress shown, downloaded once ready). Every role reads
+them; the ZIPs are never public files (conventions.bundles)."""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.files import read_stored
+from deliberations.models import Session
+from subventions.models import Subsidy
+from subventions.permissions import require
+
+from . import bundles
+from .enums import BundleStatus
+from .models import Bundle
+
+BUNDLE_ASKED = (
+    "Le dossier complet de la séance est en préparation : cette page le propose au "
+    "téléchargement dès qu'il est prêt."
+)
+NOT_READY = "Le dossier complet n'est pas encore prêt."
+
+
+@require("view")
+def subsidy_bundle(request, pk: int):
+    """The subsidy's complete file, as a ZIP built now (a few documents)."""
+    subsidy = get_object_or_404(Subsidy.objects.for_list(), pk=pk)
+    try:
+        content = bundles.subsidy_zip(subsidy)
+    except ValidationError as error:  # a kept document missing or altered: said
+        messages.error(request, " ".join(error.messages))
+        return redirect("subventions:subsidy_detail", subsidy.pk)
+    response = HttpResponse(content, content_type="application/zip")
+    name = bundles.subsidy_zip_name(subsidy)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require("view")
+@require_POST
+def session_bundle_start(request, pk: int):
+    session = get_object_or_404(Session, pk=pk)
+    bundle = bundles.bundle_start(session=session, user=request.user)
+    messages.info(request, BUNDLE_ASKED)
+    return redirect("conventions:bundle_detail", bundle.pk)
+
+
+@require("view")
+def bundle_detail(request, pk: int):
+    """The progress of a session's complete file; the download link once ready."""
+    bundle = get_object_or_404(Bundle.objects.select_related("session", "created_by"), pk=pk)
+    return render(request, "conventions/bundle_detail.html", {"bundle": bundle})
+
+
+@require("view")
+def bundle_download(request, pk: int):
+    bundle = get_object_or_404(Bundle.objects.select_related("session"), pk=pk)
+    if bundle.status != BundleStatus.DONE or not bundle.file:
+        raise Http404(NOT_READY)
+    try:
+        content = read_stored(bundle.file, what="Le dossier complet", sha256=bundle.sha256)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("conventions:bundle_detail", bundle.pk)
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=bundles.session_zip_name(bundle.session),
+        content_type="application/zip",
+    )

@@ -1,0 +1,344 @@
+"""« Télécharger le dossier complet »: what an auditor or the regional chamber of accounts
+asks for, as a ZIP with a manifest (manifeste.csv) giving each file's SHA-256.
+
+- A subsidy's file: the request as a PDF, the deliberation granting it (its signed extract
+  and its frozen act), the agreement and its amendments as signed (else as generated),
+  the payments and clawbacks, the financial report, the history. Built on request.
+- A session's file: every act of the session and every agreement of its subsidies. Built
+  in the background (a Celery task, conventions.models.Bundle), kept in the private
+  storage, downloaded from a permission-checked view once ready.
+
+The kept documents are read back with their SHA-256 (a file altered on disk is refused by
+core.files.read_stored); nothing kept is regenerated.
+"""
+
+import csv
+import hashlib
+import io
+import logging
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from celery import shared_task
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from core.files import read_stored
+from core.formatting import decimal_comma
+from core.models import TransitionLog
+from core.pdf import render_to_pdf
+from deliberations.enums import DeliberationStatus
+from deliberations.models import Deliberation, Session
+from subventions.models import Subsidy
+
+from . import rendering
+from .enums import BundleStatus
+from .models import Agreement, Bundle
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "manifeste.csv"
+REQUEST_PDF = "conventions/pdf/bundle_request.html"
+UNREADABLE = "{name} : {reason}"
+FAILED = "Le dossier complet n'a pas pu être constitué ({error})."
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One file of the ZIP: its name, what it is, and how to read its bytes."""
+
+    name: str
+    description: str
+    read: Callable[[], bytes]
+
+
+def _safe(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in text).strip("-")
+
+
+def _csv(header: list[str], rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    # UTF-8 with its BOM: a spreadsheet opens the accents right.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _act_pieces(deliberation: Deliberation, prefix: str) -> list[Piece]:
+    number = _safe((deliberation.number or f"projet-{deliberation.pk}").replace(" ", ""))
+    pieces = []
+    if deliberation.extract_pdf:
+        pieces.append(
+            Piece(
+                f"{prefix}deliberation-{number}-extrait-signe.pdf",
+                f"Extrait signé de la délibération {deliberation.number}",
+                lambda: _extract_bytes(deliberation),
+            )
+        )
+    if deliberation.pdf:
+        pieces.append(
+            Piece(
+                f"{prefix}deliberation-{number}.pdf",
+                f"Délibération {deliberation.number} (acte figé)",
+                deliberation.frozen_pdf_bytes,
+            )
+        )
+    return pieces
+
+
+def _extract_bytes(deliberation: Deliberation) -> bytes:
+    return read_stored(
+        deliberation.extract_pdf,
+        what="L'extrait signé de la délibération",
+        sha256=deliberation.extract_sha256,
+    )
+
+
+def _document_pieces(agreement: Agreement, prefix: str) -> list[Piece]:
+    pieces = [
+        Piece(
+            f"{prefix}{_safe(agreement.number)}.pdf",
+            f"Convention {agreement.number} ({agreement.get_status_display().lower()})",
+            lambda: rendering.render_pdf(agreement),
+        )
+    ]
+    for amendment in agreement.amendments.order_by("number"):
+        pieces.append(
+            Piece(
+                f"{prefix}{_safe(amendment.reference)}.pdf",
+                f"Avenant n° {amendment.number} ({amendment.get_status_display().lower()})",
+                lambda amendment=amendment: rendering.render_pdf(amendment),
+            )
+        )
+    return pieces
+
+
+def _payments_csv(subsidy: Subsidy) -> bytes:
+    rows = [
+        (
+            "Versement",
+            payment.date.isoformat(),
+            payment.mandate_number,
+            decimal_comma(payment.amount),
+            payment.instalment.label if payment.instalment else "",
+        )
+        for payment in subsidy.payments.select_related("instalment").order_by("date", "pk")
+    ]
+    rows += [
+        (
+            "Reversement",
+            clawback.date.isoformat(),
+            clawback.recovery_order,
+            decimal_comma(-clawback.amount),
+            clawback.reason,
+        )
+        for clawback in subsidy.clawbacks.order_by("date", "pk")
+    ]
+    return _csv(["Nature", "Date", "Mandat ou titre", "Montant (€)", "Échéance ou motif"], rows)
+
+
+def _history_csv(subsidy: Subsidy, agreement: Agreement | None) -> bytes:
+    objects = [("Dossier", subsidy)]
+    report = getattr(subsidy, "financial_report", None)
+    if report is not None:
+        objects.append(("Compte rendu financier", report))
+    if agreement is not None:
+        objects.append(("Convention", agreement))
+        objects += [(f"Avenant n° {a.number}", a) for a in agreement.amendments.all()]
+    logs = sorted(
+        ((log, label) for label, obj in objects for log in _logs_of(obj)),
+        key=lambda pair: (pair[0].at, pair[0].pk),
+    )
+    rows = []
+    for log, label in logs:
+        rows.append(
+            (
+                timezone.localtime(log.at).strftime("%d/%m/%Y %H:%M"),
+                label,
+                log.get_from_status_display(),
+                log.get_to_status_display(),
+                log.user.get_full_name() or log.user.get_username(),
+                log.comment,
+            )
+        )
+    return _csv(["Le", "Objet", "De", "Vers", "Par", "Commentaire"], rows)
+
+
+def _logs_of(obj):
+    return (
+        TransitionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
+        .select_related("user")
+        .order_by("at", "pk")
+    )
+
+
+def subsidy_pieces(subsidy: Subsidy) -> list[Piece]:
+    """Every document of a subsidy's complete file, in the order of its life."""
+    agreement = Agreement.objects.filter(subsidy=subsidy).first()
+    ref = _safe(subsidy.reference)
+    pieces = [
+        Piece(
+            f"01-demande-{ref}.pdf",
+            "La demande et le dossier (données saisies)",
+            lambda: render_to_pdf(REQUEST_PDF, request_context(subsidy)),
+        )
+    ]
+    deliberations = (
+        Deliberation.objects.filter(links__subsidy=subsidy)
+        .exclude(status=DeliberationStatus.DRAFT)
+        .order_by("pk")
+        .distinct()
+    )
+    for deliberation in deliberations:
+        pieces += _act_pieces(deliberation, "02-")
+    if agreement is not None:
+        pieces += _document_pieces(agreement, "03-")
+    pieces.append(
+        Piece("04-versements.csv", "Versements et reversements", lambda: _payments_csv(subsidy))
+    )
+    report = getattr(subsidy, "financial_report", None)
+    if report is not None and report.file:
+        pieces.append(
+            Piece(
+                "05-compte-rendu-financier.pdf",
+                f"Compte rendu financier ({report.get_status_display().lower()})",
+                lambda: read_stored(report.file, what="Le compte rendu financier"),
+            )
+        )
+    pieces.append(
+        Piece(
+            "06-historique.csv",
+            "Historique des statuts",
+            lambda: _history_csv(subsidy, agreement),
+        )
+    )
+    return pieces
+
+
+def request_context(subsidy: Subsidy) -> dict:
+    subsidy = (
+        Subsidy.objects.for_list()
+        .prefetch_related("axes", "cofundings__partner_links__partner")
+        .get(pk=subsidy.pk)
+    )
+    return {"subsidy": subsidy, "printed_on": timezone.localdate()}
+
+
+def session_pieces(session: Session) -> list[Piece]:
+    """Every act of the session, then every agreement of its subsidies."""
+    pieces = []
+    deliberations = session.deliberations.exclude(status=DeliberationStatus.DRAFT).order_by(
+        "number", "pk"
+    )
+    for deliberation in deliberations:
+        pieces += _act_pieces(deliberation, "actes/")
+    agreements = (
+        Agreement.objects.filter(subsidy__deliberations__session=session)
+        .distinct()
+        .order_by("number")
+    )
+    for agreement in agreements:
+        pieces += _document_pieces(agreement, "conventions/")
+    return pieces
+
+
+def write_zip(pieces: list[Piece], out, progress: Callable[[int], None] | None = None) -> None:
+    """The ZIP of `pieces` then its manifest (name, SHA-256, size, description).
+
+    A kept document that cannot be read (missing, altered on disk) stops the build with
+    its French reason: an incomplete file is never handed out as complete.
+    """
+    rows = []
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for index, piece in enumerate(pieces, start=1):
+            try:
+                content = piece.read()
+            except ValidationError as error:
+                raise ValidationError(
+                    UNREADABLE.format(name=piece.name, reason=" ".join(error.messages))
+                ) from error
+            archive.writestr(piece.name, content)
+            rows.append(
+                (piece.name, hashlib.sha256(content).hexdigest(), len(content), piece.description)
+            )
+            if progress:
+                progress(index)
+        archive.writestr(
+            MANIFEST, _csv(["Fichier", "SHA-256", "Taille (octets)", "Description"], rows)
+        )
+
+
+def subsidy_zip(subsidy: Subsidy) -> bytes:
+    out = io.BytesIO()
+    write_zip(subsidy_pieces(subsidy), out)
+    return out.getvalue()
+
+
+def subsidy_zip_name(subsidy: Subsidy) -> str:
+    return f"dossier-complet-{_safe(subsidy.reference)}.zip"
+
+
+def session_zip_name(session: Session) -> str:
+    return f"dossier-complet-seance-{session.date.isoformat()}-{session.get_body_display()}.zip"
+
+
+# A session's file, in the background
+
+
+@transaction.atomic
+def bundle_start(*, session: Session, user) -> Bundle:
+    """Ask for the session's complete file: built by a task once this transaction commits."""
+    bundle = Bundle(session=session, created_by=user, total=len(session_pieces(session)))
+    bundle._history_user = user
+    bundle.full_clean()
+    bundle.save()
+    transaction.on_commit(lambda: build_bundle.delay(bundle.pk))
+    return bundle
+
+
+def bundle_build(bundle_id: int) -> Bundle:
+    """Build the ZIP, its progress written as it goes; kept in the private storage."""
+    bundle = Bundle.objects.select_related("session").get(pk=bundle_id)
+    if bundle.is_finished:
+        return bundle
+    Bundle.objects.filter(pk=bundle_id).update(status=BundleStatus.RUNNING, done=0)
+    pieces = session_pieces(bundle.session)
+    out = io.BytesIO()
+    try:
+        write_zip(
+            pieces,
+            out,
+            progress=lambda done: Bundle.objects.filter(pk=bundle_id).update(done=done),
+        )
+    except Exception as error:  # said on the progress page, never a lost job
+        if isinstance(error, ValidationError):
+            reason = " ".join(error.messages)
+        else:
+            logger.exception("Bundle %s failed", bundle_id)
+            reason = type(error).__name__
+        bundle.refresh_from_db()
+        bundle.status, bundle.error = BundleStatus.FAILED, FAILED.format(error=reason)
+        bundle.finished_at = timezone.now()
+        bundle.save()
+        return bundle
+    content = out.getvalue()
+    bundle.refresh_from_db()
+    bundle.file.save(session_zip_name(bundle.session), ContentFile(content), save=False)
+    bundle.sha256 = hashlib.sha256(content).hexdigest()
+    bundle.status, bundle.done, bundle.total = BundleStatus.DONE, len(pieces), len(pieces)
+    bundle.finished_at = timezone.now()
+    bundle.full_clean()
+    bundle.save()
+    return bundle
+
+
+@shared_task(name="conventions.build_bundle", acks_late=True, ignore_result=True)
+def build_bundle(bundle_id: int) -> None:
+    bundle_build(bundle_id)

@@ -1,0 +1,90 @@
+"""« Dossier complet »: the ZIP of APES 2021 and of its session, each file's SHA-256 checked
+against the manifest."""
+
+import csv
+import hashlib
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from conventions import bundles
+from conventions.enums import BundleStatus
+from conventions.models import Bundle
+from deliberations.models import Deliberation
+from subventions.enums import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def check_manifest(content: bytes) -> list[dict]:
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    names = archive.namelist()
+    assert names[-1] == bundles.MANIFEST
+    manifest = list(
+        csv.DictReader(
+            io.StringIO(archive.read(bundles.MANIFEST).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert [row["Fichier"] for row in manifest] == names[:-1]
+    for row in manifest:
+        data = archive.read(row["Fichier"])
+        assert hashlib.sha256(data).hexdigest() == row["SHA-256"]
+        assert len(data) == int(row["Taille (octets)"])
+    return manifest
+
+
+def test_the_complete_file_of_apes_2021(client, demo, make_user):
+    client.force_login(make_user(Role.READER))
+    page = client.get(reverse("subventions:subsidy_detail", args=[demo.pk])).content.decode()
+    url = reverse("conventions:subsidy_bundle", args=[demo.pk])
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert demo.reference in response["Content-Disposition"]
+    manifest = check_manifest(response.content)
+    names = [row["Fichier"] for row in manifest]
+    assert names[0].startswith("01-demande-")
+    assert any(name.startswith("02-deliberation-21B0110") for name in names), names
+    assert any(name.startswith("03-CONV-2021-") for name in names)
+    assert "04-versements.csv" in names
+    assert names[-1] == "06-historique.csv"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert archive.read(names[0]).startswith(b"%PDF-")
+    history = archive.read("06-historique.csv").decode("utf-8-sig")
+    assert "Votée" in history
+
+
+def test_the_complete_file_of_the_session_is_built_in_the_background(
+    client, demo, make_user, django_capture_on_commit_callbacks
+):
+    reader = make_user(Role.READER)
+    client.force_login(reader)
+    session = Deliberation.objects.get(number="21 B 0110").session
+    page = client.get(reverse("deliberations:session_detail", args=[session.pk]))
+    start = reverse("conventions:session_bundle_start", args=[session.pk])
+    assert start in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(start)
+    bundle = Bundle.objects.get()
+    assert response["Location"] == reverse("conventions:bundle_detail", args=[bundle.pk])
+    # Celery runs eagerly in the tests: the ZIP is ready once the request has committed.
+    bundle.refresh_from_db()
+    assert bundle.status == BundleStatus.DONE
+    assert bundle.done == bundle.total > 0
+    page = client.get(response["Location"]).content.decode()
+    download = reverse("conventions:bundle_download", args=[bundle.pk])
+    assert download in page
+    response = client.get(download)
+    content = b"".join(response.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == bundle.sha256
+    names = [row["Fichier"] for row in check_manifest(content)]
+    assert any(name.startswith("actes/deliberation-21B0110") for name in names), names
+    assert any(name.startswith("conventions/CONV-2021-") for name in names)
+
+
+def test_bundles_need_a_login(client, demo):
+    response = client.get(reverse("conventions:subsidy_bundle", args=[demo.pk]))
+    assert response.status_code == 302
