@@ -48,6 +48,7 @@ declare(
             for model in ("agreement", "amendment")
         },
         "conventions.batchjob": {},
+        "conventions.beneficiarysignature": {},
     },
 )
 

@@ -30,6 +30,7 @@ AMENDMENT_PDF = "conventions/agreement/pdf/amendment.html"
 AMENDMENT_TEMPLATE_PDF = "conventions/agreement/pdf/amendment_from_template.html"
 # The element the authority's visible electronic signature is drawn in.
 SIGNATURE_BOX_ID = "authority-signature-box"
+BENEFICIARY_BOX_ID = "beneficiary-signature-box"
 
 
 def _instalments_from_schedule(subsidy: Subsidy) -> list[dict] | None:
@@ -307,6 +308,7 @@ def _page_context(document: Agreement | Amendment, context: dict) -> dict:
         "context": context,
         "logo_url": _logo_url(authority),
         "signature_box_id": SIGNATURE_BOX_ID,
+        "beneficiary_box_id": BENEFICIARY_BOX_ID,
     }
 
 
@@ -317,6 +319,10 @@ class RenderedPdf:
     # PDF points from the bottom-left corner, as pyHanko expects.
     signature_page: int
     signature_box: tuple[int, int, int, int]
+    # Where the beneficiary's sealed signature goes (signed online), when the layout has
+    # a place for it; else None.
+    beneficiary_page: int | None = None
+    beneficiary_box: tuple[int, int, int, int] | None = None
 
 
 def _signature_box(document) -> tuple[int, tuple[int, int, int, int]]:
@@ -327,7 +333,11 @@ def _signature_box(document) -> tuple[int, tuple[int, int, int, int]]:
 def _render(template_name: str, page_context: dict) -> RenderedPdf:
     document = render_document(template_name, page_context)
     page, box = _signature_box(document)
-    return RenderedPdf(write_archival_pdf(document), page, box)
+    try:
+        beneficiary_page, beneficiary_box = element_box(document, BENEFICIARY_BOX_ID)
+    except LookupError:
+        beneficiary_page, beneficiary_box = None, None
+    return RenderedPdf(write_archival_pdf(document), page, box, beneficiary_page, beneficiary_box)
 
 
 def agreement_html_context(agreement: Agreement) -> dict:

@@ -6,6 +6,7 @@ helpers are imported from their modules.
 
 from .agreements import Agreement, Amendment
 from .batch import BatchItem, BatchJob
+from .online import BeneficiarySignature
 from .templates import AgreementArticle, AgreementTemplate, AgreementVisa
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "Amendment",
     "BatchItem",
     "BatchJob",
+    "BeneficiarySignature",
 ]

@@ -210,6 +210,11 @@ AGREEMENT_THRESHOLD = Decimal(env("SUBVENTIONS_AGREEMENT_THRESHOLD", default="23
 # The self-signed demo certificate (create_demo_certificate) is refused when DEBUG is off,
 # unless this is set on purpose (a training or acceptance platform).
 SUBVENTIONS_ALLOW_DEMO_CERTIFICATE = env.bool("SUBVENTIONS_ALLOW_DEMO_CERTIFICATE", default=False)
+# The authority's seal (PKCS#12 file and its password), which seals the simple electronic
+# signature an association gives online (issue 16); without it, a demo seal where demo
+# certificates are allowed, otherwise online signing is refused.
+SUBVENTIONS_SEAL_P12 = env.str("SUBVENTIONS_SEAL_P12", default="")
+SUBVENTIONS_SEAL_PASSWORD = env.str("SUBVENTIONS_SEAL_PASSWORD", default="")
 # Awarding beyond what a budget line has left: "refuse" it, or "warn" (noted in the log).
 SUBVENTIONS_BUDGET_OVERRUN = env.str(
     "SUBVENTIONS_BUDGET_OVERRUN", default="refuse", choices=["refuse", "warn"]

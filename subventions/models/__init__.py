@@ -6,9 +6,11 @@ and helpers are imported from their modules.
 
 from .beneficiaries import Beneficiary
 from .budget import BudgetLine
+from .exchanges import FileMessage, InformationRequest
 from .money import Clawback, FinancialReport, Payment, PaymentInstalment, ReminderLog
 from .programme import ActionAxis, CoFunding, CoFundingPartner
 from .reference import Authority, FundingPartner, PolicyArea
+from .reports import ReportLine, ReportStatement
 from .subsidies import Subsidy
 
 __all__ = [
@@ -19,11 +21,15 @@ __all__ = [
     "Clawback",
     "CoFunding",
     "CoFundingPartner",
+    "FileMessage",
     "FinancialReport",
     "FundingPartner",
+    "InformationRequest",
     "Payment",
     "PaymentInstalment",
     "PolicyArea",
     "ReminderLog",
+    "ReportLine",
+    "ReportStatement",
     "Subsidy",
 ]
