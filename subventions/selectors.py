@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from core.grammar import name_key
 
-from .models import Beneficiary, Subsidy
+from .models import Beneficiary, ReportStatement, Subsidy
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -229,3 +229,19 @@ def with_previous_subsidies(subsidies: list[Subsidy]) -> list[Subsidy]:
         # Subsidy.previous_subsidy is a cached_property: this is its cached value.
         subsidy.__dict__["previous_subsidy"] = first.get(key)
     return subsidies
+
+
+def file_exchanges(subsidy: Subsidy) -> dict:
+    """The information requests and messages of a file, for both sides (issue 16), in three
+    queries whatever their number."""
+    return {
+        "requests": list(
+            subsidy.information_requests.select_related("asked_by").order_by("-created_at", "-pk")
+        ),
+        "messages": list(
+            subsidy.messages.select_related("author", "information_request").order_by(
+                "created_at", "pk"
+            )
+        ),
+        "report_statement": ReportStatement.objects.filter(report__subsidy=subsidy).first(),
+    }

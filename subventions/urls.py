@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import downloads, views
+from . import downloads, views, views_exchanges
 
 app_name = "subventions"
 
@@ -23,6 +23,27 @@ urlpatterns = [
         views.subsidy_transition,
         name="subsidy_transition",
     ),
+    # Exchanges with the associations (issue 16)
+    path("echanges/", views_exchanges.inbox, name="exchanges_inbox"),
+    path(
+        "dossiers/<int:pk>/demander-complements/",
+        views_exchanges.information_request_create,
+        name="information_request_create",
+    ),
+    path(
+        "dossiers/<int:pk>/ecrire/", views_exchanges.file_message_create, name="file_message_create"
+    ),
+    path(
+        "demandes-complements/<int:pk>/clore/",
+        views_exchanges.information_request_close,
+        name="information_request_close",
+    ),
+    path(
+        "messages/<int:pk>/piece-jointe/",
+        views_exchanges.file_message_attachment,
+        name="file_message_attachment",
+    ),
+    path("comptes-rendus/<int:pk>/examen/", views_exchanges.report_review, name="report_review"),
     path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
     path("beneficiaires/export/<str:fmt>/", views.beneficiary_export, name="beneficiary_export"),
     path("beneficiaires/nouveau/", views.beneficiary_create, name="beneficiary_create"),

@@ -108,6 +108,8 @@ def subsidy_detail(request, pk: int):
             "actions": offered_actions(subsidy, request.user),
             "can_edit": permissions.can_edit_subsidy(request.user, subsidy)[0],
             "editable": subsidy.is_editable,
+            "exchanges": selectors.file_exchanges(subsidy),
+            "can_ask": permissions.check("ask_information", request.user)[0],
         },
     )
 

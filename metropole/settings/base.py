@@ -213,6 +213,9 @@ SUBVENTIONS_ALLOW_DEMO_CERTIFICATE = env.bool("SUBVENTIONS_ALLOW_DEMO_CERTIFICAT
 # The authority's seal (PKCS#12 file and its password), which seals the simple electronic
 # signature an association gives online (issue 16); without it, a demo seal where demo
 # certificates are allowed, otherwise online signing is refused.
+# The address of the application, for the links of the e-mails sent without a request
+# (the financial reports' reminders link to the association space).
+SUBVENTIONS_SITE_URL = env.str("SUBVENTIONS_SITE_URL", default="http://localhost:8000")
 SUBVENTIONS_SEAL_P12 = env.str("SUBVENTIONS_SEAL_P12", default="")
 SUBVENTIONS_SEAL_PASSWORD = env.str("SUBVENTIONS_SEAL_PASSWORD", default="")
 # Awarding beyond what a budget line has left: "refuse" it, or "warn" (noted in the log).

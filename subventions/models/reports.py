@@ -4,6 +4,8 @@ planned versus actual charges and income of the action by account heading, the
 explanation of the differences, what was done, the indicators and the attestation, with
 the signed PDF (kept on the FinancialReport when it is submitted)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -82,7 +84,9 @@ class ReportStatement(models.Model):
 
     def totals(self) -> dict:
         """Planned and actual totals of charges and income (Decimal)."""
-        sums = {"charges_planned": 0, "charges_actual": 0, "income_planned": 0, "income_actual": 0}
+        sums = dict.fromkeys(
+            ("charges_planned", "charges_actual", "income_planned", "income_actual"), Decimal(0)
+        )
         for line in self.lines.all():
             side = "charges" if line.heading in CHARGE_HEADINGS else "income"
             sums[f"{side}_planned"] += line.planned
@@ -118,3 +122,8 @@ class ReportLine(models.Model):
 
     def __str__(self):
         return f"{self.get_heading_display()} : {self.planned} / {self.actual}"
+
+    @property
+    def difference(self):
+        """Actual minus planned (negative: less spent or received than planned)."""
+        return self.actual - self.planned
