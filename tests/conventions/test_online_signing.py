@@ -16,7 +16,7 @@ from conventions.models import Agreement, BeneficiarySignature
 from core.models import TransitionLog
 from subventions.enums import Role, SubsidyStatus
 from tests.conventions.agreements import agreement_for, pdf_bytes, scan
-from tests.portail.conftest import make_account  # noqa: F401
+from tests.portail.conftest import *  # noqa: F403 (the association accounts)
 
 pytestmark = pytest.mark.django_db
 REAL_PDF = True  # the agreement's PDF is really rendered and sealed

@@ -15,7 +15,7 @@ from core.files import PDF_NOT_PDF
 from subventions import exchanges
 from subventions.enums import InformationRequestStatus, Role
 from subventions.models import FileMessage, InformationRequest
-from tests.portail.conftest import account, association, make_account  # noqa: F401
+from tests.portail.conftest import *  # noqa: F403 (the association accounts)
 from tests.subventions.conftest import pdf_bytes
 from tests.subventions.factories import SubsidyFactory
 

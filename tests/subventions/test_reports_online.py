@@ -14,7 +14,7 @@ from subventions import payments, reports
 from subventions.enums import ReportStatus
 from subventions.models import ReportLine, ReportStatement
 from subventions.reports import LineData
-from tests.portail.conftest import account, association, make_account  # noqa: F401
+from tests.portail.conftest import *  # noqa: F403 (the association accounts)
 from tests.subventions.conftest import pdf_bytes
 
 TEXTS = {
