@@ -4,6 +4,8 @@ co-funding) and their money. Only the models are re-exported here; messages, con
 and helpers are imported from their modules.
 """
 
+from .accounts import Membership, PortalAccount
+from .applications import Application, VaultDocument
 from .beneficiaries import Beneficiary
 from .budget import BudgetLine
 from .money import Clawback, FinancialReport, Payment, PaymentInstalment, ReminderLog
@@ -13,6 +15,7 @@ from .subsidies import Subsidy
 
 __all__ = [
     "ActionAxis",
+    "Application",
     "Authority",
     "Beneficiary",
     "BudgetLine",
@@ -21,9 +24,12 @@ __all__ = [
     "CoFundingPartner",
     "FinancialReport",
     "FundingPartner",
+    "Membership",
     "Payment",
     "PaymentInstalment",
     "PolicyArea",
+    "PortalAccount",
     "ReminderLog",
     "Subsidy",
+    "VaultDocument",
 ]

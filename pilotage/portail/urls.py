@@ -1,0 +1,45 @@
+"""The association space, under /association/ (namespace `portail`).
+
+Each part registers its own lines: accounts, request and vault (hG); follow-up,
+messages, signing and financial report (hH).
+"""
+
+from django.urls import path
+
+from . import views_accounts, views_followup, views_request
+
+app_name = "portail"
+
+urlpatterns = [
+    # Accounts
+    path("", views_accounts.home, name="home"),
+    path("connexion/", views_accounts.PortalLoginView.as_view(), name="login"),
+    path("deconnexion/", views_accounts.PortalLogoutView.as_view(), name="logout"),
+    path("inscription/", views_accounts.signup, name="signup"),
+    path("inscription/envoyee/", views_accounts.signup_done, name="signup_done"),
+    path("inscription/confirmer/<str:token>/", views_accounts.confirm_email, name="confirm_email"),
+    path("connexion/lien/", views_accounts.magic_link_request, name="magic_link"),
+    path("connexion/lien/ouvrir/", views_accounts.magic_login, name="magic_login"),
+    path("mot-de-passe/", views_accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/envoye/",
+        views_accounts.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/<uidb64>/<token>/",
+        views_accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/termine/",
+        views_accounts.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("rattachement/", views_accounts.membership_request_view, name="membership_request"),
+    path("accessibilite/", views_accounts.accessibility, name="accessibility"),
+    # Requests and files (hG)
+    path("dossiers/", views_request.subsidy_list, name="subsidy_list"),
+    # Follow-up (hH replaces the placeholder)
+    path("dossiers/<int:pk>/", views_followup.subsidy_detail, name="subsidy_detail"),
+]
