@@ -21,6 +21,8 @@ urlpatterns = [
     # Open data, public (no login); the read API, token or staff session.
     path("donnees-ouvertes/", include("pilotage.opendata.urls")),
     path("api/", include("pilotage.api.urls")),
+    # The association space (issue 16): its own accounts, layout and login.
+    path("association/", include("pilotage.portail.urls")),
     path("", dashboard, name="dashboard"),
     path("", include("subventions.urls")),
     path("", include("deliberations.urls")),

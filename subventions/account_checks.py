@@ -4,6 +4,7 @@ signature, financial report): read from the confirmed memberships (subventions.m
 
 from django.contrib.auth import get_user_model
 
+from .enums import MembershipStatus
 from .memberships import beneficiaries_for_account
 
 
@@ -19,7 +20,9 @@ def account_emails(beneficiary) -> list[str]:
     return list(
         get_user_model()
         .objects.filter(
-            memberships__beneficiary=beneficiary, memberships__status="confirmed", is_active=True
+            memberships__beneficiary=beneficiary,
+            memberships__status=MembershipStatus.CONFIRMED,
+            is_active=True,
         )
         .exclude(email="")
         .values_list("email", flat=True)

@@ -174,3 +174,41 @@ class ReportHeading(models.TextChoices):
 
 CHARGE_HEADINGS = tuple(h for h in ReportHeading if h.value.startswith(("6", "86")))
 INCOME_HEADINGS = tuple(h for h in ReportHeading if h not in CHARGE_HEADINGS)
+
+
+class MembershipStatus(models.TextChoices):
+    """Where a person's link to a beneficiary stands (association space)."""
+
+    PENDING = "en_attente", "En attente de confirmation"
+    CONFIRMED = "confirme", "Confirmé"
+    REFUSED = "refuse", "Refusé"
+    REVOKED = "revoque", "Révoqué"
+
+
+class ApplicationStatus(models.TextChoices):
+    """A request typed by an association in its space (Cerfa 12156*06)."""
+
+    DRAFT = "brouillon", "Brouillon"
+    SUBMITTED = "deposee", "Déposée"
+
+
+class ApplicationStep(models.TextChoices):
+    """The steps of the request form, in their order."""
+
+    ASSOCIATION = "association", "L'association"
+    PROJECT = "projet", "Le projet"
+    BUDGET = "budget", "Le budget du projet"
+    ATTESTATIONS = "attestations", "Attestations et pièces"
+    REVIEW = "recapitulatif", "Récapitulatif et dépôt"
+
+
+class VaultDocumentKind(models.TextChoices):
+    """The pieces an association keeps in its document vault."""
+
+    STATUTES = "statuts", "Statuts"
+    OFFICERS = "dirigeants", "Liste des dirigeants"
+    RIB = "rib", "Relevé d'identité bancaire (RIB)"
+    ACTIVITY_REPORT = "rapport_activite", "Dernier rapport d'activité"
+    ACCOUNTS = "comptes", "Derniers comptes approuvés"
+    AUDITOR_REPORT = "commissaire", "Rapport du commissaire aux comptes"
+    OTHER = "autre", "Autre pièce"

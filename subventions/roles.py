@@ -43,6 +43,8 @@ ROLE_MAP: dict[str, tuple[Role, ...]] = {
     "edit_funding_partners": FILE_EDITORS,
     "create_beneficiary": FILE_EDITORS,
     "edit_beneficiary": FILE_EDITORS,
+    # The association space: who confirms a person acting for a beneficiary, or invites one.
+    "manage_memberships": FILE_EDITORS,
     "create_subsidy": FILE_EDITORS,
     "edit_subsidy": FILE_EDITORS,
     # The lifecycle of a file (subventions.models.Subsidy)

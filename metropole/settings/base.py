@@ -132,7 +132,11 @@ FILE_UPLOAD_HANDLERS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The association space's e-mailed login links (pilotage.portail): 15 minutes, once.
+    "sesame.backends.ModelBackend",
 ]
+SESAME_MAX_AGE = 15 * 60
+SESAME_ONE_TIME = True
 # Five wrong passwords for one account from one address lock that pair out for 15 minutes
 # (staff login and admin login alike); the lockout page says when to retry.
 AXES_FAILURE_LIMIT = env.int("SUBVENTIONS_LOGIN_FAILURE_LIMIT", default=5)

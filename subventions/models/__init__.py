@@ -4,6 +4,8 @@ co-funding) and their money. Only the models are re-exported here; messages, con
 and helpers are imported from their modules.
 """
 
+from .accounts import Membership, PortalAccount
+from .applications import Application, VaultDocument
 from .beneficiaries import Beneficiary
 from .budget import BudgetLine
 from .exchanges import FileMessage, InformationRequest
@@ -15,6 +17,7 @@ from .subsidies import Subsidy
 
 __all__ = [
     "ActionAxis",
+    "Application",
     "Authority",
     "Beneficiary",
     "BudgetLine",
@@ -25,11 +28,14 @@ __all__ = [
     "FinancialReport",
     "FundingPartner",
     "InformationRequest",
+    "Membership",
     "Payment",
     "PaymentInstalment",
     "PolicyArea",
+    "PortalAccount",
     "ReminderLog",
     "ReportLine",
     "ReportStatement",
     "Subsidy",
+    "VaultDocument",
 ]
