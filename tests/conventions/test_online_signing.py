@@ -13,6 +13,7 @@ from django.test import override_settings
 from conventions import online_signing, signatures, signing
 from conventions.enums import AgreementStatus, BeneficiarySigningMethod
 from conventions.models import Agreement, BeneficiarySignature
+from core import signing as core_signing
 from core.models import TransitionLog
 from subventions.enums import Role, SubsidyStatus
 from tests.conventions.agreements import agreement_for, pdf_bytes, scan
@@ -70,7 +71,7 @@ def test_a_simple_signature_is_sealed_recorded_then_the_authority_signs_last(
     sealed = agreement.beneficiary_scan.read()
     (report,) = signing.verify_pdf(sealed)
     assert report.ok and report.field == online_signing.SEAL_FIELD
-    assert report.signer == signing.DEMO_SEAL_NAME
+    assert report.signer == core_signing.DEMO_SEAL_NAME
     log = TransitionLog.objects.filter(action="sign_online_by_beneficiary").get()
     assert log.user == account
     # The authority then signs, as today: the file is « conventionnée ».
