@@ -16,7 +16,7 @@ from subventions import exchanges, reports
 from subventions.enums import ReportStatus, Role
 from subventions.models import FileMessage, InformationRequest, ReportLine, ReportStatement
 from tests.conventions.agreements import agreement_for, pdf_bytes
-from tests.subventions.conftest import grant, payable  # noqa: F401 (fixtures)
+from tests.subventions.conftest import *  # noqa: F403 (the money fixtures: payable)
 from tests.subventions.factories import SubsidyFactory
 
 pytestmark = pytest.mark.django_db
