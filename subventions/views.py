@@ -109,6 +109,7 @@ def subsidy_detail(request, pk: int):
             "can_edit": permissions.can_edit_subsidy(request.user, subsidy)[0],
             "editable": subsidy.is_editable,
             "exchanges": selectors.file_exchanges(subsidy),
+            "application_rows": selectors.application_comparison(subsidy),
             "can_ask": permissions.check("ask_information", request.user)[0],
         },
     )

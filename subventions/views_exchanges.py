@@ -16,9 +16,16 @@ from core.files import read_stored
 from core.views import run_form
 
 from . import exchanges, payments, permissions
-from .enums import ReportStatus
+from .enums import ApplicationStatus, ReportStatus
 from .forms_exchanges import InformationRequestForm, MessageForm, ReportReviewForm
-from .models import FileMessage, FinancialReport, InformationRequest, ReportStatement, Subsidy
+from .models import (
+    Application,
+    FileMessage,
+    FinancialReport,
+    InformationRequest,
+    ReportStatement,
+    Subsidy,
+)
 from .permissions import require
 
 REQUEST_SENT = "La demande de compléments est envoyée à l'association ; le dossier est incomplet."
@@ -124,8 +131,9 @@ def attachment_response(request, message: FileMessage, back: str):
 
 @require("view")
 def inbox(request):
-    """What the associations sent or owe: open requests (the overdue first), the answers
-    and messages of the last 60 days, the financial reports transmitted online to review."""
+    """What the associations sent or owe: the requests deposited online and the answers
+    and messages of the last 60 days, the open information requests (the nearest deadline
+    first), the financial reports transmitted online to review."""
     since = timezone.now() - timezone.timedelta(days=60)
     open_requests = (
         InformationRequest.objects.open()
@@ -140,6 +148,11 @@ def inbox(request):
     reports = ReportStatement.objects.filter(
         submitted_at__isnull=False, report__status=ReportStatus.RECEIVED
     ).select_related("report__subsidy__beneficiary", "submitted_by")
+    applications = (
+        Application.objects.filter(status=ApplicationStatus.SUBMITTED, submitted_at__gte=since)
+        .select_related("beneficiary", "subsidy")
+        .order_by("-submitted_at", "-pk")
+    )
     return render(
         request,
         "subventions/exchanges/inbox.html",
@@ -147,6 +160,7 @@ def inbox(request):
             "open_requests": open_requests,
             "incoming": incoming,
             "reports": reports,
+            "applications": applications,
             "today": timezone.localdate(),
         },
     )
