@@ -6,7 +6,14 @@ messages, signing and financial report (hH).
 
 from django.urls import path
 
-from . import views_accounts, views_followup, views_report, views_request, views_signing
+from . import (
+    views_accounts,
+    views_followup,
+    views_report,
+    views_request,
+    views_signing,
+    views_vault,
+)
 
 app_name = "portail"
 
@@ -40,6 +47,30 @@ urlpatterns = [
     path("accessibilite/", views_accounts.accessibility, name="accessibility"),
     # Requests and files (hG)
     path("dossiers/", views_request.subsidy_list, name="subsidy_list"),
+    path(
+        "associations/<int:beneficiary_pk>/demande/",
+        views_request.application_start_view,
+        name="application_start",
+    ),
+    path("demandes/<int:pk>/", views_request.application_detail, name="application_detail"),
+    path(
+        "demandes/<int:pk>/etape/<str:step>/",
+        views_request.application_step,
+        name="application_step",
+    ),
+    path(
+        "demandes/<int:pk>/deposer/",
+        views_request.application_submit_view,
+        name="application_submit",
+    ),
+    path(
+        "demandes/<int:pk>/accuse-de-reception.pdf",
+        views_request.acknowledgment_download,
+        name="acknowledgment",
+    ),
+    # The document vault (hG)
+    path("associations/<int:beneficiary_pk>/coffre-fort/", views_vault.vault, name="vault"),
+    path("pieces/<int:pk>/", views_vault.vault_download, name="vault_download"),
     # Follow-up, messages, signing, financial report (hH)
     path("dossiers/<int:pk>/", views_followup.subsidy_detail, name="subsidy_detail"),
     path(

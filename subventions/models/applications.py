@@ -103,6 +103,14 @@ class Application(models.Model):
     project_territory = models.CharField("territoire", max_length=300, blank=True)
     project_start = DateField("date de début", null=True, blank=True)
     project_end = DateField("date de fin", null=True, blank=True)
+    policy_area = models.ForeignKey(
+        "subventions.PolicyArea",
+        verbose_name="domaine d'intervention",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     project_means = models.TextField("moyens matériels et humains", blank=True)
     project_indicators = models.TextField("indicateurs d'évaluation", blank=True)
     # The action axes, in order: [{"title": …, "description": …}]
