@@ -34,7 +34,7 @@ from subventions.models import (
     Subsidy,
 )
 
-from . import acts, commune
+from . import acts, commune, followup
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -397,10 +397,17 @@ def load() -> dict[str, object]:
     subsidy_2020.refresh_from_db()
     # A second authority's style: a commune whose Conseil municipal votes a first subsidy.
     commune_case = commune.load(users)
+    # The association space (issue 16): the second association awaits an answer.
+    followup_case = followup.load(
+        users=users,
+        beneficiary=commune_case["commune_subsidy"].beneficiary,
+        policy_area=commune_case["commune_subsidy"].policy_area,
+    )
 
     return {
         **deliberations,
         **commune_case,
+        **followup_case,
         "users": users,
         "authority": authority,
         "policy_area": policy_area,
