@@ -70,3 +70,4 @@ def test_axes_and_co_funding_plan_word_for_word(client, account, association, ma
             assert normalise(title) in text
         for _kind, name, amount in FUNDERS:
             assert normalise(name) in text or normalise(name[0].upper() + name[1:]) in text
+            assert normalise(amount) in text
