@@ -80,6 +80,8 @@ def test_a_simple_signature_is_sealed_recorded_then_the_authority_signs_last(
         user=users["signatory"],
         scan=scan(),
         signed_on=datetime.date.today(),
+        confirmed=True,  # the tests' 2021 agreement ended long ago
+        reason="Régularisation",
     )
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.IN_FORCE
