@@ -17,7 +17,7 @@ from subventions.forms_exchanges import AnswerForm, MessageForm
 from subventions.models import FileMessage, FinancialReport
 from subventions.views_exchanges import attachment_response
 
-from .access import get_subsidy_for_account, portal_account_required
+from .access import get_subsidy_for_account, portal_account_required, rate_limited
 from .views_signing import visible_agreement
 
 ANSWER_SENT = "Votre réponse est transmise au service instructeur."
@@ -83,6 +83,7 @@ def subsidy_detail(request, pk: int):
 
 
 @portal_account_required
+@rate_limited("messages", "30/h", key="user")
 @require_http_methods(["GET", "POST"])
 def information_request_answer(request, pk: int, request_pk: int):
     subsidy = get_subsidy_for_account(request.user, pk)
@@ -110,6 +111,7 @@ def information_request_answer(request, pk: int, request_pk: int):
 
 
 @portal_account_required
+@rate_limited("messages", "30/h", key="user")
 @require_http_methods(["GET", "POST"])
 def file_message_create(request, pk: int):
     subsidy = get_subsidy_for_account(request.user, pk)
