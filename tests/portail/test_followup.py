@@ -254,3 +254,12 @@ def test_a_second_association_reaches_none_of_these_pages(
     for url in hh_urls(subsidy, request, message):
         assert client.get(url).status_code == 403, url
     assert InformationRequest.objects.get().is_open
+
+
+def test_messages_are_rate_limited(client, account, subsidy):
+    client.force_login(account)
+    url = reverse("portail:file_message_create", args=[subsidy.pk])
+    statuses = [client.post(url, {"body": f"Message {n}"}).status_code for n in range(31)]
+    assert statuses[:30] == [302] * 30
+    assert statuses[30] == 429
+    assert FileMessage.objects.count() == 30
