@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 
 from core.pdf import element_box, render_document, write_archival_pdf
 from deliberations.selectors import granting_deliberation
+from subventions import selectors as subventions_selectors
 from subventions.enums import PaymentTerms
 from subventions.models import Authority, FinancialReport, Subsidy
 from subventions.models.beneficiaries import REPUBLICAN_COMMITMENT_FROM
@@ -342,9 +343,19 @@ def _render(template_name: str, page_context: dict) -> RenderedPdf:
 
 def agreement_html_context(agreement: Agreement) -> dict:
     context = agreement_context(agreement)
+    subsidy = agreement.subsidy
+    authority = document_authority(agreement)
     return {
         **_page_context(agreement, context),
         "parts": template_parts(agreement.template, context),
+        # The co-funding plan of the request, word for word, as an annex (issue 16); a
+        # file without co-funding has none.
+        "funding_plan": (
+            subventions_selectors.funding_plan(subsidy, authority.name_with_article)
+            if subsidy.cofundings.exists()
+            else []
+        ),
+        "projected_budget": subsidy.projected_budget,
     }
 
 
