@@ -34,7 +34,7 @@ from subventions.models import (
     Subsidy,
 )
 
-from . import acts, commune
+from . import acts, commune, portail
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -397,10 +397,19 @@ def load() -> dict[str, object]:
     subsidy_2020.refresh_from_db()
     # A second authority's style: a commune whose Conseil municipal votes a first subsidy.
     commune_case = commune.load(users)
+    # The association space: APES's account and a second association's draft request.
+    portal_case = portail.load(
+        users=users,
+        apes=apes,
+        subsidy_2021=subsidy_2021,
+        policy_area=policy_area,
+        password=DEMO_PASSWORD,
+    )
 
     return {
         **deliberations,
         **commune_case,
+        **portal_case,
         "users": users,
         "authority": authority,
         "policy_area": policy_area,
