@@ -144,3 +144,15 @@ def test_a_pending_membership_shows_nothing(client, make_account, apes_objects):
     client.force_login(user)
     assert client.get(f"/association/dossiers/{apes_objects['pk']['subsidy']}/").status_code == 404
     assert "SUB-2021" not in client.get("/association/dossiers/").content.decode()
+
+
+def test_demo_accounts_log_in_and_find_their_files(client, staff_demo):  # noqa: F811
+    response = client.post("/association/connexion/", {"username": "apes", "password": "demo"})
+    assert response["Location"] == "/association/"
+    listing = client.get("/association/dossiers/").content.decode()
+    assert "SUB-2021" in listing and "Demande déposée le 30/11/2020" in listing
+    client.logout()
+    client.post("/association/connexion/", {"username": "jardins", "password": "demo"})
+    home = client.get("/association/").content.decode()
+    assert "Des jardins partagés pour tout le quartier" in home
+    assert "Le budget du projet" in home  # the step where the draft was left
