@@ -76,13 +76,15 @@ def apes_objects(staff_demo, client):  # noqa: F811
 
 
 def _kwargs(name, pattern, objects):
+    """The first association's ids; a page of a file (the follow-up's) by its subsidy, and
+    any other id of a sub-object (a message, a request for information) at 1."""
     kwargs = {}
     for key in pattern.pattern.regex.groupindex:
         if key == "pk":
-            kind = next(k for k in objects["pk"] if name.startswith(k))
+            kind = next((k for k in objects["pk"] if name.startswith(k)), "subsidy")
             kwargs[key] = objects["pk"][kind]
         else:
-            kwargs[key] = objects[key]
+            kwargs[key] = objects.get(key, 1)
     return kwargs
 
 
