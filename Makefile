@@ -30,7 +30,7 @@ test: install
 
 ## make screenshots: the main pages of the demo data as PNG (1280 and 390 px) in docs/screenshots/
 screenshots: install
-	SUBVENTIONS_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser/test_screenshots.py tests/browser/test_agreement_screenshots.py -q -s
+	SUBVENTIONS_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser/test_screenshots.py tests/browser/test_agreement_screenshots.py tests/browser/test_portail.py -q -s
 
 lint: install
 	$(BIN)/ruff check .

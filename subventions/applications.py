@@ -372,3 +372,33 @@ def application_submit(*, application: Application, user) -> Subsidy:
     )
     save_validated(application, user)
     return subsidy
+
+
+@transaction.atomic
+def application_record_received(*, subsidy: Subsidy, submitted_by, submitted_at) -> Application:
+    """A request received before the association space (by e-mail or on paper), recorded
+    as submitted for its file, so that the association finds it in its space."""
+    existing = Application.objects.filter(subsidy=subsidy).first()
+    if existing is not None:
+        return existing
+    funders = [
+        {"kind": "autre", "name": line.partner_names, "amount": str(line.amount)}
+        for line in subsidy.cofundings.all()
+    ]
+    application = Application(
+        beneficiary=subsidy.beneficiary,
+        year=subsidy.year,
+        status=ApplicationStatus.SUBMITTED,
+        current_step=ApplicationStep.REVIEW,
+        association=association_data(subsidy.beneficiary),
+        project_title=subsidy.title[:500],
+        policy_area=subsidy.policy_area,
+        axes=[{"title": a.title, "description": a.description} for a in subsidy.axes.all()],
+        funders=funders,
+        amount_requested=subsidy.amount_requested,
+        created_by=submitted_by,
+        submitted_by=submitted_by,
+        submitted_at=submitted_at,
+        subsidy=subsidy,
+    )
+    return save_validated(application, submitted_by)

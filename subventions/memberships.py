@@ -7,6 +7,7 @@ who acted); refusals are ValidationError with their French reason.
 """
 
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -34,6 +35,24 @@ BENEFICIARY_UNKNOWN = (
 )
 ALREADY_LINKED = "Vous êtes déjà rattaché à cette association, ou votre demande est en attente."
 STAFF_IS_NOT_ACCOUNT = "Ce compte est un compte d'agent : il ne peut agir pour une association."
+
+
+# The signed link that confirms an account's e-mail (sign-up, invitation): three days.
+CONFIRM_SALT = "portail.confirm-email"
+CONFIRM_MAX_AGE = 3 * 24 * 3600
+
+
+def confirmation_token(user) -> str:
+    return signing.dumps(user.pk, salt=CONFIRM_SALT)
+
+
+def account_from_token(token: str):
+    """The association account a confirmation token names, or None (expired, altered)."""
+    try:
+        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return get_user_model().objects.filter(pk=pk, portal_account__isnull=False).first()
 
 
 def is_portal_account(user) -> bool:
@@ -77,15 +96,22 @@ def find_beneficiary(*, siret: str = "", rna: str = "") -> Beneficiary | None:
 
 @transaction.atomic
 def account_create(
-    *, email: str, password: str | None, first_name: str = "", last_name: str = "", active=False
+    *,
+    email: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    active=False,
+    username: str = "",
 ):
-    """A new association account (a user without any role), its e-mail to confirm."""
+    """A new association account (a user without any role), its e-mail to confirm; its
+    identifier is the address unless one is given (the demo's « apes »)."""
     User = get_user_model()
     email = User.objects.normalize_email(email).strip()
     if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
         raise ValidationError({"email": EMAIL_TAKEN})
     user = User(
-        username=email.lower()[:150],
+        username=username or email.lower()[:150],
         email=email,
         first_name=first_name,
         last_name=last_name,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import downloads, views, views_exchanges
+from . import downloads, membership_views, views, views_exchanges
 
 app_name = "subventions"
 
@@ -49,4 +49,21 @@ urlpatterns = [
     path("beneficiaires/nouveau/", views.beneficiary_create, name="beneficiary_create"),
     path("beneficiaires/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("beneficiaires/<int:pk>/modifier/", views.beneficiary_update, name="beneficiary_update"),
+    # The association accounts (pilotage.portail): invitations and requests to confirm.
+    path(
+        "beneficiaires/<int:pk>/inviter/",
+        membership_views.membership_invite,
+        name="beneficiary_invite",
+    ),
+    path("comptes-association/", membership_views.membership_list, name="membership_list"),
+    path(
+        "comptes-association/<int:pk>/confirmer/",
+        membership_views.membership_confirm,
+        name="membership_confirm",
+    ),
+    path(
+        "comptes-association/<int:pk>/refuser/",
+        membership_views.membership_refuse,
+        name="membership_refuse",
+    ),
 ]

@@ -334,6 +334,7 @@ def beneficiary_detail(request, pk: int):
             "years": years,
             "can_edit": permissions.can_edit_beneficiary(request.user, beneficiary)[0],
             "can_create_subsidy": permissions.can_create_subsidy(request.user)[0],
+            "can_manage_memberships": permissions.check("manage_memberships", request.user)[0],
         },
     )
 

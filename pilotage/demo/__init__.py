@@ -34,7 +34,7 @@ from subventions.models import (
     Subsidy,
 )
 
-from . import acts, commune, followup
+from . import acts, commune, followup, portail
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -397,16 +397,23 @@ def load() -> dict[str, object]:
     subsidy_2020.refresh_from_db()
     # A second authority's style: a commune whose Conseil municipal votes a first subsidy.
     commune_case = commune.load(users)
-    # The association space (issue 16): the second association awaits an answer.
-    followup_case = followup.load(
+    # The association space: APES's account and a second association's draft request.
+    portal_case = portail.load(
         users=users,
-        beneficiary=commune_case["commune_subsidy"].beneficiary,
-        policy_area=commune_case["commune_subsidy"].policy_area,
+        apes=apes,
+        subsidy_2021=subsidy_2021,
+        policy_area=policy_area,
+        password=DEMO_PASSWORD,
+    )
+    # ... and that second association's answer awaited on its file in instruction.
+    followup_case = followup.load(
+        users=users, beneficiary=portal_case["second_association"], policy_area=policy_area
     )
 
     return {
         **deliberations,
         **commune_case,
+        **portal_case,
         **followup_case,
         "users": users,
         "authority": authority,

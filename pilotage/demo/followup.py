@@ -1,6 +1,7 @@
 """The follow-up part of the association space's demo (issue 16): the second association
-has a file in instruction on which the instructor asked for a missing document, its
-answer awaited (the file shows « incomplet » on both sides). Idempotent."""
+(`jardins`, pilotage.demo.portail) has a file in instruction on which the instructor
+asked for a missing document, its answer awaited (the file shows « incomplet » on both
+sides). Idempotent."""
 
 import datetime
 from decimal import Decimal
@@ -12,9 +13,9 @@ from subventions import exchanges, services
 from subventions.enums import PaymentTerms, SubsidyStatus
 from subventions.models import Beneficiary, InformationRequest, PolicyArea, Subsidy
 
-YEAR = 2025
-TITLE = "Soutien à la fête de quartier {year} {of_beneficiary}"
-PURPOSE = "Fête de quartier {year}"
+YEAR = 2021
+TITLE = "Soutien à la fête des jardins {year} {of_beneficiary}"
+PURPOSE = "Fête des jardins {year}"
 REQUEST = {
     "subject": "Liste des dirigeants à jour",
     "body": (

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
-from django.core import signing
 from django.core.mail import send_mail
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -19,7 +18,9 @@ from subventions.enums import ApplicationStatus, MembershipStatus
 from subventions.memberships import (
     account_confirm_email,
     account_create,
+    account_from_token,
     beneficiaries_for_account,
+    confirmation_token,
     is_portal_account,
     membership_request,
     subsidies_for_account,
@@ -29,8 +30,6 @@ from subventions.models import Application, Membership
 from .access import portal_account_required, rate_limited
 from .forms_accounts import EmailForm, MembershipRequestForm, PortalLoginForm, SignupForm
 
-CONFIRM_SALT = "portail.confirm-email"
-CONFIRM_MAX_AGE = 3 * 24 * 3600
 MAGIC_SCOPE = "portail"
 CONFIRM_LINK_INVALID = (
     "Ce lien de confirmation n'est pas valable (il a expiré ou il a été modifié) : "
@@ -58,7 +57,7 @@ def _absolute(request, path: str) -> str:
 
 
 def send_confirmation(request, user) -> None:
-    token = signing.dumps(user.pk, salt=CONFIRM_SALT)
+    token = confirmation_token(user)
     link = _absolute(request, reverse("portail:confirm_email", args=[token]))
     body = render_to_string("portail/emails/confirm_email.txt", {"user": user, "link": link})
     send_mail(
@@ -108,10 +107,8 @@ def signup_done(request):
 
 
 def confirm_email(request, token):
-    try:
-        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-        user = get_user_model().objects.get(pk=pk, portal_account__isnull=False)
-    except (signing.BadSignature, get_user_model().DoesNotExist):
+    user = account_from_token(token)
+    if user is None:
         return render(
             request,
             "portail/message.html",
@@ -120,6 +117,8 @@ def confirm_email(request, token):
         )
     account_confirm_email(user=user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if beneficiaries_for_account(user).exists():  # invited by a clerk: already linked
+        return redirect("portail:home")
     messages.success(request, EMAIL_CONFIRMED)
     return redirect("portail:membership_request")
 

@@ -255,3 +255,12 @@ def test_an_invitation_creates_a_confirmed_link(make_user, association):
     assert membership.invited_by == clerk
     assert membership.history.first().history_user == clerk
     assert list(beneficiaries_for_account(membership.user)) == [association]
+
+
+def test_the_portal_login_locks_out_like_the_staff_login(client, account, settings):
+    settings.AXES_ENABLED = True
+    for _ in range(5):
+        client.post("/association/connexion/", {"username": account.email, "password": "x"})
+    response = client.post("/association/connexion/", {"username": account.email, "password": "pw"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session

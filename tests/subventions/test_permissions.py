@@ -20,7 +20,7 @@ from conventions.models import BatchJob
 from deliberations.models import Deliberation, ElectedMember, Interest
 from subventions import permissions
 from subventions.enums import Role
-from subventions.models import Subsidy
+from subventions.models import Membership, Subsidy
 
 pytestmark = pytest.mark.django_db
 
@@ -117,11 +117,15 @@ TABLE = {
         {Role.HEAD_OF_SERVICE, Role.ASSEMBLY_SECRETARIAT, Role.SIGNATORY}
     ),
     "conventions:pdf_verify": ALL,
+    # The association accounts (issue 16): invitations and the requests to confirm.
+    "subventions:beneficiary_invite": EDITORS,
+    "subventions:membership_list": EDITORS,
+    "subventions:membership_refuse": EDITORS,
 }
 # Logout is POST only (Django 5): checked on its own below.
 # POST only (a GET answers 405); their refusals are tested with their views
 # (tests/conventions/test_batch.py for the restart of a batch job).
-POST_ONLY = {"logout", "conventions:batch_job_restart"}
+POST_ONLY = {"logout", "conventions:batch_job_restart", "subventions:membership_confirm"}
 
 
 def url_names(resolver=None, namespace: str = ""):
@@ -130,8 +134,9 @@ def url_names(resolver=None, namespace: str = ""):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             # The admin has its own permission system (is_staff, model permissions), and so
-            # has the API (tokens, 401/403: tests/subventions/test_api.py).
-            if pattern.namespace in ("admin", "api"):
+            # has the API (tokens, 401/403: tests/subventions/test_api.py), and so has the
+            # association space (its own accounts: tests/portail/test_isolation.py).
+            if pattern.namespace in ("admin", "api", "portail"):
                 continue
             inner = ":".join(filter(None, [namespace, pattern.namespace]))
             yield from url_names(pattern, inner)
@@ -162,6 +167,8 @@ def demo(settings):
     return {
         # `pk` of the object the URL name speaks of (first word found in the name).
         "pk": {
+            # Before "member" (elected members), which its name contains.
+            "membership": Membership.objects.first().pk,
             "beneficiary": subsidy.beneficiary_id,
             "deliberation": Deliberation.objects.get(number="21 B 0110").pk,
             "session": Deliberation.objects.get(number="21 B 0110").session_id,
