@@ -4,9 +4,12 @@ association answers in its space; the file is voted and its agreement generated;
 association signs online; the authority signs; the association types and transmits its
 financial report; the instructor (Finances) approves it.
 
-The steps of the association's sign-up and request (hG's pages) run through the test
-client here; the browser drives the follow-up, the messages, the online signature and
-the financial report (hH's pages), and the staff pages between them.
+The sign-up, confirmation, clerk's confirmation, request and acknowledgment are the
+steps of tests/browser/test_portail.py, run first; then the browser drives the
+follow-up, the answer, the online signature and the financial report, and the staff
+pages between them; axe-core checks every portal page on the way. The vote and the
+agreement's generation are written as the clerks' own browser test makes them
+(tests/browser/test_scenario.py).
 """
 
 import datetime
@@ -15,7 +18,6 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 
 from conventions import services as agreement_services
@@ -25,21 +27,20 @@ from conventions.models import Agreement
 from deliberations.enums import DeliberationStatus
 from deliberations.models import Deliberation, DeliberationSubsidy
 from subventions import payments
-from subventions.enums import MembershipStatus, ReportStatus, Role, SubsidyStatus
-from subventions.models import Application, InformationRequest, Membership, Subsidy
+from subventions.enums import ReportStatus, Role, SubsidyStatus
+from subventions.models import Application, InformationRequest, Subsidy
+from tests.browser import test_portail as request_steps
 from tests.browser.conftest import assert_every_field_labelled, log_in, log_out
 from tests.conventions.agreements import pdf_bytes
-from tests.portail.helpers import fill
 from tests.subventions.factories import (
     AuthorityFactory,
-    BeneficiaryFactory,
     BudgetLineFactory,
-    PolicyAreaFactory,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-YEAR = timezone.localdate().year - 1  # a report on it may be received this year
+YEAR = timezone.localdate().year - 1
+PASSWORD = "Un-mot-de-passe-solide-42"  # the one tests/browser/test_portail.py signs up with
 STAFF = {
     "ines": Role.INSTRUCTOR,
     "sarah": Role.ASSEMBLY_SECRETARIAT,
@@ -55,29 +56,6 @@ def make_staff():
             username, password="pw", first_name=username, email=f"{username}@mel.example"
         )
         user.groups.add(group)
-
-
-def association_submits(beneficiary, policy_area) -> Subsidy:
-    """Sign-up, e-mail confirmed, confirmed by a clerk, request filled and submitted."""
-    from subventions.memberships import account_confirm_email, account_create
-
-    user = account_create(email="camille@asso.example", password="Jardins-2026!")
-    account_confirm_email(user=user)
-    Membership.objects.create(
-        user=user,
-        beneficiary=beneficiary,
-        role_in_association="présidente",
-        status=MembershipStatus.CONFIRMED,
-        confirmed_at=timezone.now(),
-    )
-    client = Client()
-    client.force_login(user)
-    client.post(f"/association/associations/{beneficiary.pk}/demande/", {"year": YEAR})
-    application = Application.objects.get()
-    fill(client, application, policy_area)
-    assert client.post(f"/association/demandes/{application.pk}/deposer/").status_code == 302
-    application.refresh_from_db()
-    return application.subsidy
 
 
 def voted_with_agreement(subsidy) -> Agreement:
@@ -105,7 +83,7 @@ def voted_with_agreement(subsidy) -> Agreement:
 def portal_log_in(page):
     page.goto("/association/connexion/")
     page.fill("#id_username", "camille@asso.example")
-    page.fill("#id_password", "Jardins-2026!")
+    page.fill("#id_password", PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r".*/association/$"))
 
@@ -115,15 +93,23 @@ def portal_log_out(page):
     page.wait_for_url(re.compile(r".*/association/connexion/.*"))
 
 
-def test_the_association_path(page, live_reference_data, settings, tmp_path):
+def test_the_association_path(
+    page, browser, live_server, live_reference_data, make_user, settings, tmp_path
+):
     settings.SUBVENTIONS_ALLOW_DEMO_CERTIFICATE = True  # the demo seal
-    make_staff()
     AuthorityFactory()
-    beneficiary = BeneficiaryFactory(legal_name="Association des Jardins partagés")
-    subsidy = association_submits(beneficiary, PolicyAreaFactory())
-    Subsidy.objects.filter(pk=subsidy.pk).update(
-        instructor=get_user_model().objects.get(username="ines")
+    # Sign-up … submission and acknowledgment of receipt, in the browser (hG's steps).
+    request_steps.test_an_association_signs_up_applies_and_receives_its_acknowledgment(
+        page, browser, live_server, live_reference_data, make_user, tmp_path
     )
+    check = request_steps.Checker(page)
+    make_staff()
+    subsidy = Application.objects.get().subsidy
+    # The file's year is last year's, so that its report may be received this year.
+    Subsidy.objects.filter(pk=subsidy.pk).update(
+        instructor=get_user_model().objects.get(username="ines"), year=YEAR
+    )
+    subsidy.refresh_from_db()
 
     # The instructor asks for a missing document.
     log_in(page, "ines")
@@ -143,8 +129,9 @@ def test_the_association_path(page, live_reference_data, settings, tmp_path):
     portal_log_in(page)
     page.goto(f"/association/dossiers/{subsidy.pk}/")
     assert "Le service attend votre réponse" in page.content()
+    check("dossier-incomplet")
     page.click("text=répondre")
-    assert_every_field_labelled(page)
+    check("repondre")
     page.fill("#id_body", "Voici le budget détaillé.")
     answer = tmp_path / "budget.pdf"
     answer.write_bytes(pdf_bytes())
@@ -157,8 +144,9 @@ def test_the_association_path(page, live_reference_data, settings, tmp_path):
     # The file is voted, its agreement generated: the association signs online.
     agreement = voted_with_agreement(subsidy)
     page.goto(f"/association/dossiers/{subsidy.pk}/")
+    check("dossier-convention")
     page.click("text=Signer la convention")
-    assert_every_field_labelled(page)
+    check("signer-la-convention")
     page.fill("#id_online-name", "Camille Durand")
     page.fill("#id_online-title", "présidente")
     page.check("#id_online-consent")
@@ -182,7 +170,7 @@ def test_the_association_path(page, live_reference_data, settings, tmp_path):
     # The association types its financial report, then transmits it signed.
     page.goto(f"/association/dossiers/{subsidy.pk}/")
     page.click("text=Remplir le compte rendu en ligne")
-    assert_every_field_labelled(page)
+    check("compte-rendu")
     page.fill("#id_budget-planned_64", "15 000")
     page.fill("#id_budget-actual_64", "14 200")
     page.fill("#id_budget-planned_74", "10 000")
@@ -194,6 +182,7 @@ def test_the_association_path(page, live_reference_data, settings, tmp_path):
     page.check("#id_cr-attested")
     page.click("text=Enregistrer le brouillon")
     page.wait_for_url(re.compile(r".*/compte-rendu-financier/$"))
+    check("compte-rendu-enregistre")
     signed = tmp_path / "compte-rendu-signe.pdf"
     signed.write_bytes(pdf_bytes())
     page.set_input_files("#id_signed_pdf", str(signed))
@@ -201,6 +190,7 @@ def test_the_association_path(page, live_reference_data, settings, tmp_path):
     page.wait_for_url(re.compile(rf".*/association/dossiers/{subsidy.pk}/$"))
     report = Subsidy.objects.get(pk=subsidy.pk).financial_report
     assert report.status == ReportStatus.RECEIVED
+    check("compte-rendu-transmis")
     portal_log_out(page)
 
     # The instructor (Finances) approves it.
