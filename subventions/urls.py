@@ -28,10 +28,12 @@ urlpatterns = [
     path(
         "dossiers/<int:pk>/demander-complements/",
         views_exchanges.information_request_create,
-        name="information_request_create",
+        name="subsidy_information_request",
     ),
     path(
-        "dossiers/<int:pk>/ecrire/", views_exchanges.file_message_create, name="file_message_create"
+        "dossiers/<int:pk>/ecrire/",
+        views_exchanges.file_message_create,
+        name="subsidy_message_create",
     ),
     path(
         "demandes-complements/<int:pk>/clore/",
@@ -43,7 +45,11 @@ urlpatterns = [
         views_exchanges.file_message_attachment,
         name="file_message_attachment",
     ),
-    path("comptes-rendus/<int:pk>/examen/", views_exchanges.report_review, name="report_review"),
+    path(
+        "comptes-rendus/<int:pk>/examen/",
+        views_exchanges.report_review,
+        name="financial_report_review",
+    ),
     path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
     path("beneficiaires/export/<str:fmt>/", views.beneficiary_export, name="beneficiary_export"),
     path("beneficiaires/nouveau/", views.beneficiary_create, name="beneficiary_create"),

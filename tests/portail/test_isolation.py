@@ -120,7 +120,12 @@ def test_the_first_association_reaches_its_own_objects(client, apes_objects):
 def test_an_association_account_gets_403_on_every_staff_admin_and_api_url(client, staff_demo):  # noqa: F811
     client.force_login(get_user_model().objects.get(username="apes"))
     for name, pattern in url_names():
-        if name in ("logout", "conventions:batch_job_restart", "subventions:membership_confirm"):
+        if name in (
+            "logout",
+            "conventions:batch_job_restart",
+            "subventions:membership_confirm",
+            "subventions:information_request_close",
+        ):
             continue
         url = reverse(name, kwargs=kwargs_for(name, pattern, staff_demo))
         response = client.get(url)

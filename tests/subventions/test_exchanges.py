@@ -150,7 +150,7 @@ def test_no_request_on_a_closed_file(instructor, association):
 
 def test_the_staff_form_refuses_bad_input_in_french(client, subsidy, instructor):
     client.force_login(instructor)
-    url = reverse("subventions:information_request_create", args=[subsidy.pk])
+    url = reverse("subventions:subsidy_information_request", args=[subsidy.pk])
     response = client.post(url, {"subject": "", "body": "x", "deadline": "2020-13-45"})
     assert response.status_code == 400
     content = response.content.decode()
@@ -167,7 +167,7 @@ def test_the_subsidy_page_shows_the_exchanges_and_incomplete(client, subsidy, in
     assert "Incomplet" in page
     assert "Statuts à jour" in page and "Un mot du service" in page
     response = client.post(
-        reverse("subventions:information_request_create", args=[subsidy.pk]),
+        reverse("subventions:subsidy_information_request", args=[subsidy.pk]),
         {"subject": "RIB", "body": "Votre RIB", "deadline": IN_A_MONTH.isoformat()},
     )
     assert response.status_code == 302
@@ -193,7 +193,7 @@ def test_an_association_account_gets_403_on_the_staff_pages(client, subsidy, acc
     client.force_login(account)
     for url in (
         reverse("subventions:exchanges_inbox"),
-        reverse("subventions:information_request_create", args=[subsidy.pk]),
-        reverse("subventions:file_message_create", args=[subsidy.pk]),
+        reverse("subventions:subsidy_information_request", args=[subsidy.pk]),
+        reverse("subventions:subsidy_message_create", args=[subsidy.pk]),
     ):
         assert client.get(url).status_code == 403

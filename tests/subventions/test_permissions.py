@@ -20,7 +20,7 @@ from conventions.models import BatchJob
 from deliberations.models import Deliberation, ElectedMember, Interest
 from subventions import permissions
 from subventions.enums import Role
-from subventions.models import Membership, Subsidy
+from subventions.models import FileMessage, Membership, Subsidy
 
 pytestmark = pytest.mark.django_db
 
@@ -121,11 +121,22 @@ TABLE = {
     "subventions:beneficiary_invite": EDITORS,
     "subventions:membership_list": EDITORS,
     "subventions:membership_refuse": EDITORS,
+    # The exchanges with the associations (issue 16, hH).
+    "subventions:exchanges_inbox": ALL,
+    "subventions:subsidy_information_request": EDITORS,
+    "subventions:subsidy_message_create": EDITORS,
+    "subventions:file_message_attachment": ALL,
+    "subventions:financial_report_review": ALL,
 }
 # Logout is POST only (Django 5): checked on its own below.
 # POST only (a GET answers 405); their refusals are tested with their views
 # (tests/conventions/test_batch.py for the restart of a batch job).
-POST_ONLY = {"logout", "conventions:batch_job_restart", "subventions:membership_confirm"}
+POST_ONLY = {
+    "logout",
+    "conventions:batch_job_restart",
+    "subventions:membership_confirm",
+    "subventions:information_request_close",
+}
 
 
 def url_names(resolver=None, namespace: str = ""):
@@ -176,6 +187,13 @@ def demo(settings):
             "interest": Interest.objects.first().pk,
             "subsidy": subsidy.pk,
             "financial_report": subsidy_2020.financial_report.pk,
+            "file_message": FileMessage.objects.create(
+                subsidy=subsidy,
+                author=get_user_model().objects.get(username="instructeur"),
+                body="Un message avec sa pièce jointe",
+                attachment=ContentFile(b"%PDF-1.4 piece\n", name="piece.pdf"),
+                attachment_name="piece.pdf",
+            ).pk,
             "agreement": subsidy.agreement.pk,
             "batch_job": BatchJob.objects.create(
                 kind=BatchJob.KIND_SESSION_AGREEMENTS,

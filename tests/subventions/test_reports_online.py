@@ -113,7 +113,7 @@ def test_the_review_page_rejects_with_a_reason(client, report, account, finance)
     reports.report_statement_save(report=report, user=account, data=TEXTS, lines=LINES)
     reports.report_submit_online(report=report, user=account, signed_pdf=signed_pdf())
     client.force_login(finance)
-    url = reverse("subventions:report_review", args=[report.pk])
+    url = reverse("subventions:financial_report_review", args=[report.pk])
     page = client.get(url).content.decode()
     assert "64 – Charges de personnel" in page
     assert "28\u00a0000" in page
