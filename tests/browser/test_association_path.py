@@ -28,7 +28,7 @@ from deliberations.enums import DeliberationStatus
 from deliberations.models import Deliberation, DeliberationSubsidy
 from subventions import payments
 from subventions.enums import ReportStatus, Role, SubsidyStatus
-from subventions.models import Application, InformationRequest, Subsidy
+from subventions.models import Application, Authority, InformationRequest, Subsidy
 from tests.browser import test_portail as request_steps
 from tests.browser.conftest import assert_every_field_labelled, log_in, log_out
 from tests.conventions.agreements import pdf_bytes
@@ -97,12 +97,13 @@ def test_the_association_path(
     page, browser, live_server, live_reference_data, make_user, settings, tmp_path
 ):
     settings.SUBVENTIONS_ALLOW_DEMO_CERTIFICATE = True  # the demo seal
-    AuthorityFactory()
     # Sign-up … submission and acknowledgment of receipt, in the browser (hG's steps).
     request_steps.test_an_association_signs_up_applies_and_receives_its_acknowledgment(
         page, browser, live_server, live_reference_data, make_user, tmp_path
     )
     check = request_steps.Checker(page)
+    if Authority.current() is None:
+        AuthorityFactory()
     make_staff()
     subsidy = Application.objects.get().subsidy
     # The file's year is last year's, so that its report may be received this year.
