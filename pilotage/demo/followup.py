@@ -13,7 +13,7 @@ from subventions import exchanges, services
 from subventions.enums import PaymentTerms, SubsidyStatus
 from subventions.models import Beneficiary, InformationRequest, PolicyArea, Subsidy
 
-YEAR = 2021
+YEAR = 2022
 TITLE = "Soutien à la fête des jardins {year} {of_beneficiary}"
 PURPOSE = "Fête des jardins {year}"
 REQUEST = {
