@@ -29,6 +29,14 @@ class SignatureMethod(models.TextChoices):
     ELECTRONIC = "electronique", "Signature électronique (PAdES)"
 
 
+class BeneficiarySigningMethod(models.TextChoices):
+    """How an association signed its agreement from its space (issue 16)."""
+
+    SIMPLE = "simple", "Signature électronique simple, scellée par la collectivité"
+    PAPER_SCAN = "scan", "Exemplaire signé sur papier, numérisé"
+    OWN_CERTIFICATE = "certificat", "PDF signé électroniquement par l'association"
+
+
 class BatchJobStatus(models.TextChoices):
     PENDING = "en_attente", "En attente"
     RUNNING = "en_cours", "En cours"

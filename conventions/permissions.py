@@ -50,6 +50,7 @@ declare(
         "conventions.batchjob": {},
         "conventions.bundle": {},
         "conventions.notificationletter": {},
+        "conventions.beneficiarysignature": {},
     },
 )
 

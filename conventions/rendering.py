@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from core.pdf import element_box, render_document, write_archival_pdf
 from deliberations.models import Deliberation
 from deliberations.selectors import granting_deliberation
+from subventions import selectors as subventions_selectors
 from subventions.enums import PaymentTerms
 from subventions.models import Authority, FinancialReport, Subsidy
 from subventions.models.beneficiaries import REPUBLICAN_COMMITMENT_FROM
@@ -31,6 +32,7 @@ AMENDMENT_PDF = "conventions/agreement/pdf/amendment.html"
 AMENDMENT_TEMPLATE_PDF = "conventions/agreement/pdf/amendment_from_template.html"
 # The element the authority's visible electronic signature is drawn in.
 SIGNATURE_BOX_ID = "authority-signature-box"
+BENEFICIARY_BOX_ID = "beneficiary-signature-box"
 
 
 def _instalments_from_schedule(subsidy: Subsidy) -> list[dict] | None:
@@ -322,6 +324,7 @@ def _page_context(document: Agreement | Amendment, context: dict, *, authority=N
         "context": context,
         "logo_url": _logo_url(authority),
         "signature_box_id": SIGNATURE_BOX_ID,
+        "beneficiary_box_id": BENEFICIARY_BOX_ID,
     }
 
 
@@ -332,6 +335,10 @@ class RenderedPdf:
     # PDF points from the bottom-left corner, as pyHanko expects.
     signature_page: int
     signature_box: tuple[int, int, int, int]
+    # Where the beneficiary's sealed signature goes (signed online), when the layout has
+    # a place for it; else None.
+    beneficiary_page: int | None = None
+    beneficiary_box: tuple[int, int, int, int] | None = None
 
 
 def _signature_box(document) -> tuple[int, tuple[int, int, int, int]]:
@@ -342,15 +349,29 @@ def _signature_box(document) -> tuple[int, tuple[int, int, int, int]]:
 def _render(template_name: str, page_context: dict) -> RenderedPdf:
     document = render_document(template_name, page_context)
     page, box = _signature_box(document)
-    return RenderedPdf(write_archival_pdf(document), page, box)
+    try:
+        beneficiary_page, beneficiary_box = element_box(document, BENEFICIARY_BOX_ID)
+    except LookupError:
+        beneficiary_page, beneficiary_box = None, None
+    return RenderedPdf(write_archival_pdf(document), page, box, beneficiary_page, beneficiary_box)
 
 
 def agreement_html_context(agreement: Agreement) -> dict:
     granting = _granting(agreement)
     context = agreement_context(agreement, granting=granting)
+    subsidy = agreement.subsidy
+    authority = granting[1]
     return {
-        **_page_context(agreement, context, authority=granting[1]),
+        **_page_context(agreement, context, authority=authority),
         "parts": template_parts(agreement.template, context),
+        # The co-funding plan of the request, word for word, as an annex (issue 16); a
+        # file without co-funding has none.
+        "funding_plan": (
+            subventions_selectors.funding_plan(subsidy, authority.name_with_article)
+            if subsidy.cofundings.exists()
+            else []
+        ),
+        "projected_budget": subsidy.projected_budget,
     }
 
 

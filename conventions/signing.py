@@ -17,6 +17,7 @@ from core.signing import (  # noqa: F401  (re-exported)
     create_demo_certificate,
     demo_certificates_allowed,
     load_signer,
+    seal_signer,
     sign_pdf,
     signer_name,
     verify_pdf,

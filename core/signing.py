@@ -145,6 +145,38 @@ def load_signer(p12: bytes, password: str) -> signers.SimpleSigner:
     return signer
 
 
+SEAL_NOT_CONFIGURED = (
+    "La signature en ligne est indisponible : aucun certificat de cachet de la collectivité "
+    "n'est configuré (SUBVENTIONS_SEAL_P12). Signez sur papier et déposez l'exemplaire "
+    "numérisé."
+)
+DEMO_SEAL_NAME = "Cachet de démonstration"
+
+
+@functools.cache
+def _demo_seal() -> signers.SimpleSigner:
+    password = "cachet-demo"
+    p12 = create_demo_certificate(
+        common_name=DEMO_SEAL_NAME, organisation="Subventions", password=password
+    )
+    return load_signer(p12, password)
+
+
+def seal_signer() -> signers.SimpleSigner:
+    """The authority's seal (cachet serveur), which seals the simple electronic signatures
+    given online: the PKCS#12 file of settings.SUBVENTIONS_SEAL_P12 with the password of
+    SUBVENTIONS_SEAL_PASSWORD; without one, a demo seal made once per process where demo
+    certificates are allowed; otherwise refused in French."""
+    path = getattr(settings, "SUBVENTIONS_SEAL_P12", "")
+    if path:
+        return load_signer(
+            Path(path).read_bytes(), getattr(settings, "SUBVENTIONS_SEAL_PASSWORD", "")
+        )
+    if not demo_certificates_allowed():
+        raise ValidationError(SEAL_NOT_CONFIGURED, code="seal")
+    return _demo_seal()
+
+
 def signer_name(certificate: asn1_x509.Certificate) -> str:
     subject = certificate.subject.native
     return subject.get("common_name") or certificate.subject.human_friendly
@@ -180,8 +212,10 @@ def _font_in_pdf_units(path: str) -> str:
     return str(scaled)
 
 
-def stamp_style() -> TextStampStyle:
-    """The visible signature: who signed and when, in an embedded DejaVu Sans."""
+def stamp_style(text: str = "Signé électroniquement par\n%(signer)s\nle %(ts)s") -> TextStampStyle:
+    """The visible signature: who signed and when, in an embedded DejaVu Sans; `text` may
+    name someone else than the certificate's holder (a seal: « %(signer)s » is the
+    certificate, « %(ts)s » the time)."""
     font = signature_font()
     if font is None:
         logger.warning("Signature : police DejaVu Sans introuvable, police non incorporée")
@@ -192,7 +226,7 @@ def stamp_style() -> TextStampStyle:
             font_size=STAMP_FONT_SIZE,
         )
     return TextStampStyle(
-        stamp_text="Signé électroniquement par\n%(signer)s\nle %(ts)s",
+        stamp_text=text,
         timestamp_format="%d/%m/%Y %H:%M:%S %Z",
         border_width=0,
         text_box_style=text_box_style,
@@ -208,8 +242,10 @@ def sign_pdf(
     reason: str,
     location: str,
     field_name: str = FIELD_NAME,
+    stamp_text: str | None = None,
 ) -> bytes:
-    """`content` signed as PAdES in the field `field_name`, drawn in `box` of page `page`."""
+    """`content` signed as PAdES in the field `field_name`, drawn in `box` of page `page`
+    (with `stamp_text` instead of the usual « Signé électroniquement par … » if given)."""
     writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
     spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box)
     metadata = signers.PdfSignatureMetadata(
@@ -221,7 +257,10 @@ def sign_pdf(
         name=signer_name(signer.signing_cert),
     )
     pdf_signer = signers.PdfSigner(
-        metadata, signer=signer, stamp_style=stamp_style(), new_field_spec=spec
+        metadata,
+        signer=signer,
+        stamp_style=stamp_style(stamp_text) if stamp_text else stamp_style(),
+        new_field_spec=spec,
     )
     output = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=output)

@@ -26,6 +26,8 @@ urlpatterns = [
     path("api/", include("pilotage.api.urls")),
     path("recherche/", search, name="search"),
     path("", include("pilotage.urls")),
+    # The association space (issue 16): its own accounts, layout and login.
+    path("association/", include("pilotage.portail.urls")),
     path("", include("subventions.urls")),
     path("", include("deliberations.urls")),
     path("", include("conventions.urls")),

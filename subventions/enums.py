@@ -148,3 +148,76 @@ class ExportJobStatus(models.TextChoices):
     RUNNING = "en_cours", "En cours"
     DONE = "termine", "Terminé"
     FAILED = "echoue", "Échoué"
+
+
+class InformationRequestStatus(models.TextChoices):
+    """Where a request for missing documents or information stands (issue 16)."""
+
+    OPEN = "ouverte", "En attente de réponse"
+    ANSWERED = "repondue", "Répondue"
+    CLOSED = "close", "Close"
+
+
+class ReportHeading(models.TextChoices):
+    """The account headings of the financial report (Cerfa n° 15059*02, plan comptable
+    des associations): charges (6x, 86), income (70-78, 87)."""
+
+    PURCHASES = "60", "60 – Achats"
+    EXTERNAL_SERVICES = "61", "61 – Services extérieurs"
+    OTHER_EXTERNAL_SERVICES = "62", "62 – Autres services extérieurs"
+    TAXES = "63", "63 – Impôts et taxes"
+    STAFF = "64", "64 – Charges de personnel"
+    OTHER_CHARGES = "65", "65 – Autres charges de gestion courante"
+    FINANCIAL_CHARGES = "66", "66 – Charges financières"
+    EXCEPTIONAL_CHARGES = "67", "67 – Charges exceptionnelles"
+    DEPRECIATION = "68", "68 – Dotation aux amortissements"
+    VOLUNTARY_USES = "86", "86 – Emplois des contributions volontaires en nature"
+    SALES = "70", "70 – Ventes de produits finis, prestations de services"
+    OPERATING_SUBSIDIES = "74", "74 – Subventions d'exploitation"
+    OTHER_INCOME = "75", "75 – Autres produits de gestion courante"
+    FINANCIAL_INCOME = "76", "76 – Produits financiers"
+    EXCEPTIONAL_INCOME = "77", "77 – Produits exceptionnels"
+    REVERSALS = "78", "78 – Reprises sur amortissements et provisions"
+    VOLUNTARY_CONTRIBUTIONS = "87", "87 – Contributions volontaires en nature"
+
+
+CHARGE_HEADINGS = tuple(h for h in ReportHeading if h.value.startswith(("6", "86")))
+INCOME_HEADINGS = tuple(h for h in ReportHeading if h not in CHARGE_HEADINGS)
+
+
+class MembershipStatus(models.TextChoices):
+    """Where a person's link to a beneficiary stands (association space)."""
+
+    PENDING = "en_attente", "En attente de confirmation"
+    CONFIRMED = "confirme", "Confirmé"
+    REFUSED = "refuse", "Refusé"
+    REVOKED = "revoque", "Révoqué"
+
+
+class ApplicationStatus(models.TextChoices):
+    """A request typed by an association in its space (Cerfa 12156*06)."""
+
+    DRAFT = "brouillon", "Brouillon"
+    SUBMITTED = "deposee", "Déposée"
+
+
+class ApplicationStep(models.TextChoices):
+    """The steps of the request form, in their order."""
+
+    ASSOCIATION = "association", "L'association"
+    PROJECT = "projet", "Le projet"
+    BUDGET = "budget", "Le budget du projet"
+    ATTESTATIONS = "attestations", "Attestations et pièces"
+    REVIEW = "recapitulatif", "Récapitulatif et dépôt"
+
+
+class VaultDocumentKind(models.TextChoices):
+    """The pieces an association keeps in its document vault."""
+
+    STATUTES = "statuts", "Statuts"
+    OFFICERS = "dirigeants", "Liste des dirigeants"
+    RIB = "rib", "Relevé d'identité bancaire (RIB)"
+    ACTIVITY_REPORT = "rapport_activite", "Dernier rapport d'activité"
+    ACCOUNTS = "comptes", "Derniers comptes approuvés"
+    AUDITOR_REPORT = "commissaire", "Rapport du commissaire aux comptes"
+    OTHER = "autre", "Autre pièce"

@@ -47,6 +47,7 @@ REFUSALS = {
     "edit_policy_areas": HEAD_ONLY,
     "edit_budget_lines": FINANCE_ONLY,
     "record_money": FINANCE_ONLY,
+    "ask_information": EDITORS_ONLY,
 }
 
 ALLOWED: Answer = (True, "")

@@ -97,7 +97,12 @@ def _message(reminder: Reminder, today: datetime.date, authority) -> EmailMultiA
     else:
         template = "subventions/email/report_digest"
         subject = SUBJECT_DIGEST.format(date=date_text(today))
-    context = {"reminder": reminder, "today": today, "authority": authority}
+    context = {
+        "reminder": reminder,
+        "today": today,
+        "authority": authority,
+        "site_url": settings.SUBVENTIONS_SITE_URL.rstrip("/"),
+    }
     message = EmailMultiAlternatives(
         subject=subject,
         body=typography(render_to_string(f"{template}.txt", context)),

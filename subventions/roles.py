@@ -43,6 +43,8 @@ ROLE_MAP: dict[str, tuple[Role, ...]] = {
     "edit_funding_partners": FILE_EDITORS,
     "create_beneficiary": FILE_EDITORS,
     "edit_beneficiary": FILE_EDITORS,
+    # The association space: who confirms a person acting for a beneficiary, or invites one.
+    "manage_memberships": FILE_EDITORS,
     "create_subsidy": FILE_EDITORS,
     "edit_subsidy": FILE_EDITORS,
     # The lifecycle of a file (subventions.models.Subsidy)
@@ -56,6 +58,8 @@ ROLE_MAP: dict[str, tuple[Role, ...]] = {
     "subsidy.mark_paid": FINANCE,
     "subsidy.close": FINANCE,
     "subsidy.withdraw": FILE_EDITORS,
+    # Asking the association for missing documents or information, writing to it (issue 16)
+    "ask_information": FILE_EDITORS,
     # Money: budget lines, schedules, payments, financial reports, clawbacks
     "edit_budget_lines": FINANCE,
     "record_money": FINANCE,
@@ -121,6 +125,9 @@ MODEL_ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         for model in ("payment", "financialreport", "clawback")
     },
     "subventions.reminderlog": {},
+    # Written through the services only (subventions.exchanges): read in the admin.
+    "subventions.informationrequest": {},
+    "subventions.filemessage": {},
 }
 
 
@@ -162,6 +169,23 @@ class transition_permission:  # noqa: N801 — used as a function, in declaratio
 
     def __call__(self, instance, user) -> bool:
         return has_role(user, *self.roles)
+
+
+class AccountOfBeneficiary:
+    """The django-fsm `permission=` of a transition an association runs from its space
+    (issue 16): an account with a confirmed membership of the beneficiary of the object's
+    file (`instance.subsidy`). Staff roles do not count: they act through their own
+    transitions. `.roles` names it for the refusal's message."""
+
+    roles = ("compte de l'association",)
+
+    def __call__(self, instance, user) -> bool:
+        # Imported when asked: the memberships read the models, which read this module.
+        from .account_checks import account_acts_for
+
+        if instance is None:
+            return False
+        return account_acts_for(user, instance.subsidy.beneficiary)
 
 
 def model_permissions(role: Role) -> set[tuple[str, str]]:

@@ -17,11 +17,20 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat
 
+from core.formatting import euros
 from core.grammar import name_key
 from core.modeling import subquery_count, subquery_sum
 
 from .enums import InstalmentCondition
-from .models import Beneficiary, Clawback, FinancialReport, Payment, PaymentInstalment, Subsidy
+from .models import (
+    Beneficiary,
+    Clawback,
+    FinancialReport,
+    Payment,
+    PaymentInstalment,
+    ReportStatement,
+    Subsidy,
+)
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -328,3 +337,79 @@ def money_panel(subsidy_pk: int) -> MoneyPanel:
         clawbacks=list(Clawback.objects.filter(subsidy_id=subsidy_pk).order_by("date", "pk")),
         report=report,
     )
+
+
+def file_exchanges(subsidy: Subsidy) -> dict:
+    """The information requests and messages of a file, for both sides (issue 16), in three
+    queries whatever their number."""
+    return {
+        "requests": list(
+            subsidy.information_requests.select_related("asked_by").order_by("-created_at", "-pk")
+        ),
+        "messages": list(
+            subsidy.messages.select_related("author", "information_request").order_by(
+                "created_at", "pk"
+            )
+        ),
+        "report_statement": ReportStatement.objects.filter(report__subsidy=subsidy).first(),
+    }
+
+
+@dataclass(frozen=True)
+class ComparedRow:
+    """One figure of a request typed online beside what the clerk made of it."""
+
+    label: str
+    asked: str
+    current: str
+
+    @property
+    def corrected(self) -> bool:
+        return self.asked != self.current
+
+
+def _axes_text(titles) -> str:
+    return " ; ".join(f"Axe {n} : {title}" for n, title in enumerate(titles, start=1) if title)
+
+
+def _money_text(value) -> str:
+    if value in (None, ""):
+        return "—"
+    return euros(Decimal(str(value)))
+
+
+def application_comparison(subsidy: Subsidy) -> list[ComparedRow]:
+    """What the association asked in its request (Application) beside the file as the
+    clerk corrects it before proposing it; [] for a file typed by a clerk."""
+    application = getattr(subsidy, "application", None)
+    if application is None:
+        return []
+    budget = application.budget or {}
+    charges = sum(Decimal(str(v or 0)) for v in (budget.get("charges") or {}).values())
+    funders = " ; ".join(
+        f"{funder.get('name') or funder.get('kind', '')} : {_money_text(funder.get('amount'))}"
+        for funder in application.funders or []
+    )
+    cofundings = " ; ".join(
+        f"{line.group_label or line.partner_names} : {_money_text(line.amount)}"
+        for line in subsidy.cofundings.prefetch_related("partners")
+    )
+    return [
+        ComparedRow("Intitulé", application.project_title or "—", subsidy.title or "—"),
+        ComparedRow(
+            "Montant demandé",
+            _money_text(application.amount_requested),
+            _money_text(subsidy.amount_requested),
+        ),
+        ComparedRow(
+            "Budget de l'action",
+            _money_text(charges or None),
+            _money_text(subsidy.projected_budget),
+        ),
+        ComparedRow(
+            "Axes d'action",
+            _axes_text(axis.get("title", "") for axis in application.axes or []) or "—",
+            _axes_text(axis.title for axis in subsidy.axes.all()) or "—",
+        ),
+        ComparedRow("Cofinancements", funders or "—", cofundings or "—"),
+    ]

@@ -244,8 +244,10 @@ def subsidy_create(
     co-funding lines: the authority's own amount alone may not exceed the budget either.
     """
     if fields.get("instructor") is None:
-        # No instructor chosen: the clerk who records the file instructs it.
-        fields["instructor"] = user if user is not None and user.is_authenticated else None
+        # No instructor chosen: the clerk who records the file instructs it (an association
+        # submitting its request online is no clerk: the file waits for one).
+        clerk = user is not None and user.is_authenticated and user.is_staff
+        fields["instructor"] = user if clerk else None
     subsidy = save_validated(Subsidy(**fields), user)
     for position, axis in enumerate(axes, start=1):
         action_axis_create(subsidy=subsidy, position=position, user=user, **vars(axis))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import autocomplete, downloads, money_views, views
+from . import autocomplete, downloads, membership_views, money_views, views, views_exchanges
 
 app_name = "subventions"
 
@@ -57,9 +57,53 @@ urlpatterns = [
         money_views.clawback_create,
         name="clawback_create",
     ),
+    # Exchanges with the associations (issue 16)
+    path("echanges/", views_exchanges.inbox, name="exchanges_inbox"),
+    path(
+        "dossiers/<int:pk>/demander-complements/",
+        views_exchanges.information_request_create,
+        name="subsidy_information_request",
+    ),
+    path(
+        "dossiers/<int:pk>/ecrire/",
+        views_exchanges.file_message_create,
+        name="subsidy_message_create",
+    ),
+    path(
+        "demandes-complements/<int:pk>/clore/",
+        views_exchanges.information_request_close,
+        name="information_request_close",
+    ),
+    path(
+        "messages/<int:pk>/piece-jointe/",
+        views_exchanges.file_message_attachment,
+        name="file_message_attachment",
+    ),
+    path(
+        "comptes-rendus/<int:pk>/examen/",
+        views_exchanges.report_review,
+        name="financial_report_review",
+    ),
     path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
     path("beneficiaires/export/<str:fmt>/", views.beneficiary_export, name="beneficiary_export"),
     path("beneficiaires/nouveau/", views.beneficiary_create, name="beneficiary_create"),
     path("beneficiaires/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("beneficiaires/<int:pk>/modifier/", views.beneficiary_update, name="beneficiary_update"),
+    # The association accounts (pilotage.portail): invitations and requests to confirm.
+    path(
+        "beneficiaires/<int:pk>/inviter/",
+        membership_views.membership_invite,
+        name="beneficiary_invite",
+    ),
+    path("comptes-association/", membership_views.membership_list, name="membership_list"),
+    path(
+        "comptes-association/<int:pk>/confirmer/",
+        membership_views.membership_confirm,
+        name="membership_confirm",
+    ),
+    path(
+        "comptes-association/<int:pk>/refuser/",
+        membership_views.membership_refuse,
+        name="membership_refuse",
+    ),
 ]

@@ -112,6 +112,9 @@ def subsidy_detail(request, pk: int):
             "actions": offered_actions(subsidy, request.user),
             "can_edit": permissions.can_edit_subsidy(request.user, subsidy)[0],
             "editable": subsidy.is_editable,
+            "exchanges": selectors.file_exchanges(subsidy),
+            "application_rows": selectors.application_comparison(subsidy),
+            "can_ask": permissions.check("ask_information", request.user)[0],
         },
     )
 
@@ -340,6 +343,7 @@ def beneficiary_detail(request, pk: int):
             "years": years,
             "can_edit": permissions.can_edit_beneficiary(request.user, beneficiary)[0],
             "can_create_subsidy": permissions.can_create_subsidy(request.user)[0],
+            "can_manage_memberships": permissions.check("manage_memberships", request.user)[0],
         },
     )
 

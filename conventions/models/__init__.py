@@ -8,6 +8,7 @@ from .agreements import Agreement, Amendment
 from .batch import BatchItem, BatchJob
 from .bundles import Bundle
 from .letters import NotificationLetter
+from .online import BeneficiarySignature
 from .templates import AgreementArticle, AgreementTemplate, AgreementVisa
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "BatchJob",
     "Bundle",
     "NotificationLetter",
+    "BeneficiarySignature",
 ]

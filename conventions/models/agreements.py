@@ -22,7 +22,7 @@ from core.modeling import DateField
 from core.models import TransitionLog
 from core.workflow import Condition, LifecycleMixin, StatusField
 from subventions.models import Subsidy
-from subventions.roles import transition_permission
+from subventions.roles import AccountOfBeneficiary, transition_permission
 
 from ..enums import SIGNED_STATUSES, AgreementStatus, SignatureMethod
 from .templates import AgreementTemplate
@@ -241,6 +241,16 @@ class SignedDocument(LifecycleMixin, models.Model):
     )
     def record_beneficiary_signature(self):
         pass
+
+    @transition(
+        field="status",
+        source=[AgreementStatus.READY, AgreementStatus.SENT],
+        target=AgreementStatus.SIGNED_BY_BENEFICIARY,
+        permission=AccountOfBeneficiary(),
+        custom={"label": "Signer en ligne pour l'association"},
+    )
+    def sign_online_by_beneficiary(self):
+        """The association signs from its space (conventions.online_signing)."""
 
     @transition(
         field="status",

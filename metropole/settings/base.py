@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "subventions.twofactor.TwoFactorMiddleware",
+    # Association accounts (pilotage.portail) get a 403 on the admin.
+    "pilotage.portail.middleware.PortalAccountIsolationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -158,7 +160,11 @@ FILE_UPLOAD_HANDLERS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The association space's e-mailed login links (pilotage.portail): 15 minutes, once.
+    "sesame.backends.ModelBackend",
 ]
+SESAME_MAX_AGE = 15 * 60
+SESAME_ONE_TIME = True
 # Five wrong passwords for one account from one address lock that pair out for 15 minutes
 # (staff login and admin login alike); the lockout page says when to retry.
 AXES_FAILURE_LIMIT = env.int("SUBVENTIONS_LOGIN_FAILURE_LIMIT", default=5)
@@ -239,6 +245,14 @@ AGREEMENT_THRESHOLD = Decimal(env("SUBVENTIONS_AGREEMENT_THRESHOLD", default="23
 # The self-signed demo certificate (create_demo_certificate) is refused when DEBUG is off,
 # unless this is set on purpose (a training or acceptance platform).
 SUBVENTIONS_ALLOW_DEMO_CERTIFICATE = env.bool("SUBVENTIONS_ALLOW_DEMO_CERTIFICATE", default=False)
+# The authority's seal (PKCS#12 file and its password), which seals the simple electronic
+# signature an association gives online (issue 16); without it, a demo seal where demo
+# certificates are allowed, otherwise online signing is refused.
+# The address of the application, for the links of the e-mails sent without a request
+# (the financial reports' reminders link to the association space).
+SUBVENTIONS_SITE_URL = env.str("SUBVENTIONS_SITE_URL", default="http://localhost:8000")
+SUBVENTIONS_SEAL_P12 = env.str("SUBVENTIONS_SEAL_P12", default="")
+SUBVENTIONS_SEAL_PASSWORD = env.str("SUBVENTIONS_SEAL_PASSWORD", default="")
 # Awarding beyond what a budget line has left: "refuse" it, or "warn" (noted in the log).
 SUBVENTIONS_BUDGET_OVERRUN = env.str(
     "SUBVENTIONS_BUDGET_OVERRUN", default="refuse", choices=["refuse", "warn"]

@@ -34,7 +34,7 @@ from subventions.models import (
     Subsidy,
 )
 
-from . import acts, commune
+from . import acts, commune, followup, portail
 from .clock import dated
 
 DEMO_PASSWORD = "demo"
@@ -405,10 +405,24 @@ def load() -> dict[str, object]:
     # A second authority's style: a commune whose Conseil municipal votes a first subsidy.
     with dated(commune.PUBLISHED_ON):
         commune_case = commune.load(users)
+    # The association space: APES's account and a second association's draft request.
+    portal_case = portail.load(
+        users=users,
+        apes=apes,
+        subsidy_2021=subsidy_2021,
+        policy_area=policy_area,
+        password=DEMO_PASSWORD,
+    )
+    # ... and that second association's answer awaited on its file in instruction.
+    followup_case = followup.load(
+        users=users, beneficiary=portal_case["second_association"], policy_area=policy_area
+    )
 
     return {
         **deliberations,
         **commune_case,
+        **portal_case,
+        **followup_case,
         "users": users,
         "authority": authority,
         "policy_area": policy_area,

@@ -4,16 +4,21 @@ co-funding) and their money. Only the models are re-exported here; messages, con
 and helpers are imported from their modules.
 """
 
+from .accounts import Membership, PortalAccount
+from .applications import Application, VaultDocument
 from .beneficiaries import Beneficiary
 from .budget import BudgetLine
+from .exchanges import FileMessage, InformationRequest
 from .exports import ExportJob
 from .money import Clawback, FinancialReport, Payment, PaymentInstalment, ReminderLog
 from .programme import ActionAxis, CoFunding, CoFundingPartner
 from .reference import Authority, FundingPartner, PolicyArea
+from .reports import ReportLine, ReportStatement
 from .subsidies import Subsidy
 
 __all__ = [
     "ActionAxis",
+    "Application",
     "Authority",
     "Beneficiary",
     "BudgetLine",
@@ -21,11 +26,18 @@ __all__ = [
     "CoFunding",
     "CoFundingPartner",
     "ExportJob",
+    "FileMessage",
     "FinancialReport",
     "FundingPartner",
+    "InformationRequest",
+    "Membership",
     "Payment",
     "PaymentInstalment",
     "PolicyArea",
+    "PortalAccount",
     "ReminderLog",
+    "ReportLine",
+    "ReportStatement",
     "Subsidy",
+    "VaultDocument",
 ]

@@ -21,7 +21,7 @@ from core.modeling import DateField, money_field, positive
 from core.workflow import LifecycleMixin, StatusField
 
 from ..enums import InstalmentCondition, ReminderKind, ReportStatus, SubsidyStatus
-from ..roles import transition_permission
+from ..roles import AccountOfBeneficiary, transition_permission
 
 DUE_DATE_REQUIRED = "Une échéance « à date » porte sa date."
 DUE_DATE_ONLY_ON_DATE = "Seule une échéance « à date » porte une date."
@@ -324,6 +324,19 @@ class FinancialReport(LifecycleMixin, models.Model):
         custom={"label": "Enregistrer la réception", "wrong_state": REPORT_NOT_OUTSTANDING},
     )
     def receive(self, *, received_on: datetime.date, file):
+        self.received_on = received_on
+        self.file = file
+        self.rejection_reason = ""
+
+    @transition(
+        field=status,
+        source=[ReportStatus.EXPECTED, ReportStatus.REJECTED],
+        target=ReportStatus.RECEIVED,
+        permission=AccountOfBeneficiary(),
+        custom={"label": "Transmettre en ligne", "wrong_state": REPORT_NOT_OUTSTANDING},
+    )
+    def submit_online(self, *, received_on: datetime.date, file):
+        """The association transmits its report from its space (subventions.reports)."""
         self.received_on = received_on
         self.file = file
         self.rejection_reason = ""

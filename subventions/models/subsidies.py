@@ -308,6 +308,11 @@ class Subsidy(LifecycleMixin, DeliberationText):
     # Derived values, never stored.
 
     @property
+    def is_incomplete(self) -> bool:
+        """« Incomplet »: an information request to the association awaits its answer."""
+        return self.information_requests.open().exists()
+
+    @property
     def is_editable(self) -> bool:
         """Amounts and texts are edited freely until the vote; afterwards only by amendment."""
         return self.status in EDITABLE_STATUSES

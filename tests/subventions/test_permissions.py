@@ -23,7 +23,7 @@ from conventions.models.templates import NOTIFICATION_TEMPLATE_NAME
 from deliberations.models import Deliberation, ElectedMember, Interest
 from subventions import permissions
 from subventions.enums import ExportJobStatus, Role
-from subventions.models import ExportJob, Subsidy
+from subventions.models import ExportJob, FileMessage, Membership, Subsidy
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +147,16 @@ TABLE = {
     "conventions:subsidy_bundle": ALL,
     "conventions:bundle_detail": ALL,
     "conventions:bundle_download": ALL,
+    # The association accounts (issue 16): invitations and the requests to confirm.
+    "subventions:beneficiary_invite": EDITORS,
+    "subventions:membership_list": EDITORS,
+    "subventions:membership_refuse": EDITORS,
+    # The exchanges with the associations (issue 16, hH).
+    "subventions:exchanges_inbox": ALL,
+    "subventions:subsidy_information_request": EDITORS,
+    "subventions:subsidy_message_create": EDITORS,
+    "subventions:file_message_attachment": ALL,
+    "subventions:financial_report_review": ALL,
 }
 # Logout is POST only (Django 5): checked on its own below.
 # POST only (a GET answers 405); their refusals are tested with their views
@@ -156,6 +166,8 @@ POST_ONLY = {
     "conventions:batch_job_restart",
     "conventions:session_bundle_start",
     "conventions:letter_create",
+    "subventions:membership_confirm",
+    "subventions:information_request_close",
 }
 
 
@@ -165,8 +177,9 @@ def url_names(resolver=None, namespace: str = ""):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             # The admin has its own permission system (is_staff, model permissions), and so
-            # has the API (tokens, 401/403: tests/subventions/test_api.py).
-            if pattern.namespace in ("admin", "api"):
+            # has the API (tokens, 401/403: tests/subventions/test_api.py), and so has the
+            # association space (its own accounts: tests/portail/test_isolation.py).
+            if pattern.namespace in ("admin", "api", "portail"):
                 continue
             inner = ":".join(filter(None, [namespace, pattern.namespace]))
             yield from url_names(pattern, inner)
@@ -212,6 +225,8 @@ def demo_values() -> dict:
     return {
         # `pk` of the object the URL name speaks of (first word found in the name).
         "pk": {
+            # Before "member" (elected members), which its name contains.
+            "membership": Membership.objects.first().pk,
             "beneficiary": subsidy.beneficiary_id,
             "deliberation": Deliberation.objects.get(number="21 B 0110").pk,
             "session": Deliberation.objects.get(number="21 B 0110").session_id,
@@ -225,6 +240,13 @@ def demo_values() -> dict:
             "clawback": subsidy.pk,
             "letter": demo_letter(subsidy).pk,
             "bundle": demo_bundle(act.session).pk,
+            "file_message": FileMessage.objects.create(
+                subsidy=subsidy,
+                author=get_user_model().objects.get(username="instructeur"),
+                body="Un message avec sa pièce jointe",
+                attachment=ContentFile(b"%PDF-1.4 piece\n", name="piece.pdf"),
+                attachment_name="piece.pdf",
+            ).pk,
             "agreement": subsidy.agreement.pk,
             "export_job": _finished_export(get_user_model().objects.get(username="lecteur")).pk,
             "batch_job": BatchJob.objects.create(

@@ -30,3 +30,6 @@ class Command(FrenchCommand):
         for username, first_name, last_name, role in demo.DEMO_USERS:
             label = role or "Administrateur (tous les droits)"
             self.stdout.write(f"  {username:<12} {first_name} {last_name} — {label}")
+        self.stdout.write("Espace association (/association/) :")
+        for username, _email, first_name, last_name, role in demo.portail.ACCOUNTS:
+            self.stdout.write(f"  {username:<12} {first_name} {last_name} — {role}")
