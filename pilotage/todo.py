@@ -28,20 +28,8 @@ from core.modeling import subquery_sum
 from core.workflow import has_role
 from deliberations.enums import DeliberationStatus
 from deliberations.models import Deliberation, DeliberationSubsidy, Session
-from subventions.enums import (
-    InformationRequestStatus,
-    InstalmentCondition,
-    ReportStatus,
-    Role,
-    SubsidyStatus,
-)
-from subventions.models import (
-    FinancialReport,
-    InformationRequest,
-    Payment,
-    PaymentInstalment,
-    Subsidy,
-)
+from subventions.enums import InstalmentCondition, ReportStatus, Role, SubsidyStatus
+from subventions.models import FinancialReport, Payment, PaymentInstalment, Subsidy
 from subventions.roles import allowed
 
 ENTRIES_SHOWN = 50
@@ -116,31 +104,6 @@ register(
         url=_subsidy_url,
         text=_subsidy_text,
         select_related=("beneficiary",),
-    )
-)
-
-
-def _answers_to_read(user, today):
-    answered = InformationRequest.objects.filter(status=InformationRequestStatus.ANSWERED)
-    if not has_role(user, Role.HEAD_OF_SERVICE):
-        answered = answered.filter(
-            Q(subsidy__instructor=user) | Q(subsidy__instructor__isnull=True)
-        )
-    return answered
-
-
-register(
-    TodoKind(
-        key="reponses_associations",
-        label="Réponses des associations à examiner",
-        who="Instructeur : lire la réponse sur le dossier, puis clore la demande de compléments.",
-        action="subsidy.submit",
-        waiting=_answers_to_read,
-        year_lookup="subsidy__year",
-        year=F("subsidy__year"),
-        url=lambda request: reverse("subventions:subsidy_detail", args=[request.subsidy_id]),
-        text=lambda request, today: typography(f"{request.subsidy.reference} — {request.subject}"),
-        select_related=("subsidy",),
     )
 )
 

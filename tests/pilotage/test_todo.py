@@ -14,8 +14,8 @@ from django.urls import reverse
 from deliberations.enums import Body
 from deliberations.models import Deliberation, DeliberationSubsidy, Session
 from pilotage import todo
-from subventions.enums import InformationRequestStatus, InstalmentCondition, Role, SubsidyStatus
-from subventions.models import InformationRequest, Subsidy
+from subventions.enums import InstalmentCondition, Role, SubsidyStatus
+from subventions.models import Subsidy
 from tests.conventions.factories import AgreementFactory
 from tests.subventions.factories import (
     FinancialReportFactory,
@@ -70,10 +70,9 @@ def work():
 
 
 EXPECTED_KINDS = {
-    Role.INSTRUCTOR: ["a_instruire", "reponses_associations", "comptes_rendus_attendus"],
+    Role.INSTRUCTOR: ["a_instruire", "comptes_rendus_attendus"],
     Role.HEAD_OF_SERVICE: [
         "a_instruire",
-        "reponses_associations",
         "a_proposer",
         "conventions_a_envoyer",
         "comptes_rendus_attendus",
@@ -289,26 +288,3 @@ def test_the_demo_users_each_find_their_work_and_its_links_open(client, demo):
     assert seen[Role.READER] == set()
     # The administrator (a superuser) holds every role: all of it.
     assert set().union(*seen.values()) == seen[None]
-
-
-def test_an_answer_from_an_association_waits_for_its_instructor(role_users):
-    """An information request answered in the association space is in the instructor's
-    « À faire », with a link to the file, until the request is closed."""
-    subsidy = SubsidyFactory(instructor=role_users[Role.INSTRUCTOR])
-    request = InformationRequest.objects.create(
-        subsidy=subsidy,
-        asked_by=role_users[Role.INSTRUCTOR],
-        subject="Statuts à jour",
-        body="Merci de nous transmettre vos statuts à jour.",
-        deadline=datetime.date(2021, 5, 1),
-        status=InformationRequestStatus.ANSWERED,
-        answered_at=datetime.datetime(2021, 4, 20, 10, tzinfo=datetime.UTC),
-    )
-    lists = todo.todo_lists(role_users[Role.INSTRUCTOR], subsidy.year, datetime.date(2021, 4, 1))
-    answers = next(item for item in lists if item.kind.key == "reponses_associations")
-    assert [entry.url for entry in answers.entries] == [f"/dossiers/{subsidy.pk}/"]
-    assert "Statuts à jour" in answers.entries[0].text
-    request.status = InformationRequestStatus.CLOSED
-    request.save()
-    lists = todo.todo_lists(role_users[Role.INSTRUCTOR], subsidy.year, datetime.date(2021, 4, 1))
-    assert not any(item.kind.key == "reponses_associations" and item.entries for item in lists)
