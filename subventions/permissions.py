@@ -48,6 +48,7 @@ REFUSALS = {
     "edit_budget_lines": FINANCE_ONLY,
     "record_money": FINANCE_ONLY,
     "ask_information": EDITORS_ONLY,
+    "manage_memberships": EDITORS_ONLY,
 }
 
 ALLOWED: Answer = (True, "")

@@ -24,7 +24,7 @@ from core.models import TransitionLog
 from core.workflow import StatusField
 from deliberations import services as deliberation_services
 from deliberations.enums import DeliberationStatus
-from deliberations.models import Deliberation
+from deliberations.models import Deliberation, Session
 from subventions import payments, services
 from subventions.enums import ReportStatus, SubsidyStatus
 from subventions.models import Subsidy
@@ -209,6 +209,9 @@ def test_a_deliberation_is_withdrawn_from_the_admin_through_its_service(client, 
     draft = deliberation_services.deliberation_create(
         user=secretariat, subsidies=[proposed_file(users)]
     )
+    # Only an act on an agenda can be withdrawn from it.
+    Deliberation.objects.filter(pk=draft.pk).update(session=Session.objects.first())
+    draft.refresh_from_db()
     client.force_login(secretariat)
     before = logged(draft)
     run_action(client, draft, "withdraw")

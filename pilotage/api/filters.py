@@ -47,7 +47,7 @@ def identifier(field_name: str):
 
 
 def text(field_name: str, max_length: int, lookup_expr: str = "exact"):
-    return extend_schema_field({"type": "string", "maxLength": max_length})(
+    return extend_schema_field({"type": "string", "minLength": 1, "maxLength": max_length})(
         django_filters.CharFilter(
             field_name=field_name, lookup_expr=lookup_expr, max_length=max_length
         )

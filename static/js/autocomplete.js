@@ -48,6 +48,7 @@
   } else {
     setUpAll(document);
   }
-  // Forms that add rows (formsets) call this on the new row.
+  // Forms that add rows (formsets) call this on the new row, or send « formset:added ».
   window.setUpAutocompletes = setUpAll;
+  document.addEventListener("formset:added", function (event) { setUpAll(event.target); });
 })();

@@ -105,6 +105,8 @@ def log_out(page) -> None:
 UNLABELLED = """
 () => [...document.querySelectorAll('main input, main select, main textarea')]
   .filter((el) => el.type !== 'hidden' && !el.closest('[hidden]'))
+  // An autocomplete (Tom Select) hides its original input and moves the label to its own.
+  .filter((el) => !el.classList.contains('tomselected'))
   .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
                   && !el.getAttribute('aria-labelledby'))
   .map((el) => el.name || el.id)

@@ -52,7 +52,10 @@ def test_axes_and_cofunding_lines_are_added_and_removed_in_one_save(
     lines = page.locator("[data-formset=cofinancements]")
     lines.get_by_role("button", name="Retirer cette ligne").first.click()
     lines.get_by_role("button", name="Ajouter une ligne de cofinancement").click()
-    page.locator("#id_cofinancements-2-partners").select_option(label=str(new_partner))
+    # The partner is chosen in its autocomplete, set up on the new row.
+    page.locator("#id_cofinancements-2-partners-ts-control").click()
+    page.locator("#id_cofinancements-2-partners-ts-control").press_sequentially("Départ", delay=30)
+    page.locator(".ts-dropdown .option", has_text="Département du Nord").first.click()
     page.locator("#id_cofinancements-2-amount").fill("12 500,50")
     assert_every_field_labelled(page)
 

@@ -137,7 +137,11 @@ def test_from_the_beneficiary_to_the_agreement_pdf(page, tmp_path):
     page.fill("#id_projected_budget", "753 091")
     page.select_option("#id_budget_line", str(refs["line"].pk))
     page.fill("#id_axes-0-title", "Accompagnement des porteurs de projets")
-    page.select_option("#id_cofinancements-0-partners", str(refs["partner"].pk))
+    # The partner is chosen in its autocomplete.
+    control = page.locator("#id_cofinancements-0-partners-ts-control")
+    control.click()
+    control.press_sequentially("Région", delay=30)
+    page.locator(".ts-dropdown .option", has_text="Hauts-de-France").first.click()
     page.fill("#id_cofinancements-0-amount", "240 400")
     submit(page)
     page.wait_for_url(re.compile(r".*/dossiers/\d+/$"))

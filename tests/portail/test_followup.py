@@ -160,7 +160,7 @@ def test_the_report_online(client, payable, association, account):
     assert bad.status_code == 400
     content = html.unescape(bad.content.decode())
     assert "Un montant n'est jamais négatif" in content
-    assert "Saisissez un nombre" in content
+    assert "Saisissez un montant en euros" in content
     assert not ReportStatement.objects.exists()
     saved = client.post(
         url,

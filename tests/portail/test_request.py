@@ -143,7 +143,7 @@ def test_a_submitted_request_no_longer_changes(client, application, policy_area)
         ({"postal_code": "00000"}, "postal_code", "code postal"),
         ({"contact_email": "nope"}, "contact_email", "courriel valide"),
         ({"annual_budget": "-5"}, "annual_budget", "négatif"),
-        ({"annual_budget": "beaucoup"}, "annual_budget", "nombre"),
+        ({"annual_budget": "beaucoup"}, "annual_budget", "montant"),
         ({"members": "-1"}, "members", "supérieure ou égale à 0"),
     ],
 )

@@ -147,7 +147,7 @@ def test_a_failed_export_says_so_in_french(client, reader):
     page = html.unescape(
         client.get(reverse("subventions:export_job", args=[job.pk])).content.decode()
     )
-    assert exports.JOB_FAILED in page
+    assert typography(exports.JOB_FAILED) in page
 
 
 def test_a_finished_export_has_its_date_and_a_done_one_its_file(reader):

@@ -98,7 +98,7 @@ def test_a_payment_is_recorded_from_the_page(client, payable, finance):
     [
         ({"amount": "-5"}, "amount", AMOUNT_NOT_POSITIVE),
         ({"amount": "0"}, "amount", AMOUNT_NOT_POSITIVE),
-        ({"amount": "dix mille"}, "amount", "Saisissez un nombre."),
+        ({"amount": "dix mille"}, "amount", "Saisissez un montant en euros"),
         ({"amount": "25 000"}, "amount", "dépasserait le montant actuel"),
         ({"date": "2021-03-01"}, "amount", "précède la date à laquelle la délibération"),
         ({"date": "0001-01-01"}, "date", "comprise entre le 01/01/1900"),
