@@ -94,3 +94,49 @@ def test_xlsx_write_reports_its_progress(tmp_path):
         "Association 2499",
         2499,
     ]
+
+
+def test_each_cell_type_is_written_as_before_the_fast_path():
+    """The CSV writes a cell through a table keyed by its exact type: every type gives the
+    text of the general rule (_csv_other), subclasses included."""
+    import datetime
+
+    from django.utils.safestring import SafeString
+
+    values = [
+        None,
+        True,
+        False,
+        0,
+        12,
+        -5,
+        Decimal("-5000"),
+        Decimal("1500.5"),
+        Decimal("0.005"),
+        datetime.date(2021, 4, 2),
+        datetime.datetime(2021, 4, 2, 23, 59),
+        "",
+        "Association",
+        "-moins",
+        "=SOMME(A1)",
+        "\tTab",
+        SafeString("@lien"),
+    ]
+    assert [exports._csv_text(value) for value in values] == [
+        exports._csv_other(value) for value in values
+    ]
+    assert [exports._csv_text(value) for value in values[:12]] == [
+        "",
+        "oui",
+        "non",
+        "0",
+        "12",
+        "'-5",
+        "-5000,00",
+        "1500,50",
+        "0,00",
+        "02/04/2021",
+        "02/04/2021",
+        "",
+    ]
+    assert exports._csv_text(SafeString("@lien")) == "'@lien"

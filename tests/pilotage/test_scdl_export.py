@@ -4,10 +4,13 @@ import csv
 import datetime
 import io
 import json
+import random
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from stdnum import luhn
+from stdnum.fr import siret
 
 from pilotage.opendata import scdl
 from subventions.enums import AidNature, PaymentTerms
@@ -282,3 +285,30 @@ def test_amounts_keep_their_cents(authority):
     published_subsidy(1, amount_requested=Decimal("47800.20"))
     [row] = csv_rows(export()[0])
     assert row["montant"] == "47800.20"
+
+
+def _keyed(body: str) -> str:
+    """`body` followed by the digit that makes its Luhn sum a multiple of ten."""
+    return next(body + key for key in "0123456789" if luhn.is_valid(body + key))
+
+
+def test_siret_check_judges_as_python_stdnum():
+    """The export's own SIRET check (written for speed) says what stdnum says: random
+    numbers, numbers whose SIREN and SIRET keys are right, La Poste's establishments (sum
+    of digits, no Luhn key) and its head office."""
+    generator = random.Random(13)
+
+    def digits(count: int) -> str:
+        return "".join(generator.choice("0123456789") for _ in range(count))
+
+    candidates = ["35600000000048", "35600000000049"]
+    candidates += [f"356000000{digits(4)}{key}" for key in "0123456789"]
+    candidates += [digits(14) for _ in range(2000)]
+    candidates += [_keyed(_keyed(digits(8)) + digits(4)) for _ in range(500)]
+    candidates += [_keyed(digits(8)) + digits(5) for _ in range(500)]
+    assert 500 <= sum(siret.is_valid(value) for value in candidates) < len(candidates)
+    for value in candidates:
+        assert scdl.is_siret(value) is siret.is_valid(value), value
+    # Not 14 ASCII digits: refused, as stdnum refuses them.
+    for value in ("", "7328293200007", "732829320000740", "73282932000074 ", "١٢٣٤٥٦٧٨٩٠١٢٣٤"):
+        assert scdl.is_siret(value) is False
