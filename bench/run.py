@@ -62,6 +62,9 @@ ENVIRONMENT = {
     "PYTHONPATH": str(ROOT),
 }
 SIZES = (10_000, 100_000)
+# What `--only` may choose: the staff pages, the exports (peak memory, CSV against the bare
+# CSV, SCDL against COPY), the PDFs, the batch of agreements.
+PARTS = ("pages", "exports", "pdf", "lot")
 QUICK_SIZES = (1_000, 5_000)
 
 
@@ -436,7 +439,7 @@ def pdf_figures(repeats: int) -> dict:
         ("deliberation", application_deliberation, deliberation_html),
     ):
         # A 200-subsidy deliberation takes seconds: fewer turns, still alternated.
-        turns = repeats if key == "agreement" else max(2, repeats // 2)
+        turns = repeats if key == "agreement" else max(3, repeats // 2)
         app_seconds, bare_seconds = alternate(application, bare(html), turns)
         figures[key] = {
             "app": app_seconds,
@@ -549,8 +552,20 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="alternances par mesure de page")
     parser.add_argument("--seconds", type=float, default=1.5, help="durée d'une fenêtre de charge")
     parser.add_argument("--batch", type=int, default=200, help="conventions du lot mesuré")
-    parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--skip-batch", action="store_true", help="comme --only sans « lot »")
+    parser.add_argument(
+        "--only",
+        type=lambda text: {part.strip() for part in text.split(",") if part.strip()},
+        default=set(PARTS),
+        metavar="PARTIES",
+        help=f"parties mesurées, séparées par des virgules, parmi : {', '.join(PARTS)} "
+        "(le jeu de données est construit de toute façon)",
+    )
     args = parser.parse_args()
+    unknown = args.only - set(PARTS)
+    if unknown:
+        parser.error(f"partie inconnue : {', '.join(sorted(unknown))} (parmi {', '.join(PARTS)})")
+    parts = args.only - ({"lot"} if args.skip_batch else set())
     sizes = tuple(args.sizes) if args.sizes else QUICK_SIZES if args.quick else SIZES
     started = time.perf_counter()
 
@@ -578,10 +593,13 @@ def main() -> None:
             build_seconds[size] = time.perf_counter() - start
             built = size
             log(f"  {size} subventions en {build_seconds[size]:.0f} s")
+            if not parts & {"pages", "exports"}:
+                continue
             server.start()
-            log("Pages (requêtes/s, page et vue nue en alternance)…")
             pages[size] = {}
-            for label, path, bare in page_cases(server.port, cookie):
+            if "pages" in parts:
+                log("Pages (requêtes/s, page et vue nue en alternance)…")
+            for label, path, bare in page_cases(server.port, cookie) if "pages" in parts else ():
                 pages[size][label] = compare(
                     server.port, cookie, path, bare, args.repeats, args.seconds
                 )
@@ -590,23 +608,25 @@ def main() -> None:
                     f"  {label:<36} {figure['page']:7.1f} req/s  nue {figure['bare']:7.1f}"
                     f"  rapport {figure['ratio']:.2f}   {path}"
                 )
-            log("Mémoire de pointe des exports…")
             exports[size] = {}
-            for label, path in EXPORTS:
+            if "exports" in parts:
+                log("Mémoire de pointe des exports…")
+            for label, path in EXPORTS if "exports" in parts else ():
                 exports[size][label] = export_peak(path)
                 log(f"  {label:<28} {exports[size][label]}")
             if size != sizes[-1]:
                 server.stop()
 
-        log("CSV du personnel contre CSV nu, SCDL contre COPY…")
         csv_app, csv_bare, csv_first = [], [], []
-        for _ in range(2):
+        scdl_seconds, copy = [], []
+        if "exports" in parts:
+            log("CSV du personnel contre CSV nu, SCDL contre COPY…")
+        for _ in range(2 if "exports" in parts else 0):
             seconds, first, _size = download(server.port, cookie, "/dossiers/export/csv/")
             csv_app.append(seconds)
             csv_first.append(first)
             csv_bare.append(download(server.port, cookie, "/_bench/subventions.csv")[0])
-        scdl_seconds, copy = [], []
-        for _ in range(2):
+        for _ in range(2 if "exports" in parts else 0):
             scdl_seconds.append(
                 download(server.port, cookie, "/donnees-ouvertes/subventions.csv")[0]
             )
@@ -614,12 +634,14 @@ def main() -> None:
     finally:
         server.stop()
 
-    log("PDF contre WeasyPrint seul…")
-    pdfs = guarded(pdf_figures, repeats=5) or {}
+    pdfs = {}
+    if "pdf" in parts:
+        log("PDF contre WeasyPrint seul…")
+        pdfs = guarded(pdf_figures, repeats=5) or {}
     for key, figure in pdfs.items():
         log(f"  {key} : {figure}")
     batch = None
-    if not args.skip_batch:
+    if "lot" in parts:
         log(f"Lot de {args.batch} conventions, 1 puis 2 workers Celery…")
         batch = guarded(batch_figures, args.batch)
         log(f"  {batch}")
@@ -636,7 +658,7 @@ def main() -> None:
     header = f"{'mesure':<{width}} {small:>10,} {large:>10,}  {'cible':<22} résultat"
     lines.append(header.replace(",", " "))
     lines.append("-" * len(header))
-    for label in pages[large]:
+    for label in pages.get(large, {}):
         low, high = pages[small][label]["ratio"], pages[large][label]["ratio"]
         stable = high >= 0.8 * low
         line(
@@ -646,18 +668,19 @@ def main() -> None:
             "≥ 0,50 et ≥ 80 % à 10k",
             high >= 0.5 and stable,
         )
-    csv_ratio = min(csv_app) / min(csv_bare)
-    line("CSV des subventions (÷ CSV nu)", "", f"{csv_ratio:.2f}", "≤ 1,50", csv_ratio <= 1.5)
-    line(
-        "  premier octet / total (s)",
-        "",
-        f"{min(csv_first):.2f}/{min(csv_app):.1f}",
-        "diffusé",
-        min(csv_first) < min(csv_app) / 4,
-    )
-    scdl_ratio = min(scdl_seconds) / min(copy)
-    line("SCDL (÷ COPY PostgreSQL)", "", f"{scdl_ratio:.2f}", "≤ 2,00", scdl_ratio <= 2)
-    for label, _path in EXPORTS:
+    if csv_app:
+        csv_ratio = min(csv_app) / min(csv_bare)
+        line("CSV des subventions (÷ CSV nu)", "", f"{csv_ratio:.2f}", "≤ 1,50", csv_ratio <= 1.5)
+        line(
+            "  premier octet / total (s)",
+            "",
+            f"{min(csv_first):.2f}/{min(csv_app):.1f}",
+            "diffusé",
+            min(csv_first) < min(csv_app) / 4,
+        )
+        scdl_ratio = min(scdl_seconds) / min(copy)
+        line("SCDL (÷ COPY PostgreSQL)", "", f"{scdl_ratio:.2f}", "≤ 2,00", scdl_ratio <= 2)
+    for label, _path in EXPORTS if "exports" in parts else ():
         low, high = exports[small][label], exports[large][label]
         if "peak" not in low or "peak" not in high:
             line(f"{label} : mémoire (Mio)", "erreur", "erreur", "plate", False)
@@ -670,8 +693,9 @@ def main() -> None:
             high["peak"] <= low["peak"] * 1.2,
         )
     for key, label in (
-        ("agreement", "PDF d'une convention"),
-        ("deliberation", "PDF de 200 subventions"),
+        (("agreement", "PDF d'une convention"), ("deliberation", "PDF de 200 subventions"))
+        if "pdf" in parts
+        else ()
     ):
         if key not in pdfs:
             line(f"{label} (÷ WeasyPrint seul)", "", "erreur", "≤ 1,10", False)

@@ -13,8 +13,11 @@ from a list of every file: memory stays flat whatever the number of rows.
 import csv
 import datetime
 import functools
+import io
+import itertools
 import json
 import logging
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
@@ -418,6 +421,28 @@ def csv_lines(rows: Iterable[dict[str, str]]) -> Iterator[str]:
         yield writer.writerow([row[column] for column in COLUMNS])
 
 
+# Rows written between two chunks of a streamed SCDL file.
+CHUNK_ROWS = 500
+_CELLS = operator.itemgetter(*COLUMNS)
+
+
+def csv_chunks(rows: Iterable[dict[str, str]]) -> Iterator[str]:
+    """`csv_lines` joined CHUNK_ROWS rows at a time, the same text: the csv module writes
+    each chunk in one call (no Python loop per row), the header in the first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    rows = iter(rows)
+    while True:
+        writer.writerows(map(_CELLS, itertools.islice(rows, CHUNK_ROWS)))
+        chunk = buffer.getvalue()
+        if not chunk:
+            return
+        yield chunk
+        buffer.seek(0)
+        buffer.truncate()
+
+
 def json_chunks(rows: Iterable[dict[str, str]]) -> Iterator[str]:
     """A JSON array of objects (column → text, the CSV's values), one object a line."""
     separator = "[\n"
@@ -429,6 +454,13 @@ def json_chunks(rows: Iterable[dict[str, str]]) -> Iterator[str]:
 
 FORMATS = {"csv": csv_lines, "json": json_chunks}
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
+def stream(fmt: str, rows: Iterable[dict[str, str]]) -> Iterator[str]:
+    """The file in `fmt` (a key of FORMATS) as chunks of about CHUNK_ROWS rows each."""
+    if fmt == "csv":
+        return csv_chunks(rows)
+    return batched(FORMATS[fmt](rows), CHUNK_ROWS)
 
 
 def batched(chunks: Iterable[str], size: int = 500) -> Iterator[str]:

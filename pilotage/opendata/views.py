@@ -53,9 +53,7 @@ def opendata_download(request, fmt: str):
     if fmt not in scdl.FORMATS or authority is None:
         raise Http404("Aucun fichier de ce format.")
     rows = scdl.valid_rows(scdl.publishable(), authority)
-    response = StreamingHttpResponse(
-        scdl.batched(scdl.FORMATS[fmt](rows)), content_type=scdl.CONTENT_TYPES[fmt]
-    )
+    response = StreamingHttpResponse(scdl.stream(fmt, rows), content_type=scdl.CONTENT_TYPES[fmt])
     filename = f"subventions-{authority.siret}-scdl-{scdl.VERSION}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -312,3 +312,23 @@ def test_siret_check_judges_as_python_stdnum():
     # Not 14 ASCII digits: refused, as stdnum refuses them.
     for value in ("", "7328293200007", "732829320000740", "73282932000074 ", "١٢٣٤٥٦٧٨٩٠١٢٣٤"):
         assert scdl.is_siret(value) is False
+
+
+def test_the_csv_streams_in_chunks_with_the_text_of_one_line_per_row():
+    """The streamed CSV is `csv_lines` word for word, sent CHUNK_ROWS rows at a time: the
+    first chunk leaves before the later rows are read."""
+    read = []
+
+    def rows():
+        for n in range(1_234):
+            read.append(n)
+            yield {column: f"{column} {n}, « ligne »" for column in scdl.COLUMNS}
+
+    chunks = scdl.stream("csv", rows())
+    first = next(chunks)
+    assert len(read) == scdl.CHUNK_ROWS
+    assert first.startswith(",".join(scdl.COLUMNS) + "\n")
+    text = first + "".join(chunks)
+    assert text == "".join(scdl.csv_lines(rows()))
+    assert len(list(scdl.stream("csv", rows()))) == 3
+    assert "".join(scdl.stream("csv", [])) == ",".join(scdl.COLUMNS) + "\n"

@@ -106,6 +106,6 @@ class Command(FrenchCommand):
                 counts["written"] += 1
                 yield row
 
-        for chunk in scdl.batched(scdl.FORMATS[fmt](rows())):
+        for chunk in scdl.stream(fmt, rows()):
             spool.write(chunk)
         return counts["written"], counts["invalid"]
