@@ -140,6 +140,7 @@ def is_siret(value: str) -> bool:
     return valid and _luhn(value[:9])
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred signature dates over every row
 def _is_date(value: str) -> bool:
     if not DATE_PATTERN.match(value):
         return False
@@ -196,7 +197,7 @@ def row_errors(row: dict[str, str]) -> list[str]:
     if cell["notificationUE"] and cell["notificationUE"] not in BOOLEANS:
         errors.append(NOT_BOOLEAN.format(value=cell["notificationUE"]))
     share = cell["pourcentageSubvention"]
-    if share:
+    if share and share != SHARE_ONE_BENEFICIARY:  # what the export writes: valid
         number = parse_number(share)
         if number is None:
             errors.append(NOT_NUMBER.format(column="pourcentageSubvention", value=share))
@@ -255,14 +256,10 @@ def _object_text(purpose: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096)  # payment terms, decision numbers: the same on many rows
 def _text(value: str) -> str:
     """A free text on one line, without control characters, never read as a formula."""
     return spreadsheet_text(" ".join(strip_control_characters(value).split()))
-
-
-@functools.lru_cache(maxsize=4)
-def _authority_name(name: str) -> str:
-    return _text(name)  # the same on every row: cleaned once
 
 
 def build_row(record: dict, authority: Authority) -> dict[str, str]:
@@ -274,7 +271,7 @@ def build_row(record: dict, authority: Authority) -> dict[str, str]:
     """
     convention_date = record["convention_date"]
     return {
-        "nomAttribuant": _authority_name(authority.name),
+        "nomAttribuant": _text(authority.name),
         "idAttribuant": authority.siret,
         "dateConvention": convention_date.isoformat() if convention_date else "",
         "referenceDecision": _text(record["decision_number"] or ""),
