@@ -247,13 +247,6 @@ def demo_values() -> dict:
             "report": subsidy.pk,
             "clawback": subsidy.pk,
             "letter": demo_letter(subsidy).pk,
-            "information_request": InformationRequest.objects.create(
-                subsidy=subsidy,
-                asked_by=get_user_model().objects.get(username="instructeur"),
-                subject="Statuts",
-                body="Merci de joindre vos statuts à jour.",
-                deadline=timezone.localdate() + timezone.timedelta(days=15),
-            ).pk,
             "bundle": demo_bundle(act.session).pk,
             "file_message": FileMessage.objects.create(
                 subsidy=subsidy,
@@ -369,6 +362,13 @@ def test_each_role_gets_200_or_403_as_the_table_says(client, demo, role):
 def test_post_only_urls_refuse_a_get(client, demo, role):
     """A GET on a POST-only URL changes nothing: 405, or 403 for a role that may not."""
     client.force_login(get_user_model().objects.get(groups__name=role))
+    demo["pk"]["information_request"] = InformationRequest.objects.create(
+        subsidy=Subsidy.objects.get(year=2021, beneficiary__short_name="APES"),
+        asked_by=get_user_model().objects.get(username="instructeur"),
+        subject="Statuts",
+        body="Merci de joindre vos statuts à jour.",
+        deadline=timezone.localdate() + timezone.timedelta(days=15),
+    ).pk
     for name, pattern in url_names():
         if name not in POST_ONLY or name == "logout":
             continue
