@@ -24,6 +24,7 @@ BUNDLE_ASKED = (
     "téléchargement dès qu'il est prêt."
 )
 NOT_READY = "Le dossier complet n'est pas encore prêt."
+BUNDLE_RESTARTED = "La préparation du dossier complet est relancée."
 
 
 @require("view")
@@ -52,9 +53,24 @@ def session_bundle_start(request, pk: int):
 
 @require("view")
 def bundle_detail(request, pk: int):
-    """The progress of a session's complete file; the download link once ready."""
+    """The progress of a session's complete file; the download link once ready. A build
+    that stopped moving (its worker killed) is said interrupted, and may be relaunched."""
+    bundles.fail_stale_bundles(Bundle.objects.filter(pk=pk))
     bundle = get_object_or_404(Bundle.objects.select_related("session", "created_by"), pk=pk)
     return render(request, "conventions/bundle_detail.html", {"bundle": bundle})
+
+
+@require("view")
+@require_POST
+def bundle_restart(request, pk: int):
+    bundle = get_object_or_404(Bundle, pk=pk)
+    try:
+        bundles.bundle_restart(bundle=bundle, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, BUNDLE_RESTARTED)
+    return redirect("conventions:bundle_detail", bundle.pk)
 
 
 @require("view")

@@ -8,6 +8,12 @@ asks for, as a ZIP with a manifest (manifeste.csv) giving each file's SHA-256.
   in the background (a Celery task, conventions.models.Bundle), kept in the private
   storage, downloaded from a permission-checked view once ready.
 
+A build whose worker was killed stops showing progress: after
+settings.SUBVENTIONS_BATCH_STALE_AFTER seconds without any, it is marked failed with a
+French message (when someone looks at it or asks for the session's file again) and may be
+started again (`bundle_restart`); the ZIP is kept only once complete, so a half-built one
+is never handed out.
+
 The kept documents are read back with their SHA-256 (a file altered on disk is refused by
 core.files.read_stored); nothing kept is regenerated.
 """
@@ -25,8 +31,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from core import jobs
 from core.files import read_stored
 from core.formatting import decimal_comma
 from core.models import TransitionLog
@@ -45,6 +53,12 @@ MANIFEST = "manifeste.csv"
 REQUEST_PDF = "conventions/pdf/bundle_request.html"
 UNREADABLE = "{name} : {reason}"
 FAILED = "Le dossier complet n'a pas pu être constitué ({error})."
+STALE = (
+    "Préparation interrompue : aucune progression depuis {minutes} minute{plural} "
+    "({done} document{done_plural} sur {total} rassemblé{done_plural}). Relancez-la."
+)
+NOT_RESTARTABLE = "Seul un dossier complet en échec peut être relancé (il est « {status} »)."
+ACTIVE = (BundleStatus.PENDING, BundleStatus.RUNNING)
 
 
 @dataclass(frozen=True)
@@ -292,10 +306,76 @@ def session_zip_name(session: Session) -> str:
 # A session's file, in the background
 
 
+def stale_bundles(queryset=None):
+    """Builds pending or running without progress for SUBVENTIONS_BATCH_STALE_AFTER."""
+    queryset = Bundle.objects.all() if queryset is None else queryset
+    return queryset.filter(status__in=ACTIVE).filter(jobs.quiet_since(jobs.stale_limit()))
+
+
+def fail_stale_bundles(queryset=None) -> list[Bundle]:
+    """Mark failed, with their French reason, the builds that stopped moving (a worker
+    killed, or none running); they may then be started again. Returns them."""
+    failed = []
+    for pk in stale_bundles(queryset).values_list("pk", flat=True):
+        with transaction.atomic():
+            bundle = Bundle.objects.select_for_update().get(pk=pk)
+            if not stale_bundles(Bundle.objects.filter(pk=pk)).exists():
+                continue  # it moved meanwhile
+            minutes = jobs.quiet_minutes(bundle)
+            bundle.status = BundleStatus.FAILED
+            bundle.error = STALE.format(
+                minutes=minutes,
+                plural="s" if minutes > 1 else "",
+                done=bundle.done,
+                done_plural="s" if bundle.done > 1 else "",
+                total=bundle.total,
+            )
+            bundle.finished_at = timezone.now()
+            bundle._history_user = bundle.created_by
+            bundle.save()
+            logger.warning("Bundle %s: %s", bundle.pk, bundle.error)
+            failed.append(bundle)
+    return failed
+
+
 @transaction.atomic
 def bundle_start(*, session: Session, user) -> Bundle:
-    """Ask for the session's complete file: built by a task once this transaction commits."""
-    bundle = Bundle(session=session, created_by=user, total=len(session_pieces(session)))
+    """Ask for the session's complete file: built by a task once this transaction commits.
+
+    A build of the session already under way is returned rather than started twice (two
+    clerks clicking at once get the same one: the session row is locked while checking).
+    """
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    fail_stale_bundles(session.bundles.all())
+    running = session.bundles.filter(status__in=ACTIVE).order_by("-pk").first()
+    if running is not None:
+        return running
+    bundle = Bundle(
+        session=session,
+        created_by=user,
+        total=len(session_pieces(session)),
+        progressed_at=timezone.now(),
+    )
+    bundle._history_user = user
+    bundle.full_clean()
+    bundle.save()
+    transaction.on_commit(lambda: build_bundle.delay(bundle.pk))
+    return bundle
+
+
+@transaction.atomic
+def bundle_restart(*, bundle: Bundle, user) -> Bundle:
+    """Start again a build that failed or was interrupted; refused for any other one."""
+    Session.objects.select_for_update().filter(pk=bundle.session_id).values_list("pk").get()
+    fail_stale_bundles(Bundle.objects.filter(pk=bundle.pk))
+    bundle = Bundle.objects.select_for_update().select_related("session").get(pk=bundle.pk)
+    if bundle.status != BundleStatus.FAILED:
+        raise ValidationError(
+            NOT_RESTARTABLE.format(status=bundle.get_status_display().lower()), code="status"
+        )
+    bundle.status, bundle.error, bundle.done = BundleStatus.PENDING, "", 0
+    bundle.total = len(session_pieces(bundle.session))
+    bundle.finished_at, bundle.progressed_at = None, timezone.now()
     bundle._history_user = user
     bundle.full_clean()
     bundle.save()
@@ -304,18 +384,31 @@ def bundle_start(*, session: Session, user) -> Bundle:
 
 
 def bundle_build(bundle_id: int) -> Bundle:
-    """Build the ZIP, its progress written as it goes; kept in the private storage."""
+    """Build the ZIP, its progress written as it goes; kept in the private storage.
+
+    The build is claimed first (one worker at a time): a pending one, or one whose worker
+    was killed (running without progress for too long, its message delivered again).
+    """
+    claimable = Q(status=BundleStatus.PENDING) | (
+        Q(status=BundleStatus.RUNNING) & jobs.quiet_since(jobs.stale_limit())
+    )
+    claimed = (
+        Bundle.objects.filter(pk=bundle_id)
+        .filter(claimable)
+        .update(status=BundleStatus.RUNNING, done=0, progressed_at=timezone.now())
+    )
     bundle = Bundle.objects.select_related("session").get(pk=bundle_id)
-    if bundle.is_finished:
+    if not claimed:  # finished, or being built by another worker
         return bundle
-    Bundle.objects.filter(pk=bundle_id).update(status=BundleStatus.RUNNING, done=0)
     pieces = session_pieces(bundle.session)
     out = io.BytesIO()
     try:
         write_zip(
             pieces,
             out,
-            progress=lambda done: Bundle.objects.filter(pk=bundle_id).update(done=done),
+            progress=lambda done: Bundle.objects.filter(pk=bundle_id).update(
+                done=done, progressed_at=timezone.now()
+            ),
         )
     except Exception as error:  # said on the progress page, never a lost job
         if isinstance(error, ValidationError):
@@ -333,7 +426,8 @@ def bundle_build(bundle_id: int) -> Bundle:
     bundle.file.save(session_zip_name(bundle.session), ContentFile(content), save=False)
     bundle.sha256 = hashlib.sha256(content).hexdigest()
     bundle.status, bundle.done, bundle.total = BundleStatus.DONE, len(pieces), len(pieces)
-    bundle.finished_at = timezone.now()
+    bundle.error = ""
+    bundle.finished_at = bundle.progressed_at = timezone.now()
     bundle.full_clean()
     bundle.save()
     return bundle

@@ -44,6 +44,11 @@ urlpatterns = [
     ),
     path("dossiers-complets/<int:pk>/", bundle_views.bundle_detail, name="bundle_detail"),
     path(
+        "dossiers-complets/<int:pk>/relancer/",
+        bundle_views.bundle_restart,
+        name="bundle_restart",
+    ),
+    path(
         "dossiers-complets/<int:pk>/telecharger/",
         bundle_views.bundle_download,
         name="bundle_download",

@@ -11,10 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from core import exports
 from core.files import STORED_MISSING, read_stored
 
+from . import exports as exports_service
 from . import permissions
 from .enums import ExportJobStatus
 from .models import ExportJob, FinancialReport
@@ -73,12 +75,30 @@ def _own_export(request, pk: int) -> ExportJob:
 def export_job(request, pk: int):
     """The progress of a large export, then its download link (the page reloads itself
     every two seconds while the export is being built: static/js/export-progress.js)."""
+    exports_service.fail_stale_jobs(ExportJob.objects.filter(pk=pk))
     job = _own_export(request, pk)
     return render(
         request,
         "subventions/export_job.html",
         {"job": job, "listing_name": JOB_NAMES.get(job.listing, job.listing)},
     )
+
+
+EXPORT_RESTARTED = "L'export est relancé."
+
+
+@login_required
+@require_POST
+def export_job_restart(request, pk: int):
+    """Relaunch a failed or interrupted export, for the user who asked for it."""
+    job = _own_export(request, pk)
+    try:
+        exports_service.export_job_restart(job=job, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, EXPORT_RESTARTED)
+    return redirect("subventions:export_job", job.pk)
 
 
 @login_required

@@ -5,6 +5,12 @@ while the user waits: `listing_export` records an ExportJob (the list and its fi
 and hands it to a Celery task; the job's page shows the progress, then the download.
 The file is kept in the private storage and served only to the user who asked, while
 that user may still export (subventions.downloads). CSV always streams at once.
+
+A worker killed in the middle of an export stops its progress: after
+settings.SUBVENTIONS_BATCH_STALE_AFTER seconds without any, the job is marked failed with
+a French message (when its page is looked at) and its user may relaunch it
+(`export_job_restart`). The file is attached only once complete: a half-written XLSX is
+never offered.
 """
 
 import logging
@@ -12,14 +18,16 @@ import tempfile
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import get_resolver
 from django.utils import timezone
 
-from core import exports
+from core import exports, jobs
 from core.formatting import amount
 from core.views import LISTINGS
 
@@ -34,9 +42,13 @@ JOB_STARTED = (
     "progression, puis le lien de téléchargement."
 )
 UNKNOWN_LISTING = "Liste inconnue : « {listing} »."
-JOB_FAILED = (
-    "L'export n'a pas pu être produit : recommencez-le ; si l'échec se répète, signalez-le."
+JOB_FAILED = "L'export n'a pas pu être produit : relancez-le ; si l'échec se répète, signalez-le."
+JOB_STALE = (
+    "L'export s'est interrompu : aucune progression depuis {minutes} minute{plural} "
+    "({done} ligne{done_plural} écrite{done_plural} sur {total}). Relancez-le."
 )
+NOT_RESTARTABLE = "Seul un export en échec peut être relancé (il est « {status} »)."
+ACTIVE = (ExportJobStatus.PENDING, ExportJobStatus.RUNNING)
 
 
 def listing_export(request, listing, fmt: str):
@@ -65,7 +77,58 @@ def export_job_create(*, user, listing: str, query: QueryDict, total: int) -> Ex
         format="xlsx",
         requested_by=user,
         total=total,
+        progressed_at=timezone.now(),
     )
+    job.full_clean()
+    job.save()
+    transaction.on_commit(lambda: tasks.build_export.delay(job.pk))
+    return job
+
+
+def stale_jobs(queryset=None):
+    """Exports pending or running without progress for SUBVENTIONS_BATCH_STALE_AFTER."""
+    queryset = ExportJob.objects.all() if queryset is None else queryset
+    return queryset.filter(status__in=ACTIVE).filter(jobs.quiet_since(jobs.stale_limit()))
+
+
+def fail_stale_jobs(queryset=None) -> list[ExportJob]:
+    """Mark failed, with their French reason, the exports that stopped moving (a worker
+    killed, or none running); their user may relaunch them. Returns them."""
+    failed = []
+    for pk in stale_jobs(queryset).values_list("pk", flat=True):
+        with transaction.atomic():
+            job = ExportJob.objects.select_for_update().get(pk=pk)
+            if not stale_jobs(ExportJob.objects.filter(pk=pk)).exists():
+                continue  # it moved meanwhile
+            minutes = jobs.quiet_minutes(job)
+            job.status = ExportJobStatus.FAILED
+            job.error = JOB_STALE.format(
+                minutes=minutes,
+                plural="s" if minutes > 1 else "",
+                done=job.done,
+                done_plural="s" if job.done > 1 else "",
+                total=job.total,
+            )
+            job.finished_at = timezone.now()
+            job.full_clean()
+            job.save(update_fields=["status", "error", "finished_at"])
+            logger.warning("Export n° %s : %s", job.pk, job.error)
+            failed.append(job)
+    return failed
+
+
+@transaction.atomic
+def export_job_restart(*, job: ExportJob, user) -> ExportJob:
+    """Build a failed or interrupted export again, from its list and filters as asked."""
+    fail_stale_jobs(ExportJob.objects.filter(pk=job.pk))
+    job = ExportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ExportJobStatus.FAILED:
+        raise ValidationError(
+            NOT_RESTARTABLE.format(status=job.get_status_display().lower()), code="status"
+        )
+    job.status, job.error, job.done = ExportJobStatus.PENDING, "", 0
+    job.finished_at, job.progressed_at = None, timezone.now()
+    job._history_user = user
     job.full_clean()
     job.save()
     transaction.on_commit(lambda: tasks.build_export.delay(job.pk))
@@ -84,8 +147,15 @@ def _listing(name: str):
 def export_job_run(*, job_id: int) -> ExportJob:
     """Build the job's XLSX (rows from a server-side cursor, openpyxl's write-only mode,
     a temporary file), noting its progress; then keep it in the private storage."""
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJobStatus.PENDING).update(
-        status=ExportJobStatus.RUNNING
+    # Claimed by one worker: a pending job, or one whose worker was killed (running
+    # without progress for too long, its message delivered again).
+    claimable = Q(status=ExportJobStatus.PENDING) | (
+        Q(status=ExportJobStatus.RUNNING) & jobs.quiet_since(jobs.stale_limit())
+    )
+    claimed = (
+        ExportJob.objects.filter(pk=job_id)
+        .filter(claimable)
+        .update(status=ExportJobStatus.RUNNING, done=0, progressed_at=timezone.now())
     )
     job = ExportJob.objects.get(pk=job_id)
     if not claimed:  # already built, or being built by another worker
@@ -97,7 +167,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
         headers = [column.header for column in listing.columns]
 
         def progress(done: int) -> None:
-            ExportJob.objects.filter(pk=job.pk).update(done=done)
+            ExportJob.objects.filter(pk=job.pk).update(done=done, progressed_at=timezone.now())
 
         with tempfile.TemporaryFile() as target:
             written = exports.xlsx_write(target, listing.title, headers, rows, progress=progress)
@@ -113,7 +183,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
         return job
     job.status = ExportJobStatus.DONE
     job.done = job.total = written
-    job.finished_at = timezone.now()
+    job.finished_at = job.progressed_at = timezone.now()
     job.full_clean()
-    job.save(update_fields=["status", "done", "total", "file", "finished_at"])
+    job.save(update_fields=["status", "done", "total", "file", "finished_at", "progressed_at"])
     return job

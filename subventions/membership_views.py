@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.views import run_form
+from core.views import paginate, run_form
 
 from . import memberships
 from .enums import MembershipStatus
@@ -43,13 +43,16 @@ class RefuseForm(forms.Form):
 
 @require("manage_memberships")
 def membership_list(request):
-    pending = Membership.objects.filter(status=MembershipStatus.PENDING).select_related(
-        "user", "beneficiary"
+    pending = (
+        Membership.objects.filter(status=MembershipStatus.PENDING)
+        .select_related("user", "beneficiary")
+        .order_by("requested_at", "pk")
     )
+    page = paginate(request, pending)
     return render(
         request,
         "subventions/membership_list.html",
-        {"pending": pending, "refuse_form": RefuseForm()},
+        {"pending": page.object_list, "page": page, "refuse_form": RefuseForm()},
     )
 
 

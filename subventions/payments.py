@@ -67,6 +67,10 @@ INSTALMENT_AWAITS_REPORT = (
     "L'échéance {position} est versée sur présentation du compte rendu financier : elle ne "
     "peut l'être avant que le compte rendu soit approuvé (il est « {status} »)."
 )
+INSTALMENT_OVERPAID = (
+    "Le versement de {amount} dépasserait l'échéance {position} ({instalment}) : il lui "
+    "reste {remaining} à verser."
+)
 CLAWBACK_ABOVE_PAID = "Le reversement de {amount} dépasse ce qui a été versé net ({paid_net})."
 REPORT_FILE_REQUIRED = "Joignez le compte rendu financier (PDF)."
 BUDGET_LINE_OVERRUN = (
@@ -301,8 +305,10 @@ def payment_create(
         mandate_number=mandate_number,
     )
     payment.full_clean()
-    reason = instalment_refusal(instalment) or payment_refusal(
-        locked, date=date, amount=payment.amount
+    reason = (
+        instalment_refusal(instalment)
+        or instalment_overpaid(instalment, amount=payment.amount)
+        or payment_refusal(locked, date=date, amount=payment.amount)
     )
     if reason:
         raise ValidationError({"amount": reason}, code="payment")
@@ -321,6 +327,26 @@ def instalment_refusal(instalment: PaymentInstalment | None) -> str | None:
         return None
     status = report.get_status_display().lower() if report else "attendu"
     return INSTALMENT_AWAITS_REPORT.format(position=instalment.position, status=status)
+
+
+def instalment_overpaid(instalment: PaymentInstalment | None, *, amount: Decimal) -> str | None:
+    """Why paying `amount` on `instalment` would pay it beyond its amount, or None.
+
+    Read under the file's row lock (payment_create): two clerks paying the same instalment
+    at once are served one after the other, the second one seeing the first's payment.
+    """
+    if instalment is None:
+        return None
+    paid = instalment.payments.aggregate(total=Sum("amount", default=Decimal("0")))["total"]
+    remaining = max(instalment.amount - paid, Decimal("0"))
+    if amount <= remaining:
+        return None
+    return INSTALMENT_OVERPAID.format(
+        amount=euros(amount),
+        position=instalment.position,
+        instalment=euros(instalment.amount),
+        remaining=euros(remaining),
+    )
 
 
 # Clawbacks

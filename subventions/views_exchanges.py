@@ -4,6 +4,7 @@ incoming answers and messages of every file; the review of a financial report ty
 online. Login and the role's permission on every page; writes through the services."""
 
 import io
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +35,25 @@ REQUEST_CLOSED = "La demande de compléments est close."
 REPORT_APPROVED = "Le compte rendu financier est approuvé."
 REPORT_REJECTED = "Le compte rendu financier est rejeté ; l'association lit le motif."
 NO_ATTACHMENT = "Ce message n'a pas de pièce jointe."
+# Each part of the inbox shows at most this many rows (the most urgent or the most recent),
+# with its total: the page costs the same whatever the tables' size.
+INBOX_LIMIT = 50
+
+
+@dataclass
+class InboxPart:
+    rows: list
+    total: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def _part(queryset) -> InboxPart:
+    rows = list(queryset[: INBOX_LIMIT + 1])
+    total = len(rows) if len(rows) <= INBOX_LIMIT else queryset.count()
+    return InboxPart(rows=rows[:INBOX_LIMIT], total=total)
 
 
 def _subsidy(pk: int) -> Subsidy:
@@ -133,7 +153,8 @@ def attachment_response(request, message: FileMessage, back: str):
 def inbox(request):
     """What the associations sent or owe: the requests deposited online and the answers
     and messages of the last 60 days, the open information requests (the nearest deadline
-    first), the financial reports transmitted online to review."""
+    first), the financial reports transmitted online to review (the oldest first); each
+    part shows its INBOX_LIMIT first rows and its total."""
     since = timezone.now() - timezone.timedelta(days=60)
     open_requests = (
         InformationRequest.objects.open()
@@ -145,9 +166,13 @@ def inbox(request):
         .select_related("subsidy__beneficiary", "author", "information_request")
         .order_by("-created_at", "-pk")
     )
-    reports = ReportStatement.objects.filter(
-        submitted_at__isnull=False, report__status=ReportStatus.RECEIVED
-    ).select_related("report__subsidy__beneficiary", "submitted_by")
+    reports = (
+        ReportStatement.objects.filter(
+            submitted_at__isnull=False, report__status=ReportStatus.RECEIVED
+        )
+        .select_related("report__subsidy__beneficiary", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
     applications = (
         Application.objects.filter(status=ApplicationStatus.SUBMITTED, submitted_at__gte=since)
         .select_related("beneficiary", "subsidy")
@@ -157,10 +182,11 @@ def inbox(request):
         request,
         "subventions/exchanges/inbox.html",
         {
-            "open_requests": open_requests,
-            "incoming": incoming,
-            "reports": reports,
-            "applications": applications,
+            "open_requests": _part(open_requests),
+            "incoming": _part(incoming),
+            "reports": _part(reports),
+            "applications": _part(applications),
+            "limit": INBOX_LIMIT,
             "today": timezone.localdate(),
         },
     )

@@ -43,6 +43,9 @@ class Bundle(models.Model):
     )
     created_at = models.DateTimeField("demandé le", auto_now_add=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    # The task's sign of life, written with each document gathered: a build killed in the
+    # middle stops writing it, and is then marked interrupted (conventions.bundles).
+    progressed_at = models.DateTimeField("dernière progression", null=True, blank=True)
 
     history = HistoricalRecords()
 

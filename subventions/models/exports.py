@@ -35,6 +35,9 @@ class ExportJob(models.Model):
     error = models.TextField("erreur", blank=True)
     created_at = models.DateTimeField("demandé le", default=timezone.now)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    # The task's sign of life, written with its progress: an export whose worker was
+    # killed stops writing it, and is then marked interrupted (subventions.exports).
+    progressed_at = models.DateTimeField("dernière progression", null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -2,16 +2,20 @@
 against the manifest."""
 
 import csv
+import datetime
 import hashlib
+import html
 import io
 import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conventions import bundles
 from conventions.enums import BundleStatus
 from conventions.models import Bundle
+from core.formatting import typography
 from deliberations.models import Deliberation
 from subventions.enums import Role
 
@@ -88,3 +92,97 @@ def test_the_complete_file_of_the_session_is_built_in_the_background(
 def test_bundles_need_a_login(client, demo):
     response = client.get(reverse("conventions:subsidy_bundle", args=[demo.pk]))
     assert response.status_code == 302
+
+
+def _session():
+    return Deliberation.objects.get(number="21 B 0110").session
+
+
+def test_two_clerks_asking_for_the_session_file_at_once_share_one_build(
+    client, demo, make_user, django_capture_on_commit_callbacks
+):
+    start = reverse("conventions:session_bundle_start", args=[_session().pk])
+    client.force_login(make_user(Role.READER))
+    with django_capture_on_commit_callbacks(execute=False):  # no worker has taken it yet
+        first = client.post(start)
+        second = client.post(start)
+    bundle = Bundle.objects.get()
+    assert first["Location"] == second["Location"]
+    assert bundle.status == BundleStatus.PENDING
+
+
+def test_a_build_whose_worker_was_killed_is_said_interrupted_and_relaunched(
+    client, demo, make_user, settings, django_capture_on_commit_callbacks
+):
+    settings.SUBVENTIONS_BATCH_STALE_AFTER = 600
+    reader = make_user(Role.READER)
+    with django_capture_on_commit_callbacks(execute=False):
+        bundle = bundles.bundle_start(session=_session(), user=reader)
+    # What a worker killed in the middle leaves: « en cours », one document gathered
+    # twenty minutes ago, no file.
+    quiet = timezone.now() - datetime.timedelta(minutes=20)
+    Bundle.objects.filter(pk=bundle.pk).update(
+        status=BundleStatus.RUNNING, done=1, progressed_at=quiet
+    )
+    client.force_login(reader)
+    url = reverse("conventions:bundle_detail", args=[bundle.pk])
+    page = html.unescape(client.get(url).content.decode())
+    bundle.refresh_from_db()
+    assert bundle.status == BundleStatus.FAILED
+    assert (
+        typography(
+            bundles.STALE.format(minutes=20, plural="s", done=1, done_plural="", total=bundle.total)
+        )
+        in page
+    )
+    assert "Préparation interrompue" in page
+    download = reverse("conventions:bundle_download", args=[bundle.pk])
+    assert download not in page
+    assert client.get(download).status_code == 404
+    restart = reverse("conventions:bundle_restart", args=[bundle.pk])
+    assert restart in page
+    assert client.get(restart).status_code == 405
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(restart)
+    assert response["Location"] == url
+    bundle.refresh_from_db()
+    assert (bundle.status, bundle.error) == (BundleStatus.DONE, "")
+    content = b"".join(client.get(download).streaming_content)
+    assert hashlib.sha256(content).hexdigest() == bundle.sha256
+    check_manifest(content)
+    # A finished build is not relaunched.
+    page = html.unescape(client.post(restart, follow=True).content.decode())
+    assert typography(bundles.NOT_RESTARTABLE.format(status="prêt à télécharger")) in page
+
+
+def test_a_build_failing_midway_keeps_no_half_zip_and_a_message_delivered_again_resumes(
+    demo, make_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    reader = make_user(Role.READER)
+    with django_capture_on_commit_callbacks(execute=False):
+        bundle = bundles.bundle_start(session=_session(), user=reader)
+    calls = []
+    render = bundles.rendering.render_pdf
+
+    def crash_on_the_agreement(document):
+        calls.append(document)
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr(bundles.rendering, "render_pdf", crash_on_the_agreement)
+    failed = bundles.bundle_build(bundle.pk)
+    assert failed.status == BundleStatus.FAILED and calls
+    assert not failed.file and not failed.sha256
+    assert "n'a pas pu être constitué" in failed.error
+    monkeypatch.setattr(bundles.rendering, "render_pdf", render)
+    # A build still moving is not taken by a second worker.
+    Bundle.objects.filter(pk=bundle.pk).update(
+        status=BundleStatus.RUNNING, progressed_at=timezone.now(), finished_at=None, error=""
+    )
+    assert bundles.bundle_build(bundle.pk).status == BundleStatus.RUNNING
+    # Its message delivered again long after the worker died: built from the start.
+    Bundle.objects.filter(pk=bundle.pk).update(
+        progressed_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    done = bundles.bundle_build(bundle.pk)
+    assert done.status == BundleStatus.DONE and done.done == done.total

@@ -8,13 +8,16 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from core.files import PDF_NOT_PDF
 from subventions import exchanges
 from subventions.enums import InformationRequestStatus, Role
-from subventions.models import FileMessage, InformationRequest
+from subventions.models import FileMessage, InformationRequest, Membership
+from subventions.views_exchanges import INBOX_LIMIT
 from tests.portail.conftest import *  # noqa: F403 (the association accounts)
 from tests.subventions.conftest import pdf_bytes
 from tests.subventions.factories import SubsidyFactory
@@ -197,3 +200,83 @@ def test_an_association_account_gets_403_on_the_staff_pages(client, subsidy, acc
         reverse("subventions:subsidy_message_create", args=[subsidy.pk]),
     ):
         assert client.get(url).status_code == 403
+
+
+def _fill_inbox(subsidy, instructor, account, count: int) -> None:
+    """`count` open requests and `count` answers received, written in bulk."""
+    requests = InformationRequest.objects.bulk_create(
+        InformationRequest(
+            subsidy=subsidy,
+            asked_by=instructor,
+            subject=f"Pièce {i}",
+            body="Merci.",
+            deadline=IN_A_MONTH,
+        )
+        for i in range(count)
+    )
+    FileMessage.objects.bulk_create(
+        FileMessage(
+            subsidy=subsidy,
+            author=account,
+            from_association=True,
+            body=f"Réponse {i}",
+            information_request=request,
+        )
+        for i, request in enumerate(requests)
+    )
+
+
+def test_the_inbox_costs_the_same_and_shows_a_bounded_page_whatever_the_tables_size(
+    client, subsidy, instructor, account
+):
+    client.force_login(instructor)
+    url = reverse("subventions:exchanges_inbox")
+    _fill_inbox(subsidy, instructor, account, 5)
+    client.get(url)  # warm the caches (session, permissions)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    assert "Pièce 4" in page and "premières lignes" not in page
+    _fill_inbox(subsidy, instructor, account, 500)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert len(many) <= len(few) + 2  # the totals of the parts cut short
+    assert page.count("Pièce ") <= 2 * INBOX_LIMIT
+    assert "Affichage des 50 premières lignes sur 505." in page
+
+
+def test_the_accounts_to_confirm_come_by_pages(client, association, make_user):
+    """500 requests to confirm: one page of them, as many queries as for 5."""
+    from django.contrib.auth import get_user_model
+
+    from core.views import PAGE_SIZE
+    from subventions.enums import MembershipStatus
+
+    def requests(start: int, count: int) -> None:
+        users = get_user_model().objects.bulk_create(
+            get_user_model()(username=f"asso{i}", email=f"asso{i}@example.org")
+            for i in range(start, start + count)
+        )
+        Membership.objects.bulk_create(
+            Membership(
+                user=user,
+                beneficiary=association,
+                role_in_association="trésorier",
+                status=MembershipStatus.PENDING,
+            )
+            for user in users
+        )
+
+    client.force_login(make_user(Role.INSTRUCTOR))
+    url = reverse("subventions:membership_list")
+    requests(0, 5)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).content.decode().count("asso4@example.org") >= 1
+    requests(5, 500)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert len(many) <= len(few) + 1  # the count of the paginator
+    assert page.count('btn-success">Confirmer') == PAGE_SIZE
+    assert "Page 1 sur 21" in page
+    last = client.get(url, {"page": 21}).content.decode()
+    assert last.count('btn-success">Confirmer') == 505 - 20 * PAGE_SIZE

@@ -164,3 +164,72 @@ def test_a_finished_export_has_its_date_and_a_done_one_its_file(reader):
             status=ExportJobStatus.DONE,
             finished_at=timezone.now(),
         )
+
+
+def _killed_midway(job: ExportJob, *, minutes: int) -> None:
+    """What a worker killed while writing leaves: the job « en cours », its progress
+    frozen `minutes` ago, no file."""
+    quiet = timezone.now() - timezone.timedelta(minutes=minutes)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJobStatus.RUNNING, done=2, progressed_at=quiet, created_at=quiet
+    )
+
+
+def test_an_export_whose_worker_was_killed_is_said_interrupted_then_relaunched(
+    client, reader, large, settings, django_capture_on_commit_callbacks
+):
+    settings.SUBVENTIONS_BATCH_STALE_AFTER = 600
+    job = ExportJob.objects.create(
+        listing="subventions", requested_by=reader, total=4, query="year=2021"
+    )
+    _killed_midway(job, minutes=15)
+    client.force_login(reader)
+    url = reverse("subventions:export_job", args=[job.pk])
+    page = html.unescape(client.get(url).content.decode())
+    job.refresh_from_db()
+    assert job.status == ExportJobStatus.FAILED and job.finished_at is not None
+    assert (
+        typography(
+            "L'export s'est interrompu : aucune progression depuis 15 minutes "
+            "(2 lignes écrites sur 4). Relancez-le."
+        )
+        in page
+    )
+    assert 'data-finished="true"' in page  # the page stops reloading itself
+    restart = reverse("subventions:export_job_restart", args=[job.pk])
+    assert restart in page
+    assert client.get(reverse("subventions:export_job_file", args=[job.pk])).status_code == 404
+
+    assert client.get(restart).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(restart)
+    assert response["Location"] == url
+    job.refresh_from_db()
+    assert (job.status, job.done, job.error) == (ExportJobStatus.DONE, 3, "")
+    download = client.get(reverse("subventions:export_job_file", args=[job.pk]))
+    assert len(list(load_workbook(io.BytesIO(download.getvalue())).active.iter_rows())) == 4
+
+
+def test_a_running_export_is_neither_relaunched_nor_built_twice(client, reader, large):
+    job = ExportJob.objects.create(listing="subventions", requested_by=reader, total=4)
+    _killed_midway(job, minutes=1)  # still moving: within the stale delay
+    client.force_login(reader)
+    client.get(reverse("subventions:export_job", args=[job.pk]))
+    response = client.post(reverse("subventions:export_job_restart", args=[job.pk]), follow=True)
+    assert typography(exports.NOT_RESTARTABLE.format(status="en cours")) in html.unescape(
+        response.content.decode()
+    )
+    assert exports.export_job_run(job_id=job.pk).status == ExportJobStatus.RUNNING
+    # The same message delivered again once the worker is long dead: built, from the start.
+    _killed_midway(job, minutes=60)
+    done = exports.export_job_run(job_id=job.pk)
+    assert (done.status, done.done) == (ExportJobStatus.DONE, 4)
+
+
+def test_only_the_user_who_asked_relaunches_an_export(client, reader, make_user):
+    job = ExportJob.objects.create(listing="subventions", requested_by=reader, total=4)
+    _killed_midway(job, minutes=60)
+    client.force_login(make_user(Role.READER))
+    assert client.post(reverse("subventions:export_job_restart", args=[job.pk])).status_code == 403
+    job.refresh_from_db()
+    assert job.status == ExportJobStatus.RUNNING

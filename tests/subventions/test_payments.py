@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from core.formatting import euros
 from core.modeling import AMOUNT_NOT_POSITIVE
 from subventions import payments
-from subventions.enums import Role, SubsidyStatus
+from subventions.enums import PaymentTerms, Role, SubsidyStatus
 from subventions.models import Clawback, Payment, Subsidy
 from subventions.models.money import DUPLICATE_MANDATE
 from tests.conventions.factories import AgreementFactory
@@ -268,3 +268,25 @@ def test_current_amount_of_a_file_without_money(db):
     assert subsidy.remaining_amount == Decimal("12000")
     draft = SubsidyFactory()
     assert draft.current_amount == Decimal("0")
+
+
+@pytest.mark.django_db
+def test_an_instalment_is_not_paid_beyond_its_amount(payable, finance):
+    """A double click on « payer l'échéance 1 » must not pay the advance twice (taking the
+    balance that waits for the financial report)."""
+    subsidy = payable("20000", terms=PaymentTerms.STAGGERED)
+    advance = subsidy.instalments.get(position=1)
+    pay(subsidy, finance, "10000", number="2021-1", instalment=advance)
+    with pytest.raises(ValidationError) as refused:
+        pay(subsidy, finance, "10000", number="2021-2", instalment=advance)
+    assert refusal(refused) == [
+        payments.INSTALMENT_OVERPAID.format(
+            amount=euros(Decimal("10000")),
+            position=1,
+            instalment=euros(Decimal("10000")),
+            remaining=euros(Decimal("0")),
+        )
+    ]
+    with pytest.raises(ValidationError):
+        pay(subsidy, finance, "0.01", number="2021-3", instalment=advance)
+    assert Payment.objects.filter(subsidy=subsidy).count() == 1

@@ -12,6 +12,7 @@ from django.db.models import Sum
 
 from core.formatting import euros
 from subventions import payments, services
+from subventions.enums import PaymentTerms
 from subventions.models import Clawback, Payment, Subsidy
 
 MAY = datetime.date(2021, 5, 3)
@@ -176,3 +177,28 @@ def test_what_is_granted_cannot_fall_below_what_was_paid(payable, finance):
         Subsidy.objects.filter(pk=subsidy.pk).update(amount_amended=Decimal("-5000.01"))
     services.subsidy_record_amendment(subsidy=subsidy, amount_change=Decimal("-5000"), user=finance)
     assert Subsidy.objects.get(pk=subsidy.pk).granted_amount == Decimal("15000")
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_paying_the_same_instalment_at_once_pay_it_once(on_postgresql, payable, finance):
+    subsidy = payable("20000", terms=PaymentTerms.STAGGERED)
+    advance = subsidy.instalments.get(position=1)
+
+    def pay(i):
+        payments.payment_create(
+            subsidy=subsidy,
+            instalment=advance,
+            date=MAY,
+            amount=Decimal("10000"),
+            mandate_number=f"2021-{i:06d}",
+            user=finance,
+        )
+
+    refusals, errors = _run_at_once(pay, count=4)
+
+    assert errors == []
+    assert Payment.objects.filter(subsidy=subsidy).count() == 1
+    assert len(refusals) == 3
+    for refusal in refusals:
+        assert "dépasserait l'échéance 1" in refusal.message_dict["amount"][0]

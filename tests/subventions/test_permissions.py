@@ -23,7 +23,13 @@ from conventions.models.templates import NOTIFICATION_TEMPLATE_NAME
 from deliberations.models import Deliberation, ElectedMember, Interest
 from subventions import permissions
 from subventions.enums import ExportJobStatus, Role
-from subventions.models import ExportJob, FileMessage, Membership, Subsidy
+from subventions.models import (
+    ExportJob,
+    FileMessage,
+    InformationRequest,
+    Membership,
+    Subsidy,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +174,8 @@ POST_ONLY = {
     "conventions:letter_create",
     "subventions:membership_confirm",
     "subventions:information_request_close",
+    "conventions:bundle_restart",
+    "subventions:export_job_restart",
 }
 
 
@@ -348,6 +356,24 @@ def test_each_role_gets_200_or_403_as_the_table_says(client, demo, role):
         expected = 200 if allowed == PUBLIC or role in allowed else 403
         response = client.get(url)
         assert response.status_code == expected, (role, name, url, response.status_code)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.name for role in Role])
+def test_post_only_urls_refuse_a_get(client, demo, role):
+    """A GET on a POST-only URL changes nothing: 405, or 403 for a role that may not."""
+    client.force_login(get_user_model().objects.get(groups__name=role))
+    demo["pk"]["information_request"] = InformationRequest.objects.create(
+        subsidy=Subsidy.objects.get(year=2021, beneficiary__short_name="APES"),
+        asked_by=get_user_model().objects.get(username="instructeur"),
+        subject="Statuts",
+        body="Merci de joindre vos statuts à jour.",
+        deadline=timezone.localdate() + timezone.timedelta(days=15),
+    ).pk
+    for name, pattern in url_names():
+        if name not in POST_ONLY or name == "logout":
+            continue
+        response = client.get(reverse(name, kwargs=kwargs_for(name, pattern, demo)))
+        assert response.status_code in (403, 405), (role, name, response.status_code)
 
 
 def test_an_account_without_role_is_refused_with_the_reason(client, demo):
