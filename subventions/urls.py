@@ -16,6 +16,7 @@ urlpatterns = [
     # Large exports built in the background: for the user who asked (subventions.exports).
     path("exports/<int:pk>/", downloads.export_job, name="export_job"),
     path("exports/<int:pk>/fichier/", downloads.export_job_file, name="export_job_file"),
+    path("exports/<int:pk>/etat/", downloads.export_job_status, name="export_job_status"),
     path("dossiers/", views.subsidy_list, name="subsidy_list"),
     path("dossiers/export/<str:fmt>/", views.subsidy_export, name="subsidy_export"),
     path("dossiers/nouveau/", views.subsidy_create, name="subsidy_create"),
