@@ -7,7 +7,7 @@ permission-checked view (a vault document's only through the association space).
 from django.contrib import admin
 from django.urls import reverse
 
-from core.admin import FrozenAdmin, download_link
+from core.admin import FrozenAdmin, TabularInline, download_link
 from core.formatting import euros
 
 from ..models import (
@@ -125,7 +125,7 @@ class FileMessageAdmin(FrozenAdmin):
         return download_link(url, message.attachment_name or "Télécharger")
 
 
-class ReportLineInline(admin.TabularInline):
+class ReportLineInline(TabularInline):
     model = ReportLine
     extra = 0
     fields = ["heading", "planned", "actual"]
