@@ -14,7 +14,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin import ReadOnlyAdmin, TransitionsAdmin
+from core.admin import FrozenAdmin, ReadOnlyAdmin, TransitionsAdmin, download_link
 from core.admin_widgets import AutocompleteFieldsMixin
 from subventions.enums import SubsidyStatus
 from subventions.models import Subsidy
@@ -28,6 +28,9 @@ from .models import (
     Amendment,
     BatchItem,
     BatchJob,
+    BeneficiarySignature,
+    Bundle,
+    NotificationLetter,
 )
 
 NEW_VERSION_SAVED = "Version {version} du modèle « {name} » enregistrée ; elle est en vigueur."
@@ -366,3 +369,86 @@ class BatchJobAdmin(ReadOnlyAdmin):
     def staff_page(self, job):
         url = reverse("conventions:batch_job_detail", args=[job.pk])
         return format_html('<a href="{}">État, subventions et reprise</a>', url)
+
+
+# Frozen documents (issue 15): shown with their fingerprint and history, never written here;
+# their files only through the permission-checked staff views.
+
+
+@admin.register(Bundle)
+class BundleAdmin(FrozenAdmin):
+    """A session's complete file (ZIP and manifest), built in the background."""
+
+    list_display = ["created_at", "session", "status", "progress", "finished_at", "created_by"]
+    list_select_related = ["session", "created_by"]
+    list_filter = ["status"]
+    date_hierarchy = "created_at"
+    fields = [
+        "session",
+        "status",
+        "progress",
+        "sha256",
+        "error",
+        "created_by",
+        "created_at",
+        "finished_at",
+        "staff_page",
+    ]
+    readonly_fields = ["progress", "staff_page"]
+
+    @admin.display(description="progression")
+    def progress(self, bundle):
+        return f"{bundle.done} sur {bundle.total}"
+
+    @admin.display(description="page du dossier complet")
+    def staff_page(self, bundle):
+        return download_link(
+            reverse("conventions:bundle_detail", args=[bundle.pk]), "État et téléchargement"
+        )
+
+
+@admin.register(NotificationLetter)
+class NotificationLetterAdmin(FrozenAdmin):
+    list_display = ["number", "subsidy", "emailed_on", "created_at", "created_by"]
+    list_select_related = ["subsidy__beneficiary", "created_by"]
+    search_fields = ["number", "subsidy__reference", "subsidy__beneficiary__legal_name"]
+    date_hierarchy = "created_at"
+    fields = [
+        "number",
+        "subsidy",
+        "template",
+        "pdf_sha256",
+        "pdf_link",
+        "emailed_on",
+        "created_at",
+        "created_by",
+    ]
+    readonly_fields = ["pdf_link"]
+
+    @admin.display(description="PDF")
+    def pdf_link(self, letter):
+        if not letter.pdf:
+            return "—"
+        return download_link(reverse("conventions:letter_pdf", args=[letter.pk]), "Lire le PDF")
+
+
+@admin.register(BeneficiarySignature)
+class BeneficiarySignatureAdmin(FrozenAdmin):
+    """The beneficiary's signature of an agreement, on paper or online: its evidence."""
+
+    list_display = ["agreement", "method", "signatory_name", "signed_at"]
+    list_select_related = ["agreement", "signed_by"]
+    list_filter = ["method"]
+    search_fields = ["agreement__number", "signatory_name"]
+    fields = [
+        "agreement",
+        "method",
+        "signed_by",
+        "signatory_name",
+        "signatory_title",
+        "signed_at",
+        "ip_address",
+        "consent",
+        "document_sha256",
+        "verification",
+    ]

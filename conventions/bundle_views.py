@@ -6,11 +6,14 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.files import read_stored
+from core.views import job_status
 from deliberations.models import Session
 from subventions.models import Subsidy
 from subventions.permissions import require
@@ -51,13 +54,56 @@ def session_bundle_start(request, pk: int):
     return redirect("conventions:bundle_detail", bundle.pk)
 
 
+BUNDLE_READY = "Le dossier complet est prêt : vous pouvez le télécharger."
+BUNDLE_FINGERPRINT = (
+    "Empreinte SHA-256 de l'archive : {sha256}. Le fichier manifeste.csv de l'archive donne "
+    "l'empreinte de chaque document."
+)
+
+
+def _bundle_status(bundle: Bundle) -> dict:
+    return job_status(
+        bundle,
+        ready=bundle.status == BundleStatus.DONE,
+        summary=f"{bundle.done} document{pluralize(bundle.done)} rassemblé{pluralize(bundle.done)} "
+        f"sur {bundle.total}",
+        bar_label=f"{bundle.done} sur {bundle.total}",
+        ready_message=BUNDLE_READY,
+        detail=BUNDLE_FINGERPRINT.format(sha256=bundle.sha256),
+    )
+
+
 @require("view")
 def bundle_detail(request, pk: int):
-    """The progress of a session's complete file; the download link once ready. A build
-    that stopped moving (its worker killed) is said interrupted, and may be relaunched."""
+    """The progress of a session's complete file, following itself while it is built
+    (static/js/job-progress.js); the download link once ready. A build that stopped
+    moving (its worker killed) is said interrupted, and may be relaunched."""
     bundles.fail_stale_bundles(Bundle.objects.filter(pk=pk))
     bundle = get_object_or_404(Bundle.objects.select_related("session", "created_by"), pk=pk)
-    return render(request, "conventions/bundle_detail.html", {"bundle": bundle})
+    return render(
+        request,
+        "conventions/bundle_detail.html",
+        {
+            "bundle": bundle,
+            "job": bundle,
+            **_bundle_status(bundle),
+            "status_url": reverse("conventions:bundle_status", args=[bundle.pk]),
+            "page_url": reverse("conventions:bundle_detail", args=[bundle.pk]),
+            "download_url": reverse("conventions:bundle_download", args=[bundle.pk]),
+            "download_label": "Télécharger le dossier complet (ZIP)",
+            "progress_label": "Progression du dossier complet",
+            "restart_url": reverse("conventions:bundle_restart", args=[bundle.pk]),
+            "restart_label": "Relancer la préparation",
+        },
+    )
+
+
+@require("view")
+def bundle_status(request, pk: int):
+    """Where the building of a session's complete file stands, as JSON (its page polls it).
+    A build whose worker was killed is said interrupted here too."""
+    bundles.fail_stale_bundles(Bundle.objects.filter(pk=pk))
+    return JsonResponse(_bundle_status(get_object_or_404(Bundle, pk=pk)))
 
 
 @require("view")

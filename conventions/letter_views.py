@@ -14,6 +14,7 @@ from subventions.permissions import require
 
 from . import letters
 from .models import NotificationLetter
+from .next_steps import LETTER_PRODUCED, LETTER_SENT
 
 PRODUCED = "{letter} produite : son PDF est figé avec son empreinte SHA-256."
 SENT = "{letter} envoyée par courriel à {email}."
@@ -32,7 +33,7 @@ def letter_create(request, pk: int):
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
-        messages.success(request, PRODUCED.format(letter=letter))
+        messages.success(request, f"{PRODUCED.format(letter=letter)} {LETTER_PRODUCED}")
     return _back(subsidy.pk)
 
 
@@ -64,9 +65,8 @@ def letter_email(request, pk: int):
         except ValidationError as refusal:
             messages.error(request, " ".join(refusal.messages))
         else:
-            messages.success(
-                request, SENT.format(letter=letter, email=letter.subsidy.beneficiary.email)
-            )
+            sent = SENT.format(letter=letter, email=letter.subsidy.beneficiary.email)
+            messages.success(request, f"{sent} {LETTER_SENT}")
         return _back(letter.subsidy_id)
     return render(
         request,

@@ -43,6 +43,7 @@ urlpatterns = [
         name="session_bundle_start",
     ),
     path("dossiers-complets/<int:pk>/", bundle_views.bundle_detail, name="bundle_detail"),
+    path("dossiers-complets/<int:pk>/etat/", bundle_views.bundle_status, name="bundle_status"),
     path(
         "dossiers-complets/<int:pk>/relancer/",
         bundle_views.bundle_restart,

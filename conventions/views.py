@@ -31,6 +31,7 @@ from .enums import AgreementStatus, BatchJobStatus, SignatureMethod
 from .filters import AgreementFilter
 from .forms import BeneficiarySignatureForm, ElectronicSignatureForm, PaperSignatureForm, VerifyForm
 from .models import Agreement, Amendment, BatchJob
+from .next_steps import next_step
 
 # Agreements
 
@@ -232,6 +233,11 @@ def _signature_reports(document) -> list | None:
         return []
 
 
+def _done(request, message: str, kind: str, pk: int) -> None:
+    """The step's message, followed by what comes next and who does it."""
+    messages.success(request, f"{message} {next_step(_document(kind, pk))}")
+
+
 @require("view_agreements")
 def agreement_detail(request, kind: str, pk: int):
     document = _document(kind, pk)
@@ -303,7 +309,7 @@ def agreement_sign(request, kind: str, pk: int):
                         beneficiary_signed_on=paper.cleaned_data["beneficiary_signed_on"],
                         **paper.confirmation(),
                     )
-                    messages.success(request, SIGNED.format(document=document))
+                    _done(request, SIGNED.format(document=document), kind, pk)
                     return redirect("conventions:agreement_detail", kind, pk)
             elif method == "electronique":
                 electronic = ElectronicSignatureForm(
@@ -317,7 +323,7 @@ def agreement_sign(request, kind: str, pk: int):
                         password=electronic.cleaned_data["password"],
                         **electronic.confirmation(),
                     )
-                    messages.success(request, SIGNED.format(document=document))
+                    _done(request, SIGNED.format(document=document), kind, pk)
                     return redirect("conventions:agreement_detail", kind, pk)
         except ValidationError as error:
             apply_service_error(paper if method == "papier" else electronic, error)
@@ -342,7 +348,7 @@ def agreement_beneficiary_signature(request, kind: str, pk: int):
             except ValidationError as error:
                 apply_service_error(form, error)
             else:
-                messages.success(request, BENEFICIARY_SIGNED.format(document=document))
+                _done(request, BENEFICIARY_SIGNED.format(document=document), kind, pk)
                 return redirect("conventions:agreement_detail", kind, pk)
     return render(
         request,
@@ -384,14 +390,12 @@ def agreement_email(request, kind: str, pk: int):
         except ValidationError as refusal:
             messages.error(request, " ".join(refusal.messages))
         else:
-            messages.success(
-                request,
-                mailing.SENT.format(
-                    document=document,
-                    e="" if kind == "avenant" else "e",
-                    email=document.subsidy.beneficiary.email,
-                ),
+            sent = mailing.SENT.format(
+                document=document,
+                e="" if kind == "avenant" else "e",
+                email=document.subsidy.beneficiary.email,
             )
+            _done(request, sent, kind, pk)
         return redirect("conventions:agreement_detail", kind, pk)
     return render(
         request,
@@ -422,7 +426,7 @@ def subsidy_agreement_prepare(request, pk: int):
         except ValidationError as refusal:
             messages.error(request, " ".join(refusal.messages))
             return redirect("subventions:subsidy_detail", subsidy.pk)
-        messages.success(request, PREPARED.format(agreement=agreement))
+        messages.success(request, f"{PREPARED.format(agreement=agreement)} {next_step(agreement)}")
         return redirect("conventions:agreement_detail", "convention", agreement.pk)
     return render(
         request,

@@ -25,6 +25,7 @@ from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
@@ -256,6 +257,23 @@ class ReadOnlyAdmin(PrivateFilesMixin, AutocompleteFieldsMixin, OddDatesMixin, a
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class FrozenAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """A frozen document or a row written by a service (a signature, a letter, a bundle, an
+    association's request…): shown with its history (django-simple-history's page), never
+    written from the admin. Its files are not among its fields: the model's admin links
+    them through their permission-checked views (`download_link`)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        raise PermissionDenied  # a past version is read in the history list, not restored
+
+
+def download_link(url: str | None, label: str = "Télécharger") -> str:
+    """A link to a permission-checked view, never to the stored file itself."""
+    if not url:
+        return "—"
+    return format_html('<a href="{}">{}</a>', url, label)
 
 
 def transition_log(obj) -> list:

@@ -36,7 +36,7 @@ def typed_ids(value) -> list[str]:
 
 
 class AutocompleteMedia:
-    css = {"all": ["vendor/tom-select/tom-select.bootstrap5.min.css"]}
+    css = {"all": ["vendor/tom-select/tom-select.bootstrap5.min.css", "css/autocomplete.css"]}
     js = ["vendor/tom-select/tom-select.complete.min.js", "js/autocomplete.js"]
 
 

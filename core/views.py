@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import render
 
-from . import exports
+from . import exports, formatting
 from .confirm import asks_confirmation
 
 PAGE_SIZE = 25
@@ -144,3 +144,29 @@ class Listing:
 # Every Listing by its file name: a background export (subventions.exports) finds the
 # list it was asked from again. The apps' views modules define them (imported with the URLs).
 LISTINGS: dict[str, Listing] = {}
+
+
+# A job built in the background (templates/includes/job_progress.html, static/js/job-progress.js)
+
+JOB_FAILED = "La préparation a échoué : l'erreur est indiquée sur la page."
+
+
+def job_status(
+    job, *, ready: bool, summary: str, bar_label: str, ready_message: str, detail: str = ""
+) -> dict:
+    """Where a background job stands, as its JSON status view sends it and its page shows
+    it (`job`: status with its display, done, total, percent, is_finished, error;
+    `summary`: « En cours : 4 lignes écrites sur 10 »)."""
+    failed = job.is_finished and not ready
+    return {
+        "status": job.status,
+        "summary": formatting.typography(f"{job.get_status_display()} : {summary}."),
+        "percent": job.percent,
+        "bar_label": bar_label,
+        "finished": job.is_finished,
+        "ready": ready,
+        "failed": failed,
+        "error": formatting.typography(job.error) if failed else "",
+        "message": formatting.typography(ready_message if ready else JOB_FAILED if failed else ""),
+        "detail": formatting.typography(detail) if ready else "",
+    }

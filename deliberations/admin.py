@@ -362,12 +362,13 @@ class DeliberationAdmin(TransitionsAdmin):
 # Issue 11 (h5): the register of elected members, their interests, the attendance of the
 # sessions and the classification of acts; every write through deliberations.members.
 
-from core.admin import ReadOnlyAdmin, TabularInline  # noqa: E402
+from core.admin import FrozenAdmin, ReadOnlyAdmin, TabularInline  # noqa: E402
 
 from . import members as member_services  # noqa: E402
 from .models import (  # noqa: E402
     ActClassification,
     Attendance,
+    DeliberationSubsidy,
     ElectedMember,
     Interest,
     InterestedVoter,
@@ -469,3 +470,14 @@ class VoteCorrectionAdmin(ReadOnlyAdmin):
     list_display = ["deliberation", "kind", "before", "after", "corrected_by", "corrected_at"]
     list_filter = ["kind"]
     search_fields = ["deliberation__number"]
+
+
+@admin.register(DeliberationSubsidy)
+class DeliberationSubsidyAdmin(FrozenAdmin):
+    """Which files a deliberation grants, in the order of its table: set when the files are
+    put on the agenda (the session's staff page), shown here."""
+
+    list_display = ["deliberation", "position", "subsidy"]
+    list_select_related = ["deliberation", "subsidy__beneficiary"]
+    search_fields = ["deliberation__number", "subsidy__reference"]
+    fields = ["deliberation", "position", "subsidy"]

@@ -18,6 +18,7 @@ from subventions.permissions import refuse_unless, require
 from . import actes, extract, permissions
 from .enums import DeliberationStatus
 from .models import Deliberation
+from .next_steps import next_step
 
 UPLOAD_TEMPLATE = "deliberations/exchanges/upload_step.html"
 EXTRACT_SIGNED = "Extrait du registre de la délibération {number} signé (SHA-256 {sha})."
@@ -55,7 +56,7 @@ def _deliberation(pk: int) -> Deliberation:
 def _upload_step(request, deliberation, *, form, title, submit, intro, run, done):
     saved = run_form(request, form, run)
     if saved is not None:
-        messages.success(request, done(saved))
+        messages.success(request, f"{done(saved)} {next_step(_deliberation(deliberation.pk))}")
         return redirect("deliberations:deliberation_detail", pk=deliberation.pk)
     return render(
         request,

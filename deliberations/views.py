@@ -34,6 +34,7 @@ from .forms import (
     record_vote,
 )
 from .models import EXECUTORY_NOT_ADOPTED, Deliberation, Session
+from .next_steps import next_step
 
 DELIBERATION_COLUMNS = [
     exports.Column("Numéro", lambda d: d.number),
@@ -191,7 +192,9 @@ def session_place(request, pk: int):
         except ValidationError as error:
             apply_service_error(form, error)
         else:
-            messages.success(request, PLACED.format(number=deliberation.number))
+            messages.success(
+                request, f"{PLACED.format(number=deliberation.number)} {next_step(deliberation)}"
+            )
             return redirect("deliberations:session_detail", pk=session.pk)
     return render(
         request,
@@ -267,7 +270,7 @@ def _deliberation_step(request, pk, *, form, step: dict, refusal: str | None, ru
     if refusal is None:
         saved = run_form(request, form, lambda data: run(deliberation, data))
         if saved is not None:
-            messages.success(request, done(saved))
+            messages.success(request, f"{done(saved)} {next_step(saved)}")
             return redirect("deliberations:deliberation_detail", pk=saved.pk)
     return render(
         request,

@@ -9,12 +9,16 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import exports
 from core.files import STORED_MISSING, read_stored
+from core.formatting import percent
+from core.views import job_status
 
 from . import exports as exports_service
 from . import permissions
@@ -71,16 +75,42 @@ def _own_export(request, pk: int) -> ExportJob:
     return job
 
 
+EXPORT_READY = "L'export est terminé : vous pouvez télécharger le fichier XLSX."
+
+
+def _export_status(job: ExportJob) -> dict:
+    return job_status(
+        job,
+        ready=job.status == ExportJobStatus.DONE,
+        summary=f"{job.done} ligne{pluralize(job.done)} écrite{pluralize(job.done)} "
+        f"sur {job.total}",
+        bar_label=percent(job.percent, 0),
+        ready_message=EXPORT_READY,
+    )
+
+
 @login_required
 def export_job(request, pk: int):
-    """The progress of a large export, then its download link (the page reloads itself
-    every two seconds while the export is being built: static/js/export-progress.js)."""
+    """The progress of a large export, following itself while it is built
+    (static/js/job-progress.js), then its download link. An export whose worker was
+    killed is said interrupted, and may be relaunched."""
     exports_service.fail_stale_jobs(ExportJob.objects.filter(pk=pk))
     job = _own_export(request, pk)
     return render(
         request,
         "subventions/export_job.html",
-        {"job": job, "listing_name": JOB_NAMES.get(job.listing, job.listing)},
+        {
+            "job": job,
+            "listing_name": JOB_NAMES.get(job.listing, job.listing),
+            **_export_status(job),
+            "status_url": reverse("subventions:export_job_status", args=[job.pk]),
+            "page_url": reverse("subventions:export_job", args=[job.pk]),
+            "download_url": reverse("subventions:export_job_file", args=[job.pk]),
+            "download_label": "Télécharger le fichier XLSX",
+            "progress_label": "Progression de l'export",
+            "restart_url": reverse("subventions:export_job_restart", args=[job.pk]),
+            "restart_label": "Relancer l'export",
+        },
     )
 
 
@@ -99,6 +129,14 @@ def export_job_restart(request, pk: int):
     else:
         messages.info(request, EXPORT_RESTARTED)
     return redirect("subventions:export_job", job.pk)
+
+
+@login_required
+def export_job_status(request, pk: int):
+    """Where a large export stands, as JSON (its page polls it); for its requester only.
+    An export whose worker was killed is said interrupted here too."""
+    exports_service.fail_stale_jobs(ExportJob.objects.filter(pk=pk))
+    return JsonResponse(_export_status(_own_export(request, pk)))
 
 
 @login_required

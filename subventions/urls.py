@@ -17,6 +17,7 @@ urlpatterns = [
     path("exports/<int:pk>/", downloads.export_job, name="export_job"),
     path("exports/<int:pk>/fichier/", downloads.export_job_file, name="export_job_file"),
     path("exports/<int:pk>/relancer/", downloads.export_job_restart, name="export_job_restart"),
+    path("exports/<int:pk>/etat/", downloads.export_job_status, name="export_job_status"),
     path("dossiers/", views.subsidy_list, name="subsidy_list"),
     path("dossiers/export/<str:fmt>/", views.subsidy_export, name="subsidy_export"),
     path("dossiers/nouveau/", views.subsidy_create, name="subsidy_create"),

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conventions import bundles
+from conventions import bundle_views, bundles
 from conventions.enums import BundleStatus
 from conventions.models import Bundle
 from core.formatting import typography
@@ -137,7 +137,8 @@ def test_a_build_whose_worker_was_killed_is_said_interrupted_and_relaunched(
     )
     assert "Préparation interrompue" in page
     download = reverse("conventions:bundle_download", args=[bundle.pk])
-    assert download not in page
+    # The download link stays hidden (shown by the page's script only once ready).
+    assert '<div data-field="ready" hidden>' in page
     assert client.get(download).status_code == 404
     restart = reverse("conventions:bundle_restart", args=[bundle.pk])
     assert restart in page
@@ -186,3 +187,38 @@ def test_a_build_failing_midway_keeps_no_half_zip_and_a_message_delivered_again_
     )
     done = bundles.bundle_build(bundle.pk)
     assert done.status == BundleStatus.DONE and done.done == done.total
+
+
+def test_the_bundle_page_follows_itself_until_the_zip_is_ready(client, demo, make_user):
+    """While the ZIP is built the page polls its JSON status view (static/js/job-progress.js;
+    « Actualiser » without JavaScript); the status needs a login and a role (issue 15)."""
+    reader = make_user(Role.READER)
+    session = Deliberation.objects.get(number="21 B 0110").session
+    bundle = Bundle.objects.create(session=session, created_by=reader, total=8, done=2)
+    client.force_login(reader)
+    page = client.get(reverse("conventions:bundle_detail", args=[bundle.pk])).text
+    status_url = reverse("conventions:bundle_status", args=[bundle.pk])
+    assert f'data-status-url="{status_url}"' in page
+    assert "js/job-progress.js" in page
+    assert ">Actualiser</a>" in page
+    assert 'role="status" aria-live="polite" data-field="announce"></p>' in page
+    status = client.get(status_url).json()
+    assert status["summary"] == "En attente\u00a0: 2 documents rassemblés sur 8."
+    assert (status["percent"], status["finished"]) == (25, False)
+    assert status["bar_label"] == "2 sur 8"
+    Bundle.objects.filter(pk=bundle.pk).update(
+        status=BundleStatus.DONE, done=8, file="dossiers-complets/x.zip", sha256="f" * 64
+    )
+    status = client.get(status_url).json()
+    assert status["ready"] and status["message"] == typography(bundle_views.BUNDLE_READY)
+    assert "f" * 64 in status["detail"]
+    Bundle.objects.filter(pk=bundle.pk).update(
+        status=BundleStatus.FAILED, file="", sha256="", error="Le PDF 21 B 0110 manque."
+    )
+    status = client.get(status_url).json()
+    assert status["failed"] and not status["ready"]
+    assert status["error"] == typography("Le PDF 21 B 0110 manque.")
+    client.logout()
+    assert client.get(status_url).status_code == 302
+    client.force_login(make_user())  # no role
+    assert client.get(status_url).status_code == 403

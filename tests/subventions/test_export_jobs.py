@@ -111,7 +111,7 @@ def test_an_unfinished_export_has_no_file_yet_and_its_page_follows_it(client, re
     text = html.unescape(page.content.decode())
     assert typography("En attente : 4 lignes écrites sur 10.") in text
     assert 'data-finished="false"' in text
-    assert "js/export-progress.js" in text
+    assert "js/job-progress.js" in text
     assert client.get(reverse("subventions:export_job_file", args=[job.pk])).status_code == 404
     assert client.get(reverse("subventions:export_job", args=[job.pk + 1])).status_code == 404
 
@@ -233,3 +233,40 @@ def test_only_the_user_who_asked_relaunches_an_export(client, reader, make_user)
     assert client.post(reverse("subventions:export_job_restart", args=[job.pk])).status_code == 403
     job.refresh_from_db()
     assert job.status == ExportJobStatus.RUNNING
+
+
+def test_the_export_page_follows_itself_and_says_when_the_file_is_ready(client, reader, make_user):
+    """The page polls its JSON status view (for its requester only); without JavaScript an
+    « Actualiser » link reloads it; a live region announces the end (issue 15)."""
+    job = ExportJob.objects.create(listing="subventions", requested_by=reader, total=10, done=4)
+    client.force_login(reader)
+    status_url = reverse("subventions:export_job_status", args=[job.pk])
+    page = html.unescape(client.get(reverse("subventions:export_job", args=[job.pk])).text)
+    assert f'data-status-url="{status_url}"' in page
+    assert f'<a href="{reverse("subventions:export_job", args=[job.pk])}">Actualiser</a>' in page
+    assert 'role="status" aria-live="polite" data-field="announce"' in page
+    assert client.get(status_url).json() == {
+        "status": "en_attente",
+        "summary": "En attente\u00a0: 4 lignes écrites sur 10.",
+        "percent": 40,
+        "bar_label": "40\u00a0%",
+        "finished": False,
+        "ready": False,
+        "failed": False,
+        "error": "",
+        "message": "",
+        "detail": "",
+    }
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJobStatus.DONE, done=10, file="exports/x.xlsx", finished_at=timezone.now()
+    )
+    done = client.get(status_url).json()
+    assert done["finished"] and done["ready"] and done["percent"] == 100
+    assert done["message"] == typography(downloads.EXPORT_READY)
+    page = client.get(reverse("subventions:export_job", args=[job.pk])).text
+    assert "job-progress.js" not in page  # finished: nothing to follow
+    # Another user's export: refused, its state included.
+    client.force_login(make_user(Role.READER))
+    assert client.get(status_url).status_code == 403
+    client.logout()
+    assert client.get(status_url).status_code == 302

@@ -81,6 +81,7 @@ TABLE = {
     # export is the Lecteur's), who may still export (subventions.downloads).
     "subventions:export_job": frozenset({Role.READER}),
     "subventions:export_job_file": frozenset({Role.READER}),
+    "subventions:export_job_status": frozenset({Role.READER}),
     "subventions:beneficiary_detail": ALL,
     "subventions:beneficiary_create": EDITORS,
     "subventions:beneficiary_update": EDITORS,
@@ -153,6 +154,7 @@ TABLE = {
     "conventions:subsidy_bundle": ALL,
     "conventions:bundle_detail": ALL,
     "conventions:bundle_download": ALL,
+    "conventions:bundle_status": ALL,
     # The association accounts (issue 16): invitations and the requests to confirm.
     "subventions:beneficiary_invite": EDITORS,
     "subventions:membership_list": EDITORS,
