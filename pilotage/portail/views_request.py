@@ -47,6 +47,7 @@ SUBMITTED = (
     "Votre demande est déposée sous la référence {reference}. L'accusé de réception vous a "
     "été envoyé par courriel."
 )
+ALREADY_SUBMITTED = "Cette demande est déjà déposée : voici son dossier."
 
 
 def _next(step: str) -> str:
@@ -253,6 +254,10 @@ def application_submit_view(request, pk):
     try:
         subsidy = application_submit(application=application, user=request.user)
     except ValidationError as error:
+        if getattr(error, "code", None) == "submitted":
+            # Submitted meanwhile (a second click, another tab): its one file is shown.
+            messages.info(request, ALREADY_SUBMITTED)
+            return redirect("portail:application_detail", application.pk)
         return _render_step(
             request,
             application,
