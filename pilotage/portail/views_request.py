@@ -40,6 +40,7 @@ from .forms_request import (
     ProjectForm,
     StartForm,
 )
+from .views_followup import status_words
 
 STEPS = [step.value for step in ApplicationStep]
 DRAFT_SAVED = "Votre brouillon est enregistré : vous le retrouverez sur la page d'accueil."
@@ -295,11 +296,13 @@ def acknowledgment_download(request, pk):
 
 @portal_account_required
 def subsidy_list(request):
-    subsidies = (
+    subsidies = list(
         subsidies_for_account(request.user)
         .select_related("beneficiary", "application")
         .order_by("-year", "-pk")
     )
+    for subsidy in subsidies:
+        subsidy.status_words = status_words(subsidy.status)
     drafts = Application.objects.filter(
         beneficiary__in=beneficiaries_for_account(request.user), status=ApplicationStatus.DRAFT
     ).select_related("beneficiary")
