@@ -217,7 +217,7 @@ def test_an_association_signs_up_applies_and_receives_its_acknowledgment(
 
     page.click("text=Mes dossiers")
     check("mes-dossiers")
-    page.click(f"text={subsidy.reference}")
+    page.locator("main a:visible", has_text=subsidy.reference).click()
     check("dossier")
     page.goto("/association/accessibilite/")
     check("accessibilite")
