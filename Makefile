@@ -28,9 +28,9 @@ test: install
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-## make screenshots: the main pages of the demo data as PNG (1280 and 390 px) in docs/screenshots/
+## make screenshots: the main pages of the demo data as PNG (1280 and 390 px) in docs/screenshots/, and the association space's whole path in docs/screenshots/portail/
 screenshots: install
-	SUBVENTIONS_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser/test_screenshots.py tests/browser/test_agreement_screenshots.py tests/browser/test_portail.py -q -s
+	SUBVENTIONS_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser/test_screenshots.py tests/browser/test_agreement_screenshots.py tests/browser/test_association_path.py -q -s
 
 ## make bench: on PostgreSQL (DATABASE_URL, a database whose name contains « bench »: dropped
 ## and rebuilt) and Redis, 10 000 then 100 000 subsidies; prints each figure against its

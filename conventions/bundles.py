@@ -22,6 +22,7 @@ import csv
 import hashlib
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import jobs
+from core.exports import spreadsheet_text
 from core.files import read_stored
 from core.formatting import decimal_comma
 from core.models import TransitionLog
@@ -74,11 +76,23 @@ def _safe(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "-" for c in text).strip("-")
 
 
+AMOUNT = re.compile(r"-?\d+(,\d+)?")
+
+
+def _csv_cell(cell):
+    if not isinstance(cell, str) or AMOUNT.fullmatch(cell):
+        return cell
+    return spreadsheet_text(cell)
+
+
 def _csv(header: list[str], rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(header)
-    writer.writerows(rows)
+    # Names and reasons typed by people (an association's account among them) never run
+    # as a formula in the spreadsheet that opens the file; an amount (« -1500,00 ») stays
+    # a number.
+    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
     # UTF-8 with its BOM: a spreadsheet opens the accents right.
     return out.getvalue().encode("utf-8-sig")
 

@@ -3,8 +3,11 @@
 A list of small providers, one per kind of work (`TodoKind`): a queryset of the objects
 waiting, the role-map action whose roles do that work (subventions.roles), the lookup of
 the financial year of an entry, and how an entry is named and linked. Another part of
-the application adds a kind with `register(TodoKind(...))` (the association space will
-add its incoming requests and answers).
+the application adds a kind with `register(TodoKind(...))`. The association space's
+work is here too: the requests submitted online are among the files to instruct (their
+origin said), the associations' answers wait for the file's instructor, the accounts
+asking to act for an association wait for a clerk, the reports typed online for
+Finances.
 
 Reads are constant in the number of entries: one query counts every visible kind by year
 (a UNION of grouped counts), then one query per kind lists the entries of the chosen year
@@ -16,9 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
+from django.utils import timezone
 
 from conventions.enums import AgreementStatus
 from conventions.filters import AWAITING_SIGNATURE
@@ -28,8 +33,23 @@ from core.modeling import subquery_sum
 from core.workflow import has_role
 from deliberations.enums import DeliberationStatus
 from deliberations.models import Deliberation, DeliberationSubsidy, Session
-from subventions.enums import InstalmentCondition, ReportStatus, Role, SubsidyStatus
-from subventions.models import FinancialReport, Payment, PaymentInstalment, Subsidy
+from subventions.enums import (
+    ApplicationStatus,
+    InformationRequestStatus,
+    InstalmentCondition,
+    MembershipStatus,
+    ReportStatus,
+    Role,
+    SubsidyStatus,
+)
+from subventions.models import (
+    FinancialReport,
+    InformationRequest,
+    Membership,
+    Payment,
+    PaymentInstalment,
+    Subsidy,
+)
 from subventions.roles import allowed
 
 ENTRIES_SHOWN = 50
@@ -79,9 +99,32 @@ def _subsidy_url(subsidy) -> str:
     return reverse("subventions:subsidy_detail", args=[subsidy.pk])
 
 
+def _name(beneficiary) -> str:
+    return beneficiary.short_name or beneficiary.legal_name
+
+
 def _subsidy_text(subsidy, today) -> str:
-    name = subsidy.beneficiary.short_name or subsidy.beneficiary.legal_name
-    return f"{subsidy.reference} — {name} : {subsidy.purpose or subsidy.title}"
+    return (
+        f"{subsidy.reference} — {_name(subsidy.beneficiary)} : {subsidy.purpose or subsidy.title}"
+    )
+
+
+def _online_request(subsidy):
+    """The request the association submitted in its space for this file, if any (read
+    from the `application` the query selected: no query of its own)."""
+    try:
+        application = subsidy.application
+    except ObjectDoesNotExist:
+        return None
+    return application if application.status == ApplicationStatus.SUBMITTED else None
+
+
+def _file_to_instruct_text(subsidy, today) -> str:
+    text = _subsidy_text(subsidy, today)
+    application = _online_request(subsidy)
+    if application is not None:
+        text += f" (demande en ligne du {short_date(timezone.localdate(application.submitted_at))})"
+    return text
 
 
 def _files_to_instruct(user, today):
@@ -102,8 +145,79 @@ register(
         year_lookup="year",
         year=F("year"),
         url=_subsidy_url,
-        text=_subsidy_text,
-        select_related=("beneficiary",),
+        text=_file_to_instruct_text,
+        select_related=("beneficiary", "application"),
+    )
+)
+
+
+def _answers_to_read(user, today):
+    answered = InformationRequest.objects.filter(status=InformationRequestStatus.ANSWERED)
+    if not has_role(user, Role.HEAD_OF_SERVICE):
+        # As for the files to instruct: the instructor's files, and those of nobody yet.
+        answered = answered.filter(
+            Q(subsidy__instructor=user) | Q(subsidy__instructor__isnull=True)
+        )
+    return answered.order_by("answered_at", "pk")
+
+
+def _answer_text(request, today) -> str:
+    subsidy = request.subsidy
+    return (
+        f"{subsidy.reference} — {_name(subsidy.beneficiary)} : réponse à « {request.subject} »"
+        f" reçue le {short_date(timezone.localdate(request.answered_at))}"
+    )
+
+
+register(
+    TodoKind(
+        key="reponses_associations",
+        label="Réponses des associations à lire",
+        who=(
+            "Instructeur : lire la réponse et sa pièce sur le dossier, "
+            "puis clore la demande de compléments."
+        ),
+        action="ask_information",
+        waiting=_answers_to_read,
+        year_lookup="subsidy__year",
+        year=F("subsidy__year"),
+        url=lambda request: _subsidy_url(request.subsidy) + "#titre-echanges",
+        text=_answer_text,
+        select_related=("subsidy__beneficiary",),
+    )
+)
+
+
+def _membership_text(membership, today) -> str:
+    user = membership.user
+    person = user.get_full_name() or user.get_username()
+    return (
+        f"{person} ({user.email}) pour {_name(membership.beneficiary)}, "
+        f"{membership.role_in_association} — demandé le "
+        f"{short_date(timezone.localdate(membership.requested_at))}"
+    )
+
+
+register(
+    TodoKind(
+        key="rattachements_a_confirmer",
+        label="Comptes association à confirmer",
+        who=(
+            "Vérifier que la personne agit bien pour l'association, "
+            "puis confirmer ou refuser son rattachement."
+        ),
+        action="manage_memberships",
+        waiting=lambda user, today: Membership.objects.filter(
+            status=MembershipStatus.PENDING
+        ).order_by("requested_at", "pk"),
+        # A membership has no financial year: the year it was asked for.
+        year_lookup="requested_at__year",
+        year=ExtractYear("requested_at"),
+        url=lambda membership: (
+            reverse("subventions:membership_list") + f"#rattachement-{membership.pk}"
+        ),
+        text=_membership_text,
+        select_related=("user", "beneficiary"),
     )
 )
 
@@ -315,6 +429,33 @@ register(
     )
 )
 
+
+def _typed_online(report) -> bool:
+    """Whether the association typed and transmitted this report in its space (read from
+    the `statement` the query selected)."""
+    try:
+        return report.statement.submitted_at is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def _received_report_url(report) -> str:
+    # A report typed online is reviewed side by side, planned and actual; another one
+    # on its file.
+    if _typed_online(report):
+        return reverse("subventions:financial_report_review", args=[report.pk])
+    return _subsidy_url(report.subsidy)
+
+
+def _received_report_text(report, today) -> str:
+    subsidy = report.subsidy
+    how = " en ligne" if _typed_online(report) else ""
+    return (
+        f"{subsidy.reference} — {_name(subsidy.beneficiary)} : "
+        f"reçu{how} le {short_date(report.received_on)}"
+    )
+
+
 register(
     TodoKind(
         key="comptes_rendus_a_examiner",
@@ -324,13 +465,9 @@ register(
         waiting=lambda user, today: FinancialReport.objects.filter(status=ReportStatus.RECEIVED),
         year_lookup="subsidy__year",
         year=F("subsidy__year"),
-        url=lambda report: _subsidy_url(report.subsidy),
-        text=lambda report, today: (
-            f"{report.subsidy.reference} — "
-            f"{report.subsidy.beneficiary.short_name or report.subsidy.beneficiary.legal_name}"
-            f" : reçu le {short_date(report.received_on)}"
-        ),
-        select_related=("subsidy__beneficiary",),
+        url=_received_report_url,
+        text=_received_report_text,
+        select_related=("subsidy__beneficiary", "statement"),
     )
 )
 

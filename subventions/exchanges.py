@@ -27,6 +27,7 @@ FILE_NOT_OPEN = (
 )
 DEADLINE_PAST = "La date limite ({date}) est déjà passée : choisissez une date à venir."
 REQUEST_NOT_OPEN = "Cette demande de compléments n'attend plus de réponse."
+REQUEST_ALREADY_CLOSED = "Cette demande de compléments est déjà close."
 REQUEST_OF_ANOTHER_FILE = "Cette demande de compléments concerne un autre dossier."
 ANSWER_REQUIRED = "Écrivez votre réponse."
 MESSAGE_REQUIRED = "Écrivez votre message."
@@ -141,13 +142,14 @@ def information_request_answer(
 
 @transaction.atomic
 def information_request_close(*, information_request: InformationRequest, user):
-    """The instructor closes a request without an answer (received another way)."""
+    """The instructor closes a request: without an answer (received another way), or
+    once the association's answer is read (it leaves their « À faire »)."""
     _require_instructor(user)
     information_request = InformationRequest.objects.select_for_update().get(
         pk=information_request.pk
     )
-    if not information_request.is_open:
-        raise ValidationError(REQUEST_NOT_OPEN, code="status")
+    if information_request.status == InformationRequestStatus.CLOSED:
+        raise ValidationError(REQUEST_ALREADY_CLOSED, code="status")
     information_request.status = InformationRequestStatus.CLOSED
     return save_validated(information_request, user)
 

@@ -114,6 +114,8 @@ class ReportLinesForm(forms.Form):
                         initial=value,
                         error_messages={"min_value": AMOUNT_NEGATIVE},
                     )
+                    # Narrow enough for both columns to fit a phone's width (390 px).
+                    self.fields[f"{kind}_{heading.value}"].widget.attrs["size"] = "9"
                 self.rows[side].append(
                     (heading, self[f"planned_{heading.value}"], self[f"actual_{heading.value}"])
                 )

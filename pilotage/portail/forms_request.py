@@ -7,10 +7,11 @@ missing), but what is typed must be well formed, said on its field in French.
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 
 from core.files import UploadField
 from core.forms import AmountField, DateField, DateInput
+from core.text import no_control_characters, one_line
 from subventions import validators
 from subventions.applications import (
     CHARGE_HEADINGS,
@@ -24,6 +25,30 @@ from subventions.models import Application, PolicyArea
 NEGATIVE = "Le montant ne peut être négatif."
 FUNDER_NAME_REQUIRED = "Nommez le financeur de ce montant (par exemple « la Région Grand Est »)."
 FUNDER_AMOUNT_REQUIRED = "Indiquez le montant demandé à ce financeur."
+# A free text of the request kept as typed (in the request's JSON, which no model field
+# guards): a few pages at most.
+TEXT_MAX_LENGTH = 10000
+
+
+class GuardedTextMixin:
+    """The texts of a step are refused on their field when they hold a control character
+    (a one-line input: a line break too) or, for a text area without a length, when they
+    are longer than TEXT_MAX_LENGTH: what is typed here reaches the file, the documents
+    and the staff's exports."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField) or isinstance(field, forms.EmailField):
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            guard = no_control_characters if multiline else one_line
+            if guard not in field.validators:
+                field.validators.append(guard)
+            if multiline and field.max_length is None:
+                field.max_length = TEXT_MAX_LENGTH
+                field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+                field.widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
 
 
 def amount_field(label: str, **kwargs) -> AmountField:
@@ -35,7 +60,7 @@ def amount_field(label: str, **kwargs) -> AmountField:
     )
 
 
-class AssociationForm(forms.Form):
+class AssociationForm(GuardedTextMixin, forms.Form):
     """Step 1: the association (Cerfa parts 1 to 4)."""
 
     IDENTITY = ("legal_name", "short_name", "siret", "rna", "address", "postal_code", "city")
@@ -120,7 +145,7 @@ class AssociationForm(forms.Form):
         return data
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(GuardedTextMixin, forms.ModelForm):
     """Step 2: the project (Cerfa part 6), its axes in a formset beside it."""
 
     project_start = DateField(label="Date de début", required=False, widget=DateInput)
@@ -157,7 +182,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["policy_area"].empty_label = "— Choisissez —"
 
 
-class AxisForm(forms.Form):
+class AxisForm(GuardedTextMixin, forms.Form):
     title = forms.CharField(label="Intitulé de l'axe", max_length=300, required=False)
     description = forms.CharField(
         label="Description de l'axe", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -211,7 +236,7 @@ class BudgetForm(forms.Form):
         return initial
 
 
-class FunderForm(forms.Form):
+class FunderForm(GuardedTextMixin, forms.Form):
     kind = forms.ChoiceField(label="Financeur public", choices=FUNDER_KINDS, required=False)
     name = forms.CharField(
         label="Nom (avec article)",
@@ -235,7 +260,7 @@ class FunderForm(forms.Form):
 FunderFormSet = forms.formset_factory(FunderForm, extra=1, can_delete=True, max_num=20)
 
 
-class AttestationsForm(forms.ModelForm):
+class AttestationsForm(GuardedTextMixin, forms.ModelForm):
     """Step 4: the attestations; the pieces are chosen in the vault beside it."""
 
     class Meta:
@@ -283,7 +308,7 @@ def _document_label(document) -> str:
     return f"{document} — déposé le {document.uploaded_at.strftime('%d/%m/%Y')}, {until}"
 
 
-class VaultUploadForm(forms.Form):
+class VaultUploadForm(GuardedTextMixin, forms.Form):
     kind = forms.ChoiceField(label="Nature de la pièce", choices=VaultDocumentKind.choices)
     title = forms.CharField(
         label="Intitulé", max_length=200, required=False, help_text="Facultatif."

@@ -14,12 +14,13 @@ from deliberations.models import Deliberation
 from subventions import exchanges, selectors
 from subventions.enums import SubsidyStatus
 from subventions.forms_exchanges import AnswerForm, MessageForm
-from subventions.models import FileMessage, FinancialReport
+from subventions.models import Application, FileMessage, FinancialReport
 from subventions.views_exchanges import attachment_response
 
 from .access import get_subsidy_for_account, portal_account_required, rate_limited
 from .views_signing import visible_agreement
 
+REQUEST_RECEIVED = "Votre demande est reçue par le service."
 ANSWER_SENT = "Votre réponse est transmise au service instructeur."
 MESSAGE_SENT = "Votre message est transmis au service instructeur."
 
@@ -40,8 +41,27 @@ STATUS_SENTENCES = {
 }
 
 
+# The status in a word or two, as the association's badge shows it: the staff's labels
+# (« Brouillon » for a request just received) speak of the clerks' work, not of theirs.
+STATUS_WORDS = {
+    SubsidyStatus.DRAFT: "Reçue",
+    SubsidyStatus.UNDER_REVIEW: "En instruction",
+    SubsidyStatus.PROPOSED: "Proposée au vote",
+    SubsidyStatus.VOTED: "Votée",
+    SubsidyStatus.REJECTED: "Non retenue",
+    SubsidyStatus.AGREEMENT_SIGNED: "Convention signée",
+    SubsidyStatus.PAID: "Versée",
+    SubsidyStatus.CLOSED: "Soldée",
+    SubsidyStatus.WITHDRAWN: "Retirée",
+}
+
+
 def status_sentence(status: str) -> str:
     return STATUS_SENTENCES.get(status, "")
+
+
+def status_words(status: str) -> str:
+    return STATUS_WORDS.get(status, "")
 
 
 def published_deliberations(subsidy):
@@ -61,6 +81,10 @@ def subsidy_detail(request, pk: int):
         {"at": step.at, "sentence": status_sentence(step.to_status)}
         for step in subsidy.transitions.order_by("at", "pk")
     ]
+    application = Application.objects.filter(subsidy=subsidy, submitted_at__isnull=False).first()
+    if application is not None:
+        # Its first step: the request received (the file was created by it, no transition).
+        history.insert(0, {"at": application.submitted_at, "sentence": REQUEST_RECEIVED})
     report = FinancialReport.objects.filter(subsidy=subsidy).first()
     exchanges_of_file = selectors.file_exchanges(subsidy)
     open_requests = [item for item in exchanges_of_file["requests"] if item.is_open]
@@ -70,6 +94,7 @@ def subsidy_detail(request, pk: int):
         {
             "subsidy": subsidy,
             "current_sentence": status_sentence(subsidy.status),
+            "status_words": status_words(subsidy.status),
             "history": history,
             "deliberations": published_deliberations(subsidy),
             "agreement": visible_agreement(subsidy),

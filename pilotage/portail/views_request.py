@@ -40,6 +40,7 @@ from .forms_request import (
     ProjectForm,
     StartForm,
 )
+from .views_followup import status_words
 
 STEPS = [step.value for step in ApplicationStep]
 DRAFT_SAVED = "Votre brouillon est enregistré : vous le retrouverez sur la page d'accueil."
@@ -47,6 +48,7 @@ SUBMITTED = (
     "Votre demande est déposée sous la référence {reference}. L'accusé de réception vous a "
     "été envoyé par courriel."
 )
+ALREADY_SUBMITTED = "Cette demande est déjà déposée : voici son dossier."
 
 
 def _next(step: str) -> str:
@@ -253,6 +255,10 @@ def application_submit_view(request, pk):
     try:
         subsidy = application_submit(application=application, user=request.user)
     except ValidationError as error:
+        if getattr(error, "code", None) == "submitted":
+            # Submitted meanwhile (a second click, another tab): its one file is shown.
+            messages.info(request, ALREADY_SUBMITTED)
+            return redirect("portail:application_detail", application.pk)
         return _render_step(
             request,
             application,
@@ -290,11 +296,13 @@ def acknowledgment_download(request, pk):
 
 @portal_account_required
 def subsidy_list(request):
-    subsidies = (
+    subsidies = list(
         subsidies_for_account(request.user)
         .select_related("beneficiary", "application")
         .order_by("-year", "-pk")
     )
+    for subsidy in subsidies:
+        subsidy.status_words = status_words(subsidy.status)
     drafts = Application.objects.filter(
         beneficiary__in=beneficiaries_for_account(request.user), status=ApplicationStatus.DRAFT
     ).select_related("beneficiary")

@@ -7,33 +7,34 @@ financial report; the instructor (Finances) approves it.
 The sign-up, confirmation, clerk's confirmation, request and acknowledgment are the
 steps of tests/browser/test_portail.py, run first; then the browser drives the
 follow-up, the answer, the online signature and the financial report, and the staff
-pages between them; axe-core checks every portal page on the way. The vote and the
-agreement's generation are written as the clerks' own browser test makes them
-(tests/browser/test_scenario.py).
+pages between them, each step by its role: the instructor completes the file and puts it
+under review, the head of service proposes it, the assemblies' secretariat places it on
+a session, records the vote, transmits and publishes the act (executory today) and
+prepares the agreement, the signatory signs it for the authority (with the clerks'
+browser steps of tests/browser/test_scenario.py). axe-core checks every portal page on
+the way; with SUBVENTIONS_SCREENSHOTS, each portal step is saved at 1280 and 390 px
+after those of tests/browser/test_portail.py.
 """
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from conventions import services as agreement_services
-from conventions import signatures
 from conventions.enums import AgreementStatus
 from conventions.models import Agreement
-from deliberations.enums import DeliberationStatus
-from deliberations.models import Deliberation, DeliberationSubsidy
 from subventions import payments
-from subventions.enums import ReportStatus, Role, SubsidyStatus
-from subventions.models import Application, Authority, InformationRequest, Subsidy
+from subventions.enums import InformationRequestStatus, ReportStatus, Role, SubsidyStatus
+from subventions.models import Application, InformationRequest, Subsidy
 from tests.browser import test_portail as request_steps
+from tests.browser import test_scenario as scenario
 from tests.browser.conftest import assert_every_field_labelled, log_in, log_out
 from tests.conventions.agreements import pdf_bytes
 from tests.subventions.factories import (
-    AuthorityFactory,
     BudgetLineFactory,
 )
 
@@ -41,43 +42,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YEAR = timezone.localdate().year - 1
 PASSWORD = "Un-mot-de-passe-solide-42"  # the one tests/browser/test_portail.py signs up with
-STAFF = {
-    "ines": Role.INSTRUCTOR,
-    "sarah": Role.ASSEMBLY_SECRETARIAT,
-    "simon": Role.SIGNATORY,
-    "fanny": Role.FINANCE,
-}
+STAFF = {"simon": Role.SIGNATORY, "fanny": Role.FINANCE}
 
 
 def make_staff():
+    """The clerks of the scenario (ines, rene, sarah), the signatory and Finances."""
+    scenario.make_users()
     for username, role in STAFF.items():
         group, _ = Group.objects.get_or_create(name=role)
         user = get_user_model().objects.create_user(
             username, password="pw", first_name=username, email=f"{username}@mel.example"
         )
         user.groups.add(group)
-
-
-def voted_with_agreement(subsidy) -> Agreement:
-    """Proposed, voted, the act executory, the agreement generated (the clerks' browser
-    path for these is tests/browser/test_scenario.py)."""
-    executory = datetime.date(YEAR, 4, 2)
-    Subsidy.objects.filter(pk=subsidy.pk).update(
-        status=SubsidyStatus.VOTED,
-        amount_proposed=subsidy.amount_requested,
-        amount_awarded=subsidy.amount_requested,
-        budget_line=BudgetLineFactory(year=subsidy.year),
-        executory_on=executory,
-    )
-    deliberation = Deliberation.objects.create(policy_area=subsidy.policy_area, title=subsidy.title)
-    DeliberationSubsidy.objects.create(deliberation=deliberation, subsidy=subsidy)
-    Deliberation.objects.filter(pk=deliberation.pk).update(
-        status=DeliberationStatus.ADOPTED, executory_date=executory, voted_at=timezone.now()
-    )
-    subsidy = Subsidy.objects.get(pk=subsidy.pk)
-    payments.report_create(subsidy=subsidy)
-    sarah = get_user_model().objects.get(username="sarah")
-    return agreement_services.agreement_create(subsidy=subsidy, user=sarah)
 
 
 def portal_log_in(page):
@@ -101,10 +77,10 @@ def test_the_association_path(
     request_steps.test_an_association_signs_up_applies_and_receives_its_acknowledgment(
         page, browser, live_server, live_reference_data, make_user, tmp_path
     )
-    check = request_steps.Checker(page)
-    if Authority.current() is None:
-        AuthorityFactory()
+    check = request_steps.Checker(page, first=request_steps.STEPS)
     make_staff()
+    refs = scenario.reference_data()
+    line = BudgetLineFactory(year=YEAR, label="Économie sociale et solidaire")
     subsidy = Application.objects.get().subsidy
     # The file's year is last year's, so that its report may be received this year.
     Subsidy.objects.filter(pk=subsidy.pk).update(
@@ -141,9 +117,57 @@ def test_the_association_path(
     page.wait_for_url(re.compile(rf".*/association/dossiers/{subsidy.pk}/$"))
     assert not InformationRequest.objects.get().is_open
     assert "Voici le budget détaillé." in page.content()
+    portal_log_out(page)
 
-    # The file is voted, its agreement generated: the association signs online.
-    agreement = voted_with_agreement(subsidy)
+    # The answer waits in the instructor's « À faire »: read on the file, the request
+    # closed. The instructor then completes the file and puts it under review…
+    log_in(page, "ines")
+    page.goto(f"/a-faire/?year={YEAR}")
+    page.locator("#reponses_associations").get_by_role(
+        "link", name=re.compile("réponse à « Budget détaillé »")
+    ).click()
+    page.wait_for_url(re.compile(rf".*/dossiers/{subsidy.pk}/#titre-echanges$"))
+    assert (
+        "Voici le budget détaillé."
+        in page.locator("#titre-echanges").locator("xpath=..").inner_text()
+    )
+    page.get_by_role("button", name=re.compile("Réponse lue : clore la demande")).click()
+    page.wait_for_selector(".alert-success")
+    assert InformationRequest.objects.get().status == InformationRequestStatus.CLOSED
+    page.click("text=Modifier le dossier")
+    page.fill("#id_amount_proposed", "10 000")
+    page.select_option("#id_budget_line", str(line.pk))
+    scenario.submit(page)
+    page.wait_for_url(re.compile(rf".*/dossiers/{subsidy.pk}/$"))
+    scenario.run_action(page, "Mettre en instruction")
+    log_out(page)
+    # …the head of service proposes it…
+    log_in(page, "rene")
+    page.goto(f"/dossiers/{subsidy.pk}/")
+    scenario.run_action(page, "Proposer au vote")
+    log_out(page)
+    # …the secretariat places it on the session held yesterday, records the vote,
+    # transmits and publishes the act, and prepares the agreement.
+    log_in(page, "sarah")
+    deliberation = scenario.place_on_session(page, refs["session"], subsidy)
+    page.click("main a:has-text('Enregistrer le vote') >> nth=0")
+    scenario.record_unanimous_adoption(page)
+    scenario.transmit_and_publish(page, deliberation, refs["classification"])
+    # Under the legal threshold, the authority still wants an agreement: prepared from
+    # the file.
+    page.goto(f"/dossiers/{subsidy.pk}/")
+    page.click("main a:has-text('Préparer la convention')")
+    assert_every_field_labelled(page)
+    scenario.submit(page)
+    page.wait_for_selector(".alert-success")
+    log_out(page)
+    subsidy.refresh_from_db()
+    assert subsidy.status == SubsidyStatus.VOTED
+    assert subsidy.executory_on == timezone.localdate()
+    agreement = Agreement.objects.get(subsidy=subsidy)
+
+    # The association finds its act and its agreement, and signs online.
+    portal_log_in(page)
     page.goto(f"/association/dossiers/{subsidy.pk}/")
     check("dossier-convention")
     page.click("text=Signer la convention")
@@ -159,17 +183,27 @@ def test_the_association_path(
         page.click("text=Télécharger la convention (PDF)")
     assert download.value.suggested_filename.endswith(".pdf")
 
-    # The authority signs last, as today.
-    signatures.document_sign_paper(
-        document=agreement,
-        user=get_user_model().objects.get(username="simon"),
-        scan=_scan(),
-        signed_on=timezone.localdate(),
-    )
+    portal_log_out(page)
+
+    # The authority signs last, as today: the signatory records the signed original.
+    log_in(page, "simon")
+    page.goto(f"/conventions/convention/{agreement.pk}/")
+    page.click("main a:has-text('Signer')")
+    assert_every_field_labelled(page)
+    original = tmp_path / "convention-signee.pdf"
+    original.write_bytes(pdf_bytes())
+    page.set_input_files("#id_papier-scan", str(original))
+    page.click("text=Enregistrer l'original signé")
+    page.wait_for_url(re.compile(rf".*/conventions/convention/{agreement.pk}/$"))
+    page.wait_for_selector(".alert-success")
+    log_out(page)
     assert Subsidy.objects.get(pk=subsidy.pk).status == SubsidyStatus.AGREEMENT_SIGNED
 
-    # The association types its financial report, then transmits it signed.
+    # The association follows its file: signed by both, then types its financial report.
+    portal_log_in(page)
     page.goto(f"/association/dossiers/{subsidy.pk}/")
+    check("dossier-signe")
+
     page.click("text=Remplir le compte rendu en ligne")
     check("compte-rendu")
     page.fill("#id_budget-planned_64", "15 000")
@@ -194,9 +228,13 @@ def test_the_association_path(
     check("compte-rendu-transmis")
     portal_log_out(page)
 
-    # The instructor (Finances) approves it.
+    # Finances find it in their « À faire », typed online, and approve it.
     log_in(page, "fanny")
-    page.goto(f"/comptes-rendus/{report.pk}/examen/")
+    page.goto(f"/a-faire/?year={YEAR}")
+    page.locator("#comptes_rendus_a_examiner").get_by_role(
+        "link", name=re.compile("reçu en ligne le")
+    ).click()
+    page.wait_for_url(re.compile(rf".*/comptes-rendus/{report.pk}/examen/$"))
     assert "64 – Charges de personnel" in page.content()
     page.check("input[name=decision][value=approve]")
     page.click("text=Enregistrer la décision")
@@ -204,8 +242,19 @@ def test_the_association_path(
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
 
-
-def _scan():
-    from django.core.files.base import ContentFile
-
-    return ContentFile(pdf_bytes(), name="convention-signee.pdf")
+    # Paid (the money panel's own browser test is tests/browser/test_money_and_sending.py),
+    # the association reads its whole file: history, act, agreement, report, payment.
+    payments.payment_create(
+        subsidy=Subsidy.objects.get(pk=subsidy.pk),
+        date=timezone.localdate(),
+        amount=Decimal("10000"),
+        mandate_number=f"{timezone.localdate().year}-000123",
+        user=get_user_model().objects.get(username="fanny"),
+    )
+    log_out(page)
+    portal_log_in(page)
+    page.goto(f"/association/dossiers/{subsidy.pk}/")
+    main = page.inner_text("main")
+    assert deliberation.number in main and agreement.number in main
+    assert "10\u00a0000\u00a0€" in main
+    check("dossier-verse")

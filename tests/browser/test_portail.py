@@ -7,6 +7,7 @@ finds nothing on any portal page; with SUBVENTIONS_SCREENSHOTS, each step is sav
 
 import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from tests.subventions.factories import BeneficiaryFactory, PolicyAreaFactory
 
 OUTPUT = os.environ.get("SUBVENTIONS_SCREENSHOTS")
 WIDTHS = (1280, 390)
+# The pages this test checks (and screenshots, numbered 01 to STEPS).
+STEPS = 20
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,12 +31,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 class Checker:
     """axe-core on each page, and its screenshots when asked for."""
 
-    def __init__(self, page):
+    def __init__(self, page, *, first: int = 0):
         from axe_playwright_python.sync_playwright import Axe
 
         self.page = page
         self.axe = Axe()
-        self.count = 0
+        # The screenshots are numbered in the order of the path (a later test's pages
+        # after this one's: `first` is the number of pages checked before).
+        self.count = first
         self.folder = Path(OUTPUT) / "portail" if OUTPUT else None
         if self.folder:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -42,8 +47,8 @@ class Checker:
         results = self.axe.run(self.page, options=WCAG)
         assert results.violations_count == 0, (name, results.generate_report())
         assert_every_field_labelled(self.page)
+        self.count += 1
         if self.folder:
-            self.count += 1
             for width in WIDTHS:
                 self.page.set_viewport_size({"width": width, "height": 900})
                 path = self.folder / f"{self.count:02d}-{name}-{width}.png"
@@ -195,10 +200,24 @@ def test_an_association_signs_up_applies_and_receives_its_acknowledgment(
     acknowledgment = mail.outbox[-1]
     assert subsidy.reference in acknowledgment.subject
     assert acknowledgment.attachments[0][2] == "application/pdf"
+    if check.folder:  # the acknowledgment's PDF, as the association reads it
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-singlefile",
+                "-",
+                str(check.folder / "accuse-de-reception"),
+            ],
+            input=acknowledgment.attachments[0][1],
+            check=True,
+        )
 
     page.click("text=Mes dossiers")
     check("mes-dossiers")
-    page.click(f"text={subsidy.reference}")
+    page.locator("main a:visible", has_text=subsidy.reference).click()
     check("dossier")
     page.goto("/association/accessibilite/")
     check("accessibilite")
@@ -209,3 +228,4 @@ def test_an_association_signs_up_applies_and_receives_its_acknowledgment(
     check("lien-de-connexion")
     page.goto("/association/mot-de-passe/")
     check("mot-de-passe-oublie")
+    assert check.count == STEPS

@@ -26,7 +26,7 @@ from deliberations import services as deliberation_services
 from deliberations.enums import Body
 from deliberations.models import ActClassification
 from subventions.enums import Role, SubsidyStatus
-from subventions.models import Authority, Beneficiary, Subsidy
+from subventions.models import Authority, Beneficiary, FundingPartner, Subsidy
 from tests.browser.conftest import assert_every_field_labelled, log_in, log_out
 from tests.conventions.factories import AgreementArticleFactory, AgreementTemplateFactory
 from tests.subventions.factories import (
@@ -56,10 +56,13 @@ def make_users():
 
 
 def reference_data():
-    AuthorityFactory()
+    if Authority.current() is None:
+        AuthorityFactory()
     area = PolicyAreaFactory(label="DEVELOPPEMENT ECONOMIQUE ET EMPLOI")
     line = BudgetLineFactory(year=datetime.date.today().year, label="Économie sociale")
-    partner = FundingPartnerFactory(name_with_article="la Région Hauts-de-France")
+    partner = FundingPartner.objects.filter(
+        name_with_article="la Région Hauts-de-France"
+    ).first() or FundingPartnerFactory(name_with_article="la Région Hauts-de-France")
     if AgreementTemplate.active() is None:
         template = AgreementTemplateFactory(name=DEFAULT_TEMPLATE_NAME)
         AgreementArticleFactory(template=template, position=1)
@@ -95,6 +98,70 @@ def run_action(page, label: str) -> None:
     assert_every_field_labelled(page)
     submit(page)
     page.wait_for_selector(".alert-success")
+
+
+# The Secrétariat's steps, also driven by the association's whole path
+# (tests/browser/test_association_path.py).
+
+
+def place_on_session(page, session, subsidy):
+    """The proposed file placed on the session's agenda: its deliberation."""
+    page.goto(f"/seances/{session.pk}/")
+    page.click("text=Inscrire à l'ordre du jour")
+    assert_every_field_labelled(page)
+    page.check(f"input[name='inscrire-subsidies'][value='{subsidy.pk}']")
+    submit(page)
+    page.wait_for_selector(".alert-success")
+    return subsidy.deliberations.get()
+
+
+def record_unanimous_adoption(page) -> None:
+    """On the vote form (opened): adopted unanimously, with the keyboard only."""
+    page.focus("#id_result_0")
+    page.keyboard.press("Space")  # Adoptée
+    page.focus("#id_unanimous")
+    page.keyboard.press("Space")
+    page.focus("main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".alert-success")
+
+
+def transmit_and_publish(page, deliberation, classification) -> str:
+    """From the deliberation's page: transmitted to the prefecture, its acknowledgment
+    (received today) imported, published: the act is executory today. Its act id."""
+    page.click("main a:has-text('Transmettre en préfecture')")
+    assert_every_field_labelled(page)
+    page.select_option("#id_classification", str(classification.pk))
+    submit(page)
+    page.wait_for_selector(".alert-success")
+    today = timezone.localdate()
+    # The prefecture's acknowledgment, imported with its upload form.
+    act_id = actes.act_identifier(deliberation, Authority.current())
+    acknowledgment = (
+        f'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        f'<actes:ARActe xmlns:actes="{actes.NAMESPACE}" actes:IDActe="{act_id}" '
+        f'actes:DateReception="{today.isoformat()}"></actes:ARActe>'
+    ).encode("latin-1")
+    page.click("main a:has-text('Importer l')")
+    page.set_input_files(
+        "main input[type=file]",
+        files=[{"name": "ar.xml", "mimeType": "application/xml", "buffer": acknowledgment}],
+    )
+    submit(page)
+    page.wait_for_selector(".alert-success")
+    page.click("main a.btn:has-text('Publier')")
+    assert_every_field_labelled(page)
+    submit(page)
+    page.wait_for_selector(".alert-success")
+    assert "exécutoire depuis le" in page.inner_text(".alert-success")
+    return act_id
+
+
+def generate_session_agreements(page, session) -> None:
+    page.goto(f"/seances/{session.pk}/")
+    page.click("text=Générer toutes les conventions de la séance")
+    submit(page)
+    page.wait_for_selector("#progression .progress-bar:has-text('100 %')")
 
 
 def test_from_the_beneficiary_to_the_agreement_pdf(page, tmp_path):
@@ -165,13 +232,7 @@ def test_from_the_beneficiary_to_the_agreement_pdf(page, tmp_path):
 
     # The Secrétariat places it on the session…
     log_in(page, "sarah")
-    page.goto(f"/seances/{refs['session'].pk}/")
-    page.click("text=Inscrire à l'ordre du jour")
-    assert_every_field_labelled(page)
-    page.check(f"input[name='inscrire-subsidies'][value='{subsidy.pk}']")
-    submit(page)
-    page.wait_for_selector(".alert-success")
-    deliberation = subsidy.deliberations.get()
+    deliberation = place_on_session(page, refs["session"], subsidy)
     assert deliberation.number.endswith("0001")
 
     # …records the vote with the keyboard only: the focus follows the form's order…
@@ -188,44 +249,15 @@ def test_from_the_beneficiary_to_the_agreement_pdf(page, tmp_path):
     fields = [name for name in order if name.startswith("id_")]
     expected = ["id_unanimous", "id_votes_for", "id_votes_against", "id_abstentions"]
     assert [name for name in fields if name in expected] == expected
-    page.focus("#id_result_0")
-    page.keyboard.press("Space")  # Adoptée
-    page.focus("#id_unanimous")
-    page.keyboard.press("Space")
-    page.focus("main form button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_selector(".alert-success")
+    record_unanimous_adoption(page)
     deliberation.refresh_from_db()
     assert deliberation.unanimous and deliberation.status == "adoptee"
 
     # …transmits the act to the prefecture, records its acknowledgment and publishes it:
     # the act is executory, the date computed (issue 11)…
     assert page.locator("main a:has-text('Date exécutoire')").count() == 0
-    page.click("main a:has-text('Transmettre en préfecture')")
-    assert_every_field_labelled(page)
-    page.select_option("#id_classification", str(refs["classification"].pk))
-    submit(page)
-    page.wait_for_selector(".alert-success")
+    act_id = transmit_and_publish(page, deliberation, refs["classification"])
     today = timezone.localdate()
-    # The prefecture's acknowledgment, imported with its upload form.
-    act_id = actes.act_identifier(deliberation, Authority.current())
-    acknowledgment = (
-        f'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
-        f'<actes:ARActe xmlns:actes="{actes.NAMESPACE}" actes:IDActe="{act_id}" '
-        f'actes:DateReception="{today.isoformat()}"></actes:ARActe>'
-    ).encode("latin-1")
-    page.click("main a:has-text('Importer l')")
-    page.set_input_files(
-        "main input[type=file]",
-        files=[{"name": "ar.xml", "mimeType": "application/xml", "buffer": acknowledgment}],
-    )
-    submit(page)
-    page.wait_for_selector(".alert-success")
-    page.click("main a.btn:has-text('Publier')")
-    assert_every_field_labelled(page)
-    submit(page)
-    page.wait_for_selector(".alert-success")
-    assert "exécutoire depuis le" in page.inner_text(".alert-success")
     deliberation.refresh_from_db()
     assert deliberation.executory_date == today
     assert deliberation.prefecture_act_id == act_id
@@ -243,10 +275,7 @@ def test_from_the_beneficiary_to_the_agreement_pdf(page, tmp_path):
     log_in(page, "sarah")
 
     # …and generates the session's agreements: the progress bar reaches 100 %.
-    page.goto(f"/seances/{refs['session'].pk}/")
-    page.click("text=Générer toutes les conventions de la séance")
-    submit(page)
-    page.wait_for_selector("#progression .progress-bar:has-text('100 %')")
+    generate_session_agreements(page, refs["session"])
     agreement = Agreement.objects.get(subsidy=subsidy)
 
     # The agreement, from the file's documents, and its PDF.

@@ -7,17 +7,37 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from deliberations.enums import Body
 from deliberations.models import Deliberation, DeliberationSubsidy, Session
 from pilotage import todo
-from subventions.enums import InstalmentCondition, Role, SubsidyStatus
-from subventions.models import Subsidy
+from subventions import exchanges, memberships
+from subventions.enums import (
+    ApplicationStatus,
+    InformationRequestStatus,
+    InstalmentCondition,
+    MembershipStatus,
+    ReportStatus,
+    Role,
+    SubsidyStatus,
+)
+from subventions.models import (
+    Application,
+    FinancialReport,
+    InformationRequest,
+    Membership,
+    ReportStatement,
+    Subsidy,
+)
 from tests.conventions.factories import AgreementFactory
 from tests.subventions.factories import (
+    BeneficiaryFactory,
     FinancialReportFactory,
     PaymentFactory,
     PaymentInstalmentFactory,
@@ -69,10 +89,12 @@ def work():
     }
 
 
+ASSOCIATION_SPACE = ["reponses_associations", "rattachements_a_confirmer"]
 EXPECTED_KINDS = {
-    Role.INSTRUCTOR: ["a_instruire", "comptes_rendus_attendus"],
+    Role.INSTRUCTOR: ["a_instruire", *ASSOCIATION_SPACE, "comptes_rendus_attendus"],
     Role.HEAD_OF_SERVICE: [
         "a_instruire",
+        *ASSOCIATION_SPACE,
         "a_proposer",
         "conventions_a_envoyer",
         "comptes_rendus_attendus",
@@ -264,10 +286,64 @@ def test_query_count_is_constant(client, django_user_model):
 
     bulk_files(5, status=SubsidyStatus.DRAFT)
     bulk_files(5, status=SubsidyStatus.UNDER_REVIEW)
+    bulk_association_work(5, superuser)
     few = queries()
     bulk_files(500, status=SubsidyStatus.DRAFT)
     bulk_files(500, status=SubsidyStatus.UNDER_REVIEW)
+    bulk_association_work(500, superuser)
     assert queries() == few
+
+
+def bulk_association_work(count: int, staff) -> None:
+    """`count` of each kind of the association space's work: drafts submitted online,
+    answers to read, accounts to confirm, reports typed online (a few INSERTs)."""
+    bulk_files(count, status=SubsidyStatus.DRAFT)
+    files = list(Subsidy.objects.order_by("-pk")[:count])
+    beneficiary = files[0].beneficiary
+    now = timezone.now()
+    Application.objects.bulk_create(
+        Application(
+            beneficiary=beneficiary,
+            year=2021,
+            status=ApplicationStatus.SUBMITTED,
+            submitted_at=now,
+            subsidy=subsidy,
+        )
+        for subsidy in files
+    )
+    InformationRequest.objects.bulk_create(
+        InformationRequest(
+            subsidy=subsidy,
+            asked_by=staff,
+            subject="Statuts",
+            body="Vos statuts à jour.",
+            deadline=TODAY,
+            status=InformationRequestStatus.ANSWERED,
+            answered_at=now,
+        )
+        for subsidy in files
+    )
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"compte-{count}-{n}", email=f"compte{n}@asso.example")
+        for n in range(count)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=user, beneficiary=beneficiary, role_in_association="trésorier")
+        for user in users
+    )
+    reports = FinancialReport.objects.bulk_create(
+        FinancialReport(
+            subsidy=subsidy,
+            due_date=datetime.date(2022, 6, 30),
+            status=ReportStatus.RECEIVED,
+            received_on=datetime.date(2022, 5, 2),
+        )
+        for subsidy in files
+    )
+    ReportStatement.objects.bulk_create(
+        ReportStatement(report=report, attested=True, updated_by=staff, submitted_at=now)
+        for report in reports
+    )
 
 
 def test_the_demo_users_each_find_their_work_and_its_links_open(client, demo):
@@ -288,3 +364,144 @@ def test_the_demo_users_each_find_their_work_and_its_links_open(client, demo):
     assert seen[Role.READER] == set()
     # The administrator (a superuser) holds every role: all of it.
     assert set().union(*seen.values()) == seen[None]
+
+
+# The association space's work (issue 16)
+
+
+@pytest.fixture
+def make_account():
+    """make_account(beneficiary) → an association account (confirmed for it if given)."""
+
+    def make(beneficiary=None, *, email=None):
+        user = memberships.account_create(
+            email=email or f"membre{Membership.objects.count()}@asso.example", password="pw"
+        )
+        memberships.account_confirm_email(user=user)
+        if beneficiary is not None:
+            Membership.objects.create(
+                user=user,
+                beneficiary=beneficiary,
+                role_in_association="présidente",
+                status=MembershipStatus.CONFIRMED,
+                confirmed_at=timezone.now(),
+            )
+        return user
+
+    return make
+
+
+def entries_of(lists, key) -> list:
+    return next(item for item in lists if item.kind.key == key).entries
+
+
+def test_a_request_submitted_online_is_a_file_to_instruct_that_says_so(make_user):
+    instructor = make_user(Role.INSTRUCTOR)
+    on_paper = SubsidyFactory()
+    online = SubsidyFactory(purpose="Jardins partagés")
+    Application.objects.create(
+        beneficiary=online.beneficiary,
+        year=online.year,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_at=datetime.datetime(2021, 1, 15, 10, tzinfo=datetime.UTC),
+        subsidy=online,
+    )
+    entries = entries_of(todo.todo_lists(instructor, 2021, TODAY), "a_instruire")
+    texts = {entry.url: entry.text for entry in entries}
+    assert texts[subsidy_url(online)].endswith("Jardins partagés (demande en ligne du 15/01/2021)")
+    assert "en ligne" not in texts[subsidy_url(on_paper)]
+
+
+def answered(subsidy, instructor, account, subject="Statuts à jour") -> InformationRequest:
+    request = exchanges.information_request_create(
+        subsidy=subsidy,
+        user=instructor,
+        subject=subject,
+        body="Merci de nous transmettre vos statuts à jour.",
+        deadline=TODAY + datetime.timedelta(days=15),
+    )
+    exchanges.information_request_answer(
+        information_request=request, user=account, body="Les voici."
+    )
+    return request
+
+
+def test_an_answer_of_an_association_waits_for_its_instructor_until_read(
+    client, make_user, make_account
+):
+    """Answered in the association space, the request is in the « À faire » of the file's
+    instructor (and of the head of service), linked to the exchanges of the file, until the
+    instructor, having read it, closes it there."""
+    instructor = make_user(Role.INSTRUCTOR, first_name="Inès")
+    colleague = make_user(Role.INSTRUCTOR)
+    subsidy = SubsidyFactory(instructor=instructor)
+    account = make_account(subsidy.beneficiary)
+    request = answered(subsidy, instructor, account)
+    client.force_login(instructor)
+    response = client.get(reverse("todo"), {"year": "2021"})
+    answer_url = f"{subsidy_url(subsidy)}#titre-echanges"
+    assert answer_url in links(response)
+    page = text(response)
+    assert "Réponses des associations à lire 1" in page
+    assert f"{subsidy.reference} — " in page
+    assert f"réponse à « Statuts à jour » reçue le {TODAY:%d/%m/%Y}" in page
+    # Another instructor's files are not theirs; the head of service sees every answer.
+    assert not entries_of(todo.todo_lists(colleague, 2021, TODAY), "reponses_associations")
+    head = make_user(Role.HEAD_OF_SERVICE)
+    assert entries_of(todo.todo_lists(head, 2021, TODAY), "reponses_associations")
+    # The file shows the answer and the button that closes the request once read.
+    detail = client.get(subsidy_url(subsidy)).content.decode()
+    assert "Les voici." in detail
+    assert "Réponse lue : clore la demande" in detail
+    response = client.post(reverse("subventions:information_request_close", args=[request.pk]))
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == InformationRequestStatus.CLOSED
+    assert answer_url not in links(client.get(reverse("todo"), {"year": "2021"}))
+    # Closed once: a second time is refused with its reason, nothing changes.
+    with pytest.raises(ValidationError, match="déjà close"):
+        exchanges.information_request_close(information_request=request, user=instructor)
+
+
+def test_an_account_asking_to_act_for_an_association_waits_for_a_clerk(
+    client, make_user, make_account
+):
+    association = BeneficiaryFactory(short_name="AJP", rna="W595012345")
+    account = make_account(email="camille@asso.example")
+    account.first_name, account.last_name = "Camille", "Durand"
+    account.save()
+    membership = memberships.membership_request(
+        user=account, rna="W595012345", role_in_association="trésorière"
+    )
+    year = membership.requested_at.year
+    clerk = make_user(Role.INSTRUCTOR)
+    client.force_login(clerk)
+    response = client.get(reverse("todo"), {"year": year})
+    url = f"{reverse('subventions:membership_list')}#rattachement-{membership.pk}"
+    assert url in links(response)
+    page = text(response)
+    assert "Comptes association à confirmer 1" in page
+    assert "Camille Durand (camille@asso.example) pour AJP, trésorière" in page
+    # The link opens the list where the clerk confirms, on that person's row.
+    listing = client.get(reverse("subventions:membership_list")).content.decode()
+    assert f'id="rattachement-{membership.pk}"' in listing
+    client.post(reverse("subventions:membership_confirm", args=[membership.pk]))
+    assert url not in links(client.get(reverse("todo"), {"year": year}))
+    assert association.memberships.get().status == MembershipStatus.CONFIRMED
+
+
+def test_a_report_typed_online_is_reviewed_side_by_side(make_user):
+    finance = make_user(Role.FINANCE)
+    on_paper = FinancialReportFactory(received=True)
+    online = FinancialReportFactory(received=True)
+    ReportStatement.objects.create(
+        report=online,
+        attested=True,
+        updated_by=finance,
+        submitted_at=datetime.datetime(2022, 5, 2, 10, tzinfo=datetime.UTC),
+    )
+    entries = entries_of(todo.todo_lists(finance, 2021, TODAY), "comptes_rendus_a_examiner")
+    texts = {entry.url: entry.text for entry in entries}
+    review = reverse("subventions:financial_report_review", args=[online.pk])
+    assert texts[review].endswith("reçu en ligne le 15/03/2022")
+    assert "en ligne" not in texts[subsidy_url(on_paper.subsidy)]

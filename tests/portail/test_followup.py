@@ -14,8 +14,15 @@ from django.utils import timezone
 from conventions.enums import AgreementStatus
 from conventions.models import BeneficiarySignature
 from subventions import exchanges, reports
-from subventions.enums import ReportStatus, Role
-from subventions.models import FileMessage, InformationRequest, ReportLine, ReportStatement
+from subventions.enums import ApplicationStatus, ReportStatus, Role
+from subventions.models import (
+    Application,
+    FileMessage,
+    FinancialReport,
+    InformationRequest,
+    ReportLine,
+    ReportStatement,
+)
 from tests.conventions.agreements import agreement_for, pdf_bytes
 from tests.subventions.conftest import *  # noqa: F403 (the money fixtures: payable)
 from tests.subventions.factories import SubsidyFactory
@@ -57,6 +64,37 @@ def test_the_file_page_speaks_plain_words_and_shows_the_awaited_answer(
     assert "Incomplet" in page
     assert "Le service attend votre réponse" in page
     assert "Statuts à jour" in page
+
+
+def test_the_association_reads_its_files_status_in_its_own_words(client, account, association):
+    """A request just received is « Reçue » for the association (« Brouillon » is the
+    clerks' word), and its file's history starts with its receipt."""
+    received = SubsidyFactory(beneficiary=association)
+    Application.objects.create(
+        beneficiary=association,
+        year=received.year,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_at=timezone.make_aware(datetime.datetime(2021, 1, 15, 10)),
+        subsidy=received,
+    )
+    client.force_login(account)
+    page = client.get(reverse("portail:subsidy_detail", args=[received.pk])).content.decode()
+    assert '<span class="badge text-bg-primary align-middle">Reçue</span>' in page
+    assert "Brouillon" not in page
+    assert "15/01/2021</span> — Votre demande est reçue par le service." in page
+    listing = client.get(reverse("portail:subsidy_list")).content.decode()
+    assert "<td>Reçue<br>" in listing and "Brouillon" not in listing
+
+
+def test_an_approved_report_is_no_longer_asked_for(client, payable, association, account):
+    subsidy = payable(beneficiary=association)
+    FinancialReport.objects.filter(subsidy=subsidy).update(
+        status=ReportStatus.APPROVED, received_on=datetime.date(2022, 3, 1)
+    )
+    client.force_login(account)
+    page = client.get(reverse("portail:subsidy_detail", args=[subsidy.pk])).content.decode()
+    assert "Approuvé par le service." in page
+    assert "à transmettre au plus tard" not in page
 
 
 def test_the_association_answers_with_a_pdf(client, account, subsidy, awaited):
