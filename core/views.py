@@ -9,8 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 
-from . import exports
+from . import exports, snapshots
 from .confirm import asks_confirmation
 
 PAGE_SIZE = 25
@@ -50,17 +53,48 @@ class EdgePaginator(Paginator):
     the first costs, whatever the table's size, and page links stay plain numbers.
 
     The order must be total: `paginate` adds the primary key when the order lacks it, so
-    that the reversed order is exactly the mirror of the order."""
+    that the reversed order is exactly the mirror of the order.
+
+    The count and the page's rows are cached under the database snapshot they were read
+    in (core.snapshots): the count is read once for every page of the same filters, and
+    a page read again before anything changed is not computed again."""
+
+    @cached_property
+    def snapshot(self) -> str | None:
+        if not isinstance(self.object_list, QuerySet):
+            return None
+        return snapshots.current_snapshot(self.object_list.db)
+
+    @cached_property
+    def count(self):
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        return snapshots.cached(
+            self.object_list, self.object_list.count, "count", snapshot=self.snapshot
+        )
 
     def page(self, number):
         number = self.validate_number(number)
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        rows = snapshots.cached(
+            self.object_list,
+            lambda: self._rows(number),
+            "page",
+            number,
+            self.per_page,
+            snapshot=self.snapshot,
+        )
+        return self._get_page(rows, number, self)
+
+    def _rows(self, number) -> list:
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if not isinstance(self.object_list, QuerySet) or bottom <= self.count // 2:
-            return super().page(number)
+        if bottom <= self.count // 2:
+            return list(self.object_list[bottom:top])
         rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
         rows.reverse()
-        return self._get_page(rows, number, self)
+        return rows
 
 
 def total_order(queryset: QuerySet) -> QuerySet:
@@ -80,21 +114,36 @@ def paginate(request, queryset):
     return EdgePaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+FILTERS_TEMPLATE = "includes/list_filters_form.html"
+
+
+def filters_html(request, values: dict) -> str:
+    """The list's filter form and its count, rendered once for each query string under the
+    database snapshot (core.snapshots): its choices (years, policy areas, budget lines …)
+    and the count are read from the database, everything else from the query string."""
+    page = values["page"]
+
+    def render_filters():
+        return str(render_to_string(FILTERS_TEMPLATE, {**values, "request": request}))
+
+    key = repr((FILTERS_TEMPLATE, request.path, sorted(request.GET.lists()), values["export_url"]))
+    return mark_safe(snapshots.remember(page.paginator.snapshot, key, render_filters))  # noqa: S308
+
+
 def filtered_list(request, *, filterset, template: str, context: dict):
     page = paginate(request, filterset.qs)
-    return render(
-        request,
-        template,
-        {
-            "filter": filterset,
-            "page": page,
-            "rows": page.object_list,
-            "filtered": any(
-                value for name, value in request.GET.items() if name not in ("page", "tri")
-            ),
-            **context,
-        },
-    )
+    values = {
+        "filter": filterset,
+        "page": page,
+        "rows": page.object_list,
+        "filtered": any(
+            value for name, value in request.GET.items() if name not in ("page", "tri")
+        ),
+        **context,
+    }
+    if isinstance(page.paginator, EdgePaginator) and "export_url" in values:
+        values["filters_html"] = filters_html(request, values)
+    return render(request, template, values)
 
 
 @dataclass(frozen=True)
