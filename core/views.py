@@ -61,6 +61,7 @@ class EdgePaginator(Paginator):
 
     @cached_property
     def snapshot(self) -> str | None:
+        """Read once: the count and the page are stored under it (core.snapshots)."""
         if not isinstance(self.object_list, QuerySet):
             return None
         return snapshots.current_snapshot(self.object_list.db)
@@ -69,32 +70,51 @@ class EdgePaginator(Paginator):
     def count(self):
         if not isinstance(self.object_list, QuerySet):
             return super().count
-        return snapshots.cached(
-            self.object_list, self.object_list.count, "count", snapshot=self.snapshot
-        )
+        return self._remember("count", self.object_list.count)
+
+    @cached_property
+    def key(self) -> str:
+        """The rows' identity: their query (compiled once for the count and the page)."""
+        return snapshots.queryset_key(self.object_list)
+
+    def __init__(self, object_list, per_page, *, rows_by_key: QuerySet | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        # The same rows unfiltered (annotations, related rows and prefetches alike): the
+        # page's primary keys are cached, its rows are read again by key from this.
+        self.rows_by_key = rows_by_key
 
     def page(self, number):
         number = self.validate_number(number)
         if not isinstance(self.object_list, QuerySet):
             return super().page(number)
-        rows = snapshots.cached(
-            self.object_list,
-            lambda: self._rows(number),
-            "page",
-            number,
-            self.per_page,
-            snapshot=self.snapshot,
+        if self.rows_by_key is None or self.snapshot is None:
+            return self._get_page(self._rows(number), number, self)
+        keys = self._remember(
+            f"page|{number}|{self.per_page}",
+            lambda: list(self._ordered(number).values_list("pk", flat=True)),
         )
-        return self._get_page(rows, number, self)
+        found = self.rows_by_key.in_bulk(keys) if keys else {}
+        return self._get_page([found[key] for key in keys if key in found], number, self)
+
+    def _remember(self, what: str, compute):
+        if self.snapshot is None:
+            return compute()
+        return snapshots.remember(self.snapshot, f"{self.key}|{what}", compute)
 
     def _rows(self, number) -> list:
+        rows = list(self._ordered(number))
+        return rows[::-1] if self._from_the_end(number) else rows
+
+    def _from_the_end(self, number) -> bool:
+        return (number - 1) * self.per_page > self.count // 2
+
+    def _ordered(self, number) -> QuerySet:
+        """The page's rows, in reverse order when read from the end."""
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if bottom <= self.count // 2:
-            return list(self.object_list[bottom:top])
-        rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
-        rows.reverse()
-        return rows
+        if not self._from_the_end(number):
+            return self.object_list[bottom:top]
+        return self.object_list.reverse()[self.count - top : self.count - bottom]
 
 
 def total_order(queryset: QuerySet) -> QuerySet:
@@ -108,10 +128,12 @@ def total_order(queryset: QuerySet) -> QuerySet:
     return queryset.order_by(*ordering, "pk")
 
 
-def paginate(request, queryset):
+def paginate(request, queryset, rows_by_key: QuerySet | None = None):
+    """The requested page; `rows_by_key`: the same rows unfiltered (see EdgePaginator)."""
     if isinstance(queryset, QuerySet):
         queryset = total_order(queryset)
-    return EdgePaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = EdgePaginator(queryset, PAGE_SIZE, rows_by_key=rows_by_key)
+    return paginator.get_page(request.GET.get("page"))
 
 
 FILTERS_TEMPLATE = "includes/list_filters_form.html"
@@ -131,7 +153,7 @@ def filters_html(request, values: dict) -> str:
 
 
 def filtered_list(request, *, filterset, template: str, context: dict):
-    page = paginate(request, filterset.qs)
+    page = paginate(request, filterset.qs, rows_by_key=filterset.queryset)
     values = {
         "filter": filterset,
         "page": page,

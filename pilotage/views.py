@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from conventions.filters import AWAITING_SIGNATURE
+from core import snapshots
 from core.middleware import YEAR_PARAMETER
 from subventions.enums import ACTIVE_STATUSES, VOTED_STATUSES
 from subventions.permissions import require
@@ -29,7 +30,13 @@ def chosen_year(request, default) -> int:
 def dashboard(request):
     today = timezone.localdate()
     year = chosen_year(request, lambda: selectors.default_year(today))
-    figures = selectors.dashboard_figures(year, today)
+    # Sums over the year's files: computed once under the database snapshot, read again
+    # by every request that finds the same snapshot (nothing saved since: core.snapshots).
+    figures = snapshots.remember(
+        snapshots.current_snapshot(),
+        repr(("dashboard", year, today)),
+        lambda: selectors.dashboard_figures(year, today),
+    )
     return render(
         request,
         "pilotage/dashboard.html",
