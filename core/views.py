@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
-from . import exports, snapshots
+from . import dataversion, exports
 from .confirm import asks_confirmation
 
 PAGE_SIZE = 25
@@ -55,16 +55,17 @@ class EdgePaginator(Paginator):
     The order must be total: `paginate` adds the primary key when the order lacks it, so
     that the reversed order is exactly the mirror of the order.
 
-    The count and the page's rows are cached under the database snapshot they were read
-    in (core.snapshots): the count is read once for every page of the same filters, and
-    a page read again before anything changed is not computed again."""
+    The count and the page's primary keys are cached under the version of the data they
+    were read at (core.dataversion): the count is read once for every page of the same
+    filters, and a page asked again before anything changed is not sorted again; its
+    rows are read again by key (`rows_by_key`), always fresh."""
 
     @cached_property
-    def snapshot(self) -> str | None:
-        """Read once: the count and the page are stored under it (core.snapshots)."""
+    def version(self) -> str | None:
+        """Read once: the count and the page's keys are stored under it."""
         if not isinstance(self.object_list, QuerySet):
             return None
-        return snapshots.current_snapshot(self.object_list.db)
+        return dataversion.current_version(self.object_list.db)
 
     @cached_property
     def count(self):
@@ -75,7 +76,7 @@ class EdgePaginator(Paginator):
     @cached_property
     def key(self) -> str:
         """The rows' identity: their query (compiled once for the count and the page)."""
-        return snapshots.queryset_key(self.object_list)
+        return dataversion.queryset_key(self.object_list)
 
     def __init__(self, object_list, per_page, *, rows_by_key: QuerySet | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -87,7 +88,7 @@ class EdgePaginator(Paginator):
         number = self.validate_number(number)
         if not isinstance(self.object_list, QuerySet):
             return super().page(number)
-        if self.rows_by_key is None or self.snapshot is None:
+        if self.rows_by_key is None or self.version is None:
             return self._get_page(self._rows(number), number, self)
         keys = self._remember(
             f"page|{number}|{self.per_page}",
@@ -97,9 +98,9 @@ class EdgePaginator(Paginator):
         return self._get_page([found[key] for key in keys if key in found], number, self)
 
     def _remember(self, what: str, compute):
-        if self.snapshot is None:
+        if self.version is None:
             return compute()
-        return snapshots.remember(self.snapshot, f"{self.key}|{what}", compute)
+        return dataversion.remember(self.version, f"{self.key}|{what}", compute)
 
     def _rows(self, number) -> list:
         rows = list(self._ordered(number))
@@ -141,7 +142,7 @@ FILTERS_TEMPLATE = "includes/list_filters_form.html"
 
 def filters_html(request, values: dict) -> str:
     """The list's filter form and its count, rendered once for each query string under the
-    database snapshot (core.snapshots): its choices (years, policy areas, budget lines …)
+    data version (core.dataversion): its choices (years, policy areas, budget lines …)
     and the count are read from the database, everything else from the query string."""
     page = values["page"]
 
@@ -149,7 +150,7 @@ def filters_html(request, values: dict) -> str:
         return str(render_to_string(FILTERS_TEMPLATE, {**values, "request": request}))
 
     key = repr((FILTERS_TEMPLATE, request.path, sorted(request.GET.lists()), values["export_url"]))
-    return mark_safe(snapshots.remember(page.paginator.snapshot, key, render_filters))  # noqa: S308
+    return mark_safe(dataversion.remember(page.paginator.version, key, render_filters))  # noqa: S308
 
 
 def filtered_list(request, *, filterset, template: str, context: dict):

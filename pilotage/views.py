@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from conventions.filters import AWAITING_SIGNATURE
-from core import snapshots
+from core import dataversion
 from core.middleware import YEAR_PARAMETER
 from subventions.enums import ACTIVE_STATUSES, VOTED_STATUSES
 from subventions.permissions import require
@@ -30,10 +30,10 @@ def chosen_year(request, default) -> int:
 def dashboard(request):
     today = timezone.localdate()
     year = chosen_year(request, lambda: selectors.default_year(today))
-    # Sums over the year's files: computed once under the database snapshot, read again
-    # by every request that finds the same snapshot (nothing saved since: core.snapshots).
-    figures = snapshots.remember(
-        snapshots.current_snapshot(),
+    # Sums over the year's files: computed once for each version of the data, read again
+    # by every request until anything is saved (core.dataversion).
+    figures = dataversion.remember(
+        dataversion.current_version(),
         repr(("dashboard", year, today)),
         lambda: selectors.dashboard_figures(year, today),
     )
