@@ -94,8 +94,7 @@ class EdgePaginator(Paginator):
             f"page|{number}|{self.per_page}",
             lambda: list(self._ordered(number).values_list("pk", flat=True)),
         )
-        found = self.rows_by_key.in_bulk(keys) if keys else {}
-        return self._get_page([found[key] for key in keys if key in found], number, self)
+        return self._get_page(RowsByKey(self.rows_by_key, keys), number, self)
 
     def _remember(self, what: str, compute):
         if self.version is None:
@@ -116,6 +115,25 @@ class EdgePaginator(Paginator):
         if not self._from_the_end(number):
             return self.object_list[bottom:top]
         return self.object_list.reverse()[self.count - top : self.count - bottom]
+
+
+class RowsByKey(Sequence):
+    """A page's rows read by primary key, in the page's order, when first used: a page
+    whose rows' HTML is cached (`{% cached_rows %}`, core.templatetags.lists) reads none."""
+
+    def __init__(self, queryset: QuerySet, keys: list):
+        self.queryset, self.keys = queryset, keys
+
+    @cached_property
+    def rows(self) -> list:
+        found = self.queryset.in_bulk(self.keys) if self.keys else {}
+        return [found[key] for key in self.keys if key in found]
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 def total_order(queryset: QuerySet) -> QuerySet:

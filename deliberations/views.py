@@ -96,7 +96,7 @@ def session_list(request):
     )
     upcoming = sessions.filter(date__gte=today).order_by("date", "time")
     past = sessions.filter(date__lt=today).order_by("-date", "-time")
-    page = paginate(request, past)
+    page = paginate(request, past, rows_by_key=sessions)
     return render(
         request,
         "deliberations/session_list.html",
