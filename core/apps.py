@@ -18,7 +18,7 @@ class CoreConfig(AppConfig):
 
         connection_created.connect(register_sqlite_unaccent, dispatch_uid="sqlite_unaccent")
         # The data version of core.dataversion, on every table of the project's apps.
-        post_migrate.connect(install_triggers, dispatch_uid="data_version_triggers")
+        post_migrate.connect(install_triggers, sender=self, dispatch_uid="data_version_triggers")
 
         # Every model is loaded by now, whatever the order of INSTALLED_APPS.
         guard_text_fields()

@@ -21,6 +21,7 @@ The lists use it for their count, their page's keys and their filter form
 
 import hashlib
 import pickle
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +33,9 @@ from django.db import connections
 # Entries are keyed by version: they are never wrong, the timeout only frees the cache.
 TIMEOUT = 300
 PREFIX = "data-version"
+# In the keys of what depends on the code (rendered HTML, a query named by its request):
+# this process's code only, a new deployment computes them anew.
+CODE_SALT = secrets.token_hex(8)
 
 INSTALL = """
 CREATE TABLE IF NOT EXISTS core_data_version (id smallint PRIMARY KEY, version bigint NOT NULL);
@@ -73,7 +77,8 @@ def project_tables() -> list[str]:
 
 def install_triggers(using: str = "default", **kwargs) -> None:
     """The counter, its function, and the triggers on every table of the project's apps
-    (`post_migrate`: tables added by a migration get theirs at once)."""
+    (after every `migrate`, once all apps are migrated: a new table gets its trigger at
+    once). Idempotent."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return

@@ -1,6 +1,7 @@
 """What every app's staff pages share: a service's refusal shown on the form, pagination,
 the filtered lists and their exports."""
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
@@ -78,11 +80,22 @@ class EdgePaginator(Paginator):
         """The rows' identity: their query (compiled once for the count and the page)."""
         return dataversion.queryset_key(self.object_list)
 
-    def __init__(self, object_list, per_page, *, rows_by_key: QuerySet | None = None, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        rows_by_key: QuerySet | None = None,
+        key: str | None = None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, **kwargs)
         # The same rows unfiltered (annotations, related rows and prefetches alike): the
         # page's primary keys are cached, its rows are read again by key from this.
         self.rows_by_key = rows_by_key
+        if key is not None:
+            # What determines the query as surely as its SQL (`request_key`), cheaper.
+            self.__dict__["key"] = key
 
     def page(self, number):
         number = self.validate_number(number)
@@ -147,11 +160,21 @@ def total_order(queryset: QuerySet) -> QuerySet:
     return queryset.order_by(*ordering, "pk")
 
 
-def paginate(request, queryset, rows_by_key: QuerySet | None = None):
-    """The requested page; `rows_by_key`: the same rows unfiltered (see EdgePaginator)."""
+def request_key(request) -> str:
+    """A list's query as its request determines it: the view, the query string, the day
+    (filters such as « en retard » read it) and this process's code. The rest the query
+    depends on (the choices a filter validates against) is in the data version."""
+    params = sorted((name, values) for name, values in request.GET.lists() if name != "page")
+    text = repr((request.path, params, timezone.localdate(), dataversion.CODE_SALT))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def paginate(request, queryset, rows_by_key: QuerySet | None = None, *, key: str | None = None):
+    """The requested page; `rows_by_key`: the same rows unfiltered, `key`: what identifies
+    the query (see EdgePaginator)."""
     if isinstance(queryset, QuerySet):
         queryset = total_order(queryset)
-    paginator = EdgePaginator(queryset, PAGE_SIZE, rows_by_key=rows_by_key)
+    paginator = EdgePaginator(queryset, PAGE_SIZE, rows_by_key=rows_by_key, key=key)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -167,12 +190,20 @@ def filters_html(request, values: dict) -> str:
     def render_filters():
         return str(render_to_string(FILTERS_TEMPLATE, {**values, "request": request}))
 
-    key = repr((FILTERS_TEMPLATE, request.path, sorted(request.GET.lists()), values["export_url"]))
+    key = repr(
+        (
+            FILTERS_TEMPLATE,
+            request.path,
+            sorted(request.GET.lists()),
+            values["export_url"],
+            dataversion.CODE_SALT,
+        )
+    )
     return mark_safe(dataversion.remember(page.paginator.version, key, render_filters))  # noqa: S308
 
 
 def filtered_list(request, *, filterset, template: str, context: dict):
-    page = paginate(request, filterset.qs, rows_by_key=filterset.queryset)
+    page = paginate(request, filterset.qs, rows_by_key=filterset.queryset, key=request_key(request))
     values = {
         "filter": filterset,
         "page": page,

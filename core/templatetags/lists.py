@@ -1,7 +1,5 @@
 """Pieces of the list pages: sortable column headers that keep the filters."""
 
-import secrets
-
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,8 +11,6 @@ from core.views import EdgePaginator
 register = template.Library()
 
 SORT_PARAM = "tri"
-# HTML is cached for this process's code only: a new deployment renders it anew.
-CODE_SALT = secrets.token_hex(8)
 
 
 @register.simple_tag(takes_context=True)
@@ -71,7 +67,8 @@ class CachedRowsNode(template.Node):
         if not isinstance(paginator, EdgePaginator) or paginator.version is None:
             return self.nodelist.render(context)
         where = f"{self.origin.name}:{self.token.lineno}" if self.origin else ""
-        key = f"{paginator.key}|rows|{page.number}|{where}|{timezone.localdate()}|{CODE_SALT}"
+        today, salt = timezone.localdate(), dataversion.CODE_SALT
+        key = f"{paginator.key}|rows|{page.number}|{where}|{today}|{salt}"
         html = dataversion.remember(
             paginator.version, key, lambda: str(self.nodelist.render(context))
         )
