@@ -1,22 +1,22 @@
 """Results of read-only queries cached under the version of the data they were read from.
 
 On PostgreSQL every table of the project's own apps carries a trigger (installed after
-each `migrate`, `install_triggers`) that moves one counter, `core_data_version`, in the
-transaction that writes, at its commit: a new version becomes visible together with the
-rows that made it. A result stored under the version it was read at is therefore correct
-for any later request that reads the same version, and never found again once anything
-has been committed. No invalidation to forget: `update()`, raw SQL, the admin, another
-server or a Celery worker all move the version alike. Tables outside the project's apps
-(sessions, login attempts, second-factor devices) do not move it: no cached result
-depends on them.
-
-The counter is updated at commit (a deferred trigger) and once per transaction: two
-transactions only wait on it for the instant of their commits, whatever they write.
+each `migrate`, `install_triggers`) that adds a row to `core_data_change` in the
+transaction that writes, at its commit (a deferred trigger, once per transaction). The
+version of the data is the total weight of those rows: it grows with every commit, and
+a commit's row becomes visible together with the rows it wrote. A result stored under
+the version it was read at is therefore correct for any later request that reads the
+same version, and never found again once anything has been committed. No invalidation
+to forget: `update()`, raw SQL, the admin, another server or a Celery worker all move
+the version alike. Transactions never wait on one another for it (each adds its own
+row; now and then the rows are folded into one of the same weight). Tables outside the
+project's apps (sessions, login attempts, second-factor devices) do not move it: no
+cached result depends on them.
 
 Nothing is cached when the current transaction has written (its own changes are not in
 the version yet), nor on other databases (SQLite for development: computed each time).
-The lists use it for their count, their page's keys and their filter form
-(core.views.EdgePaginator), the dashboard for the year's figures.
+The lists use it for their count, their page's keys, their rows' HTML and their filter
+form (core.views.EdgePaginator), the dashboard for the year's figures.
 """
 
 import hashlib
@@ -38,14 +38,25 @@ PREFIX = "data-version"
 CODE_SALT = secrets.token_hex(8)
 
 INSTALL = """
-CREATE TABLE IF NOT EXISTS core_data_version (id smallint PRIMARY KEY, version bigint NOT NULL);
-INSERT INTO core_data_version VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+CREATE TABLE IF NOT EXISTS core_data_change (
+    id bigserial PRIMARY KEY, weight bigint NOT NULL DEFAULT 1
+);
 CREATE OR REPLACE FUNCTION core_data_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    added bigint;
 BEGIN
-    -- Once per transaction, however many rows it writes.
+    -- Once per transaction, however many rows it writes: a row of its own, which no other
+    -- transaction waits on (an UPDATE of one counter would make the commits queue, and
+    -- could deadlock with the foreign keys checked at commit).
     IF current_setting('core.data_changed', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM set_config('core.data_changed', txid_current()::text, true);
-        UPDATE core_data_version SET version = version + 1 WHERE id = 1;
+        INSERT INTO core_data_change DEFAULT VALUES RETURNING id INTO added;
+        -- Now and then, the committed rows folded into one of the same total weight.
+        IF added % 500 = 0 THEN
+            WITH folded AS (DELETE FROM core_data_change WHERE id < added RETURNING weight)
+            INSERT INTO core_data_change (weight)
+                SELECT sum(weight) FROM folded HAVING count(*) > 0;
+        END IF;
     END IF;
     RETURN NULL;
 END
@@ -98,13 +109,11 @@ def current_version(using: str = "default") -> str | None:
         return None
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT version, pg_current_xact_id_if_assigned() IS NULL"
-            " FROM core_data_version WHERE id = 1"
+            "SELECT coalesce(sum(weight), 0)::bigint, pg_current_xact_id_if_assigned() IS NULL"
+            " FROM core_data_change"
         )
-        row = cursor.fetchone()
-    if row is None or not row[1]:
-        return None
-    return f"{connection.settings_dict['NAME']}:{row[0]}"
+        version, clean = cursor.fetchone()
+    return f"{connection.settings_dict['NAME']}:{version}" if clean else None
 
 
 def queryset_key(queryset) -> str:

@@ -105,3 +105,17 @@ def test_nothing_is_cached_by_a_transaction_that_has_written():
         PolicyAreaFactory()
         # Its own rows are not in the version yet: another request would not see them.
         assert current_version() is None
+
+
+def test_the_version_grows_with_every_commit_and_keeps_growing_once_folded():
+    area = PolicyAreaFactory()
+    versions = [current_version()]
+    for n in range(520):
+        # Each in its own transaction (autocommit): 520 commits, a fold among them.
+        type(area).objects.filter(pk=area.pk).update(label=f"Politique {n}")
+        versions.append(current_version())
+    numbers = [int(version.rsplit(":", 1)[1]) for version in versions]
+    assert numbers == sorted(set(numbers))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM core_data_change")
+        assert cursor.fetchone()[0] < 500
