@@ -20,6 +20,7 @@ form (core.views.EdgePaginator), the dashboard for the year's figures.
 """
 
 import hashlib
+import os
 import pickle
 import secrets
 from collections.abc import Callable
@@ -30,12 +31,35 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 
+# The project's own apps (their code, their templates).
+PROJECT_APPS = ("core", "subventions", "deliberations", "conventions", "pilotage", "metropole")
 # Entries are keyed by version: they are never wrong, the timeout only frees the cache.
 TIMEOUT = 300
 PREFIX = "data-version"
-# In the keys of what depends on the code (rendered HTML, a query named by its request):
-# this process's code only, a new deployment computes them anew.
-CODE_SALT = secrets.token_hex(8)
+
+
+def _code_salt() -> str:
+    """A digest of the project's code and templates: in the keys of what depends on the
+    code (rendered HTML, a query named by its request), so that servers running the same
+    release share them, and a new release computes them anew."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    roots = [base / "templates", *(base / app for app in PROJECT_APPS)]
+    try:
+        for root in roots:
+            for folder, dirs, files in sorted(os.walk(root)):
+                dirs[:] = [name for name in dirs if name not in ("static", "__pycache__")]
+                for name in sorted(files):
+                    if name.endswith((".py", ".html")):
+                        path = Path(folder, name)
+                        digest.update(str(path.relative_to(base)).encode())
+                        digest.update(path.read_bytes())
+    except OSError:  # an unreadable tree: this process's own salt
+        return secrets.token_hex(8)
+    return digest.hexdigest()[:16]
+
+
+CODE_SALT = _code_salt()
 
 INSTALL = """
 CREATE TABLE IF NOT EXISTS core_data_change (
