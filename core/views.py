@@ -162,7 +162,7 @@ def total_order(queryset: QuerySet) -> QuerySet:
 
 def request_key(request) -> str:
     """A list's query as its request determines it: the view, the query string, the day
-    (filters such as « en retard » read it) and this process's code. The rest the query
+    (filters such as « en retard » read it) and the release's code. The rest the query
     depends on (the choices a filter validates against) is in the data version."""
     params = sorted((name, values) for name, values in request.GET.lists() if name != "page")
     text = repr((request.path, params, timezone.localdate(), dataversion.CODE_SALT))
