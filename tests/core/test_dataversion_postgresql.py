@@ -2,10 +2,13 @@
 are read once for each version of the data (core.dataversion), and every committed write,
 even a bulk `update()` that sends no signal, is seen by the next request."""
 
+import datetime
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.dataversion import current_version
 from subventions.enums import Role, SubsidyStatus
@@ -119,3 +122,21 @@ def test_the_version_grows_with_every_commit_and_keeps_growing_once_folded():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM core_data_change")
         assert cursor.fetchone()[0] < 500
+
+
+def test_a_new_session_shows_at_once_on_the_sessions_page_and_the_dashboard(reader):
+    from deliberations.enums import Body
+    from deliberations.models import Session
+
+    today = timezone.localdate()
+    Session.objects.create(body=Body.BUREAU, date=today - datetime.timedelta(days=3), time="14:00")
+    for url in (reverse("deliberations:session_list"), reverse("dashboard")):
+        page(reader, url)
+        page(reader, url)
+    Session.objects.create(
+        body=Body.COUNCIL, date=today + datetime.timedelta(days=10), time="9:30", place="Salle Delory"
+    )
+    html, _ = page(reader, reverse("deliberations:session_list"))
+    assert "Salle Delory" in html
+    html, _ = page(reader, reverse("dashboard"))
+    assert "9h30" in html
