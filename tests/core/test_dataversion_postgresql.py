@@ -134,7 +134,10 @@ def test_a_new_session_shows_at_once_on_the_sessions_page_and_the_dashboard(read
         page(reader, url)
         page(reader, url)
     Session.objects.create(
-        body=Body.COUNCIL, date=today + datetime.timedelta(days=10), time="9:30", place="Salle Delory"
+        body=Body.COUNCIL,
+        date=today + datetime.timedelta(days=10),
+        time="9:30",
+        place="Salle Delory",
     )
     html, _ = page(reader, reverse("deliberations:session_list"))
     assert "Salle Delory" in html
