@@ -43,7 +43,10 @@ class AgreementFilter(YearsOfTheFiles, django_filters.FilterSet):
         label="Exercice", field_name="subsidy__year", choices=[], empty_label="Tous"
     )
     status = django_filters.MultipleChoiceFilter(
-        label="Statut", choices=AgreementStatus.choices, widget=forms.SelectMultiple
+        label="Statut",
+        choices=AgreementStatus.choices,
+        widget=forms.SelectMultiple,
+        distinct=False,  # a column of the row: no DISTINCT over the list
     )
     policy_area = django_filters.ModelChoiceFilter(
         label="Politique publique",

@@ -7,6 +7,7 @@ from operator import or_
 import django_filters
 from django.db.models import Q
 
+from . import dataversion
 from .forms import AmountField
 
 
@@ -23,11 +24,16 @@ class AmountFilter(django_filters.NumberFilter):
 
 class YearChoicesMixin:
     """The years offered are those of the data, read when the list is shown: the filter set
-    says which (`year_choices()`)."""
+    says which (`year_choices()`). Read only when needed (the form rendered, a year to
+    validate), once for each version of the data (core.dataversion)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["year"].extra["choices"] = self.year_choices()
+        self.filters["year"].extra["choices"] = self._year_choices_of_the_data
+
+    def _year_choices_of_the_data(self) -> list[tuple[int, str]]:
+        key = f"year-choices|{type(self).__qualname__}|{dataversion.CODE_SALT}"
+        return dataversion.remember(dataversion.current_version(), key, self.year_choices)
 
     def year_choices(self) -> list[tuple[int, str]]:
         raise NotImplementedError

@@ -1,6 +1,7 @@
 """What every app's staff pages share: a service's refusal shown on the form, pagination,
 the filtered lists and their exports."""
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -9,8 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 
-from . import exports, formatting
+from . import dataversion, exports, formatting
 from .confirm import asks_confirmation
 
 PAGE_SIZE = 25
@@ -50,17 +55,98 @@ class EdgePaginator(Paginator):
     the first costs, whatever the table's size, and page links stay plain numbers.
 
     The order must be total: `paginate` adds the primary key when the order lacks it, so
-    that the reversed order is exactly the mirror of the order."""
+    that the reversed order is exactly the mirror of the order.
+
+    The count and the page's primary keys are cached under the version of the data they
+    were read at (core.dataversion): the count is read once for every page of the same
+    filters, and a page asked again before anything changed is not sorted again; its
+    rows are read again by key (`rows_by_key`), always fresh."""
+
+    @cached_property
+    def version(self) -> str | None:
+        """Read once: the count and the page's keys are stored under it."""
+        if not isinstance(self.object_list, QuerySet):
+            return None
+        return dataversion.current_version(self.object_list.db)
+
+    @cached_property
+    def count(self):
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        return self._remember("count", self.object_list.count)
+
+    @cached_property
+    def key(self) -> str:
+        """The rows' identity: their query (compiled once for the count and the page)."""
+        return dataversion.queryset_key(self.object_list)
+
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        rows_by_key: QuerySet | None = None,
+        key: str | None = None,
+        **kwargs,
+    ):
+        super().__init__(object_list, per_page, **kwargs)
+        # The same rows unfiltered (annotations, related rows and prefetches alike): the
+        # page's primary keys are cached, its rows are read again by key from this.
+        self.rows_by_key = rows_by_key
+        if key is not None:
+            # What determines the query as surely as its SQL (`request_key`), cheaper.
+            self.__dict__["key"] = key
 
     def page(self, number):
         number = self.validate_number(number)
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        if self.rows_by_key is None or self.version is None:
+            return self._get_page(self._rows(number), number, self)
+        keys = self._remember(
+            f"page|{number}|{self.per_page}",
+            lambda: list(self._ordered(number).values_list("pk", flat=True)),
+        )
+        return self._get_page(RowsByKey(self.rows_by_key, keys), number, self)
+
+    def _remember(self, what: str, compute):
+        if self.version is None:
+            return compute()
+        return dataversion.remember(self.version, f"{self.key}|{what}", compute)
+
+    def _rows(self, number) -> list:
+        rows = list(self._ordered(number))
+        return rows[::-1] if self._from_the_end(number) else rows
+
+    def _from_the_end(self, number) -> bool:
+        return (number - 1) * self.per_page > self.count // 2
+
+    def _ordered(self, number) -> QuerySet:
+        """The page's rows, in reverse order when read from the end."""
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if not isinstance(self.object_list, QuerySet) or bottom <= self.count // 2:
-            return super().page(number)
-        rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
-        rows.reverse()
-        return self._get_page(rows, number, self)
+        if not self._from_the_end(number):
+            return self.object_list[bottom:top]
+        return self.object_list.reverse()[self.count - top : self.count - bottom]
+
+
+class RowsByKey(Sequence):
+    """A page's rows read by primary key, in the page's order, when first used: a page
+    whose rows' HTML is cached (`{% cached_rows %}`, core.templatetags.lists) reads none."""
+
+    def __init__(self, queryset: QuerySet, keys: list):
+        self.queryset, self.keys = queryset, keys
+
+    @cached_property
+    def rows(self) -> list:
+        found = self.queryset.in_bulk(self.keys) if self.keys else {}
+        return [found[key] for key in self.keys if key in found]
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 def total_order(queryset: QuerySet) -> QuerySet:
@@ -74,27 +160,62 @@ def total_order(queryset: QuerySet) -> QuerySet:
     return queryset.order_by(*ordering, "pk")
 
 
-def paginate(request, queryset):
+def request_key(request) -> str:
+    """A list's query as its request determines it: the view, the query string, the day
+    (filters such as « en retard » read it) and the release's code. The rest the query
+    depends on (the choices a filter validates against) is in the data version."""
+    params = sorted((name, values) for name, values in request.GET.lists() if name != "page")
+    text = repr((request.path, params, timezone.localdate(), dataversion.CODE_SALT))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def paginate(request, queryset, rows_by_key: QuerySet | None = None, *, key: str | None = None):
+    """The requested page; `rows_by_key`: the same rows unfiltered, `key`: what identifies
+    the query (see EdgePaginator)."""
     if isinstance(queryset, QuerySet):
         queryset = total_order(queryset)
-    return EdgePaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = EdgePaginator(queryset, PAGE_SIZE, rows_by_key=rows_by_key, key=key)
+    return paginator.get_page(request.GET.get("page"))
+
+
+FILTERS_TEMPLATE = "includes/list_filters_form.html"
+
+
+def filters_html(request, values: dict) -> str:
+    """The list's filter form and its count, rendered once for each query string under the
+    data version (core.dataversion): its choices (years, policy areas, budget lines …)
+    and the count are read from the database, everything else from the query string."""
+    page = values["page"]
+
+    def render_filters():
+        return str(render_to_string(FILTERS_TEMPLATE, {**values, "request": request}))
+
+    key = repr(
+        (
+            FILTERS_TEMPLATE,
+            request.path,
+            sorted(request.GET.lists()),
+            values["export_url"],
+            dataversion.CODE_SALT,
+        )
+    )
+    return mark_safe(dataversion.remember(page.paginator.version, key, render_filters))  # noqa: S308
 
 
 def filtered_list(request, *, filterset, template: str, context: dict):
-    page = paginate(request, filterset.qs)
-    return render(
-        request,
-        template,
-        {
-            "filter": filterset,
-            "page": page,
-            "rows": page.object_list,
-            "filtered": any(
-                value for name, value in request.GET.items() if name not in ("page", "tri")
-            ),
-            **context,
-        },
-    )
+    page = paginate(request, filterset.qs, rows_by_key=filterset.queryset, key=request_key(request))
+    values = {
+        "filter": filterset,
+        "page": page,
+        "rows": page.object_list,
+        "filtered": any(
+            value for name, value in request.GET.items() if name not in ("page", "tri")
+        ),
+        **context,
+    }
+    if isinstance(page.paginator, EdgePaginator) and "export_url" in values:
+        values["filters_html"] = filters_html(request, values)
+    return render(request, template, values)
 
 
 @dataclass(frozen=True)

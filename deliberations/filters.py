@@ -55,7 +55,9 @@ class DeliberationFilter(YearChoicesMixin, django_filters.FilterSet):
     session = django_filters.ModelChoiceFilter(
         label="Séance", queryset=Session.objects.all(), empty_label="Toutes"
     )
-    status = django_filters.MultipleChoiceFilter(label="Statut", choices=DeliberationStatus.choices)
+    status = django_filters.MultipleChoiceFilter(
+        label="Statut", choices=DeliberationStatus.choices, distinct=False
+    )
     policy_area = django_filters.ModelChoiceFilter(
         label="Politique publique", queryset=PolicyArea.objects.all(), empty_label="Toutes"
     )

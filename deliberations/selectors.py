@@ -90,14 +90,21 @@ def deliberation_list_rows() -> QuerySet[Deliberation]:
     """The deliberation list's rows: its first SUBSIDIES_SHOWN subsidies only
     (`first_links`, one windowed query for the page), so that a row granting 500 files
     costs what a row granting one costs; `subsidy_count` says how many there are."""
-    first_links = DeliberationSubsidy.objects.select_related("subsidy__beneficiary").order_by(
-        "position", "pk"
-    )[:SUBSIDIES_SHOWN]
+    # The windowed query reads the links alone; their files and beneficiaries come in a
+    # second query by primary key. Joined into the windowed query, the files were read by
+    # a scan of the whole table (the planner cannot push the window's limit into the join).
+    first_links = DeliberationSubsidy.objects.order_by("position", "pk")[:SUBSIDIES_SHOWN]
     return (
         deliberation_list()
         .annotate(hidden_subsidy_count=Greatest(F("subsidy_count") - SUBSIDIES_SHOWN, 0))
         .prefetch_related(None)
-        .prefetch_related(Prefetch("links", queryset=first_links, to_attr="first_links"))
+        .prefetch_related(
+            Prefetch("links", queryset=first_links, to_attr="first_links"),
+            Prefetch(
+                "first_links__subsidy",
+                queryset=Subsidy.objects.select_related("beneficiary"),
+            ),
+        )
     )
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from core import exports
+from core import dataversion, exports
 from core.formatting import short_date
 from core.modeling import subquery_count
 from core.views import Listing, apply_service_error, paginate, run_form
@@ -97,11 +97,15 @@ def session_list(request):
     )
     upcoming = sessions.filter(date__gte=today).order_by("date", "time")
     past = sessions.filter(date__lt=today).order_by("-date", "-time")
-    page = paginate(request, past)
+    page = paginate(request, past, rows_by_key=sessions)
+    # Read once for each version of the data, as the page (core.dataversion).
+    upcoming_rows = dataversion.remember(
+        page.paginator.version, repr(("upcoming-sessions", today)), lambda: list(upcoming)
+    )
     return render(
         request,
         "deliberations/session_list.html",
-        {"upcoming": upcoming, "page": page, "past": page.object_list, "today": today},
+        {"upcoming": upcoming_rows, "page": page, "past": page.object_list, "today": today},
     )
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from conventions.filters import AWAITING_SIGNATURE
+from core import dataversion
 from core.middleware import YEAR_PARAMETER
 from subventions.enums import ACTIVE_STATUSES, VOTED_STATUSES
 from subventions.permissions import require
@@ -28,14 +29,23 @@ def chosen_year(request, default) -> int:
 @require("view")
 def dashboard(request):
     today = timezone.localdate()
-    year = chosen_year(request, lambda: selectors.default_year(today))
-    figures = selectors.dashboard_figures(year, today)
+    # What the dashboard reads of the data (the year's sums over its files above all):
+    # computed once for each version of the data, read again by every request until
+    # anything is saved (core.dataversion).
+    version = dataversion.current_version()
+
+    def remember(what: tuple, compute):
+        return dataversion.remember(version, repr(("dashboard", today, *what)), compute)
+
+    year = chosen_year(request, lambda: remember(("year",), lambda: selectors.default_year(today)))
+    figures = remember(("figures", year), lambda: selectors.dashboard_figures(year, today))
+    sessions = remember(("sessions",), lambda: list(selectors.next_sessions(today)))
     return render(
         request,
         "pilotage/dashboard.html",
         {
             "figures": figures,
-            "sessions": selectors.next_sessions(today),
+            "sessions": sessions,
             "todo_lists": todo.todo_lists(request.user, year, today, entries=False),
             "today": today,
             "active_statuses": ACTIVE_STATUSES,

@@ -44,7 +44,12 @@ class SubsidyFilter(YearsOfTheFiles, django_filters.FilterSet):
     )
     year = django_filters.ChoiceFilter(label="Exercice", choices=[], empty_label="Tous")
     status = django_filters.MultipleChoiceFilter(
-        label="Statut", choices=SubsidyStatus.choices, widget=forms.SelectMultiple
+        label="Statut",
+        choices=SubsidyStatus.choices,
+        widget=forms.SelectMultiple,
+        # A column of the row itself: no join to repeat rows, no DISTINCT (which would
+        # keep PostgreSQL from reading the list's order from its index).
+        distinct=False,
     )
     policy_area = django_filters.ModelChoiceFilter(
         label="Politique publique", queryset=PolicyArea.objects.all(), empty_label="Toutes"

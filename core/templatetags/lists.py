@@ -1,7 +1,12 @@
 """Pieces of the list pages: sortable column headers that keep the filters."""
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from core import dataversion
+from core.views import EdgePaginator
 
 register = template.Library()
 
@@ -50,3 +55,31 @@ def current_query(context) -> str:
     params = context["request"].GET.copy()
     params.pop("page", None)
     return f"?{params.urlencode()}" if params else ""
+
+
+class CachedRowsNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        page = context.get("page")
+        paginator = getattr(page, "paginator", None)
+        if not isinstance(paginator, EdgePaginator) or paginator.version is None:
+            return self.nodelist.render(context)
+        where = f"{self.origin.name}:{self.token.lineno}" if self.origin else ""
+        today, salt = timezone.localdate(), dataversion.CODE_SALT
+        key = f"{paginator.key}|rows|{page.number}|{where}|{today}|{salt}"
+        html = dataversion.remember(
+            paginator.version, key, lambda: str(self.nodelist.render(context))
+        )
+        return mark_safe(html)  # noqa: S308 — rendered by the template above
+
+
+@register.tag
+def cached_rows(parser, token):
+    """`{% cached_rows %}<tr>…{% endcached_rows %}`: the rows of a list's page, rendered
+    once for each version of the data (core.dataversion). Only what the rows show may be
+    inside: nothing of the user or the request (the key is the page's query and number)."""
+    nodelist = parser.parse(("endcached_rows",))
+    parser.delete_first_token()
+    return CachedRowsNode(nodelist)
