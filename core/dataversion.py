@@ -97,13 +97,15 @@ CREATE TRIGGER core_data_truncated AFTER TRUNCATE ON {table}
 
 
 def project_tables() -> list[str]:
-    """The tables of the project's own apps (their code under BASE_DIR), history included."""
-    base = Path(settings.BASE_DIR).resolve()
+    """The tables of the project's own apps (PROJECT_APPS), history included. Named by
+    their package, not by where their code lies: the virtualenv may sit inside the
+    project's folder (`make` creates `.venv` there), with Django's and the other
+    libraries' apps under it."""
     return sorted(
         {
             model._meta.db_table
             for config in apps.get_app_configs()
-            if Path(config.path).resolve().is_relative_to(base)
+            if config.name.split(".")[0] in PROJECT_APPS
             for model in config.get_models()
             if model._meta.managed and not model._meta.proxy
         }

@@ -128,6 +128,20 @@ MODEL_ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # Written through the services only (subventions.exchanges): read in the admin.
     "subventions.informationrequest": {},
     "subventions.filemessage": {},
+    # The association space and the background exports: written by their services and
+    # pages only; the admin shows them read-only (core.admin.FrozenAdmin).
+    **{
+        f"subventions.{model}": {}
+        for model in (
+            "portalaccount",
+            "membership",
+            "application",
+            "vaultdocument",
+            "reportstatement",
+            "reportline",
+            "exportjob",
+        )
+    },
 }
 
 

@@ -32,9 +32,19 @@ ALIASES = {
     "conventions-agreement-detail": "convention",
     "deliberations-public-act-list": "actes-publies",
     "deliberations-public-act-detail": "acte-public",
+    "todo": "a-faire",
+    "search": "recherche",
+    "session-calendar": "calendrier-seances",
+    "charts": "graphiques",
+    "subventions-exchanges-inbox": "echanges",
+    "subventions-membership-list": "comptes-association",
 }
 # Walked page name → a better address for its picture.
-URLS = {"dashboard": "/?year=2021"}
+URLS = {
+    "dashboard": "/?year=2021",
+    "search": "/recherche/?q=apes",
+    "charts": "/tableau-de-bord/graphiques/?year=2021",
+}
 
 pytestmark = [
     pytest.mark.browser,

@@ -70,8 +70,10 @@ def test_the_exchanges_inbox_reads_5_or_500_rows_in_the_same_queries(client, mak
     assert "Pièce 4" in page and "Réponse 4" in page and "Projet 4" in page
     _inbox_rows(495, 5, instructor, association_user)
     many, page = queries(client, url)
-    assert "Pièce 499" in page and "Réponse 499" in page and "Projet 499" in page
-    assert many == few
+    # Each part shows its first rows and says how many there are in all.
+    assert page.count("premières lignes sur 500") == 3
+    # At most one COUNT more per part once it is cut, whatever the number of rows.
+    assert many <= few + 4
 
 
 def _pending(count: int, start: int) -> None:
@@ -100,5 +102,5 @@ def test_the_accounts_to_confirm_read_5_or_500_rows_in_the_same_queries(client, 
     assert "membre-4@example.org" in page
     _pending(495, 5)
     many, page = queries(client, url)
-    assert "membre-499@example.org" in page
+    assert "Page 1 sur 20" in page  # the accounts to confirm come by pages
     assert many == few
