@@ -88,6 +88,13 @@ def test_the_keyboard_focus_is_visible_on_the_navigation(page, demo_pages):
     link = page.locator("header .navbar-nav .nav-link").first.bounding_box()
     name = page.locator("header .user-box").bounding_box()
     assert name["y"] < link["y"] + link["height"], (name, link)
+    # The tools (search, the user and their role, log out) keep to one row of their own.
+    tools = [
+        page.locator(selector).bounding_box()
+        for selector in ("header .nav-search input", "header .user-box", "header form button")
+    ]
+    middles = [box["y"] + box["height"] / 2 for box in tools]
+    assert max(middles) - min(middles) < 8, tools
     link = page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Séances"
     )
