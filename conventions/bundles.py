@@ -329,27 +329,19 @@ def stale_bundles(queryset=None):
 def fail_stale_bundles(queryset=None) -> list[Bundle]:
     """Mark failed, with their French reason, the builds that stopped moving (a worker
     killed, or none running); they may then be started again. Returns them."""
-    failed = []
-    for pk in stale_bundles(queryset).values_list("pk", flat=True):
-        with transaction.atomic():
-            bundle = Bundle.objects.select_for_update().get(pk=pk)
-            if not stale_bundles(Bundle.objects.filter(pk=pk)).exists():
-                continue  # it moved meanwhile
-            minutes = jobs.quiet_minutes(bundle)
-            bundle.status = BundleStatus.FAILED
-            bundle.error = STALE.format(
-                minutes=minutes,
-                plural="s" if minutes > 1 else "",
-                done=bundle.done,
-                done_plural="s" if bundle.done > 1 else "",
-                total=bundle.total,
-            )
-            bundle.finished_at = timezone.now()
-            bundle._history_user = bundle.created_by
-            bundle.save()
-            logger.warning("Bundle %s: %s", bundle.pk, bundle.error)
-            failed.append(bundle)
-    return failed
+
+    def save(bundle: Bundle) -> None:
+        bundle._history_user = bundle.created_by
+        bundle.save()
+        logger.warning("Bundle %s: %s", bundle.pk, bundle.error)
+
+    return jobs.fail_stale(
+        stale_bundles,
+        Bundle.objects.all() if queryset is None else queryset,
+        failed_status=BundleStatus.FAILED,
+        message=STALE,
+        save=save,
+    )
 
 
 @transaction.atomic

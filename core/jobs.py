@@ -5,9 +5,11 @@ settings.SUBVENTIONS_BATCH_STALE_AFTER seconds is stale: it is marked failed, wi
 French message, and its user may start it again."""
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 
@@ -25,3 +27,37 @@ def quiet_minutes(job) -> int:
     """How long, in whole minutes (at least one), the job has been quiet."""
     last = job.progressed_at or job.created_at
     return max(1, round((timezone.now() - last).total_seconds() / 60))
+
+
+def fail_stale(
+    stale: Callable[[QuerySet], QuerySet],
+    queryset: QuerySet,
+    *,
+    failed_status: str,
+    message: str,
+    save: Callable[[object], None],
+) -> list:
+    """Mark failed the jobs of `queryset` that `stale` finds, each under its row's lock and
+    checked again there (it may have moved meanwhile), with `message` (formatted with
+    minutes, plural, done, done_plural, total) as its error; `save` writes it (and logs
+    it). Returns them."""
+    model = queryset.model
+    failed = []
+    for pk in stale(queryset).values_list("pk", flat=True):
+        with transaction.atomic():
+            job = model.objects.select_for_update().get(pk=pk)
+            if not stale(model.objects.filter(pk=pk)).exists():
+                continue  # it moved meanwhile
+            minutes = quiet_minutes(job)
+            job.status = failed_status
+            job.error = message.format(
+                minutes=minutes,
+                plural="s" if minutes > 1 else "",
+                done=job.done,
+                done_plural="s" if job.done > 1 else "",
+                total=job.total,
+            )
+            job.finished_at = timezone.now()
+            save(job)
+            failed.append(job)
+    return failed

@@ -94,27 +94,19 @@ def stale_jobs(queryset=None):
 def fail_stale_jobs(queryset=None) -> list[ExportJob]:
     """Mark failed, with their French reason, the exports that stopped moving (a worker
     killed, or none running); their user may relaunch them. Returns them."""
-    failed = []
-    for pk in stale_jobs(queryset).values_list("pk", flat=True):
-        with transaction.atomic():
-            job = ExportJob.objects.select_for_update().get(pk=pk)
-            if not stale_jobs(ExportJob.objects.filter(pk=pk)).exists():
-                continue  # it moved meanwhile
-            minutes = jobs.quiet_minutes(job)
-            job.status = ExportJobStatus.FAILED
-            job.error = JOB_STALE.format(
-                minutes=minutes,
-                plural="s" if minutes > 1 else "",
-                done=job.done,
-                done_plural="s" if job.done > 1 else "",
-                total=job.total,
-            )
-            job.finished_at = timezone.now()
-            job.full_clean()
-            job.save(update_fields=["status", "error", "finished_at"])
-            logger.warning("Export n° %s : %s", job.pk, job.error)
-            failed.append(job)
-    return failed
+
+    def save(job: ExportJob) -> None:
+        job.full_clean()
+        job.save(update_fields=["status", "error", "finished_at"])
+        logger.warning("Export n° %s : %s", job.pk, job.error)
+
+    return jobs.fail_stale(
+        stale_jobs,
+        ExportJob.objects.all() if queryset is None else queryset,
+        failed_status=ExportJobStatus.FAILED,
+        message=JOB_STALE,
+        save=save,
+    )
 
 
 @transaction.atomic
