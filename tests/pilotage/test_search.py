@@ -44,6 +44,10 @@ def test_the_demo_is_found_however_typed(demo, reader):
         beneficiaries = found(reader, typed)["Bénéficiaires"]
         assert any("APES" in name for name in beneficiaries), (typed, beneficiaries)
 
+    # The SIRET is shown grouped for reading, as on every page.
+    page = reader.get(URL, {"q": "apes"}).content.decode().replace("&nbsp;", "\u00a0")
+    assert "SIRET 419\u00a0850\u00a0003\u00a000007" in page
+
     deliberations = found(reader, "21b0110")["Délibérations"]
     assert any(name.startswith("21 B 0110") for name in deliberations), deliberations
     assert "21 B 0110" in reader.get(URL, {"q": "21b0110"}).content.decode()
