@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from core import search
 from core.autocomplete import AutocompleteFilter
@@ -9,8 +10,8 @@ from core.filters import AmountFilter
 from deliberations.enums import DeliberationStatus
 from deliberations.models import DeliberationSubsidy, Session
 from subventions.filters import YearsOfTheFiles
-from subventions.models import Beneficiary, PolicyArea, Subsidy
-from subventions.search import subsidies_matching
+from subventions.models import Beneficiary, PolicyArea
+from subventions.search import matching_file_ids
 
 from .enums import AgreementStatus
 from .models import Agreement
@@ -26,11 +27,11 @@ AWAITING_SIGNATURE = [
 
 
 def agreements_matching(queryset, value: str):
-    """Agreements by their number, or by their file (subventions.search): two indexed
-    searches joined by a UNION of ids."""
+    """Agreements by their number, or by their file (subventions.search): indexed sets
+    joined by OR, so that the list walks its order index (`agreement_list_order` carries
+    the file) and stops after its page."""
     own = search.search(Agreement.objects.all(), value, text=[], identifiers=["number"])
-    of_file = Agreement.objects.filter(subsidy__in=subsidies_matching(Subsidy.objects.all(), value))
-    return queryset.filter(pk__in=search.ids_of_either(own.values("pk"), of_file.values("pk")))
+    return queryset.filter(Q(pk__in=own.values("pk")) | Q(subsidy__in=matching_file_ids(value)))
 
 
 class AgreementFilter(YearsOfTheFiles, django_filters.FilterSet):

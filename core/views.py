@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import mark_safe
 
 from . import dataversion, exports, formatting
@@ -60,36 +61,29 @@ class EdgePaginator(Paginator):
     The count and the page's primary keys are cached under the version of the data they
     were read at (core.dataversion): the count is read once for every page of the same
     filters, and a page asked again before anything changed is not sorted again; its
-    rows are read again by key (`rows_by_key`), always fresh."""
+    rows are read again by key (`rows_by_key`), always fresh.
 
-    @cached_property
-    def version(self) -> str | None:
-        """Read once: the count and the page's keys are stored under it."""
-        if not isinstance(self.object_list, QuerySet):
-            return None
-        return dataversion.current_version(self.object_list.db)
-
-    @cached_property
-    def count(self):
-        if not isinstance(self.object_list, QuerySet):
-            return super().count
-        return self._remember("count", self.object_list.count)
-
-    @cached_property
-    def key(self) -> str:
-        """The rows' identity: their query (compiled once for the count and the page)."""
-        return dataversion.queryset_key(self.object_list)
+    `object_list` may also be a function making the queryset (with `key`, which then
+    identifies it): it is called only when the count or the page's keys must be read,
+    not when both are cached (a list's filters are then neither validated nor built)."""
 
     def __init__(
         self,
         object_list,
         per_page,
         *,
-        rows_by_key: QuerySet | None = None,
+        rows_by_key: QuerySet | Callable[[], QuerySet] | None = None,
         key: str | None = None,
+        using: str = DEFAULT_DB_ALIAS,
         **kwargs,
     ):
+        self._source = None
+        if callable(object_list) and not isinstance(object_list, QuerySet):
+            if key is None:
+                raise ValueError("A queryset made on demand needs the key that identifies it.")
+            self._source, object_list = object_list, None
         super().__init__(object_list, per_page, **kwargs)
+        self.using = using
         # The same rows unfiltered (annotations, related rows and prefetches alike): the
         # page's primary keys are cached, its rows are read again by key from this.
         self.rows_by_key = rows_by_key
@@ -97,9 +91,49 @@ class EdgePaginator(Paginator):
             # What determines the query as surely as its SQL (`request_key`), cheaper.
             self.__dict__["key"] = key
 
+    @property
+    def object_list(self):
+        if self._source is not None:
+            self._object_list = total_order(self._source())
+            self._source = None
+        return self._object_list
+
+    @object_list.setter
+    def object_list(self, value):
+        self._object_list = value
+
+    @property
+    def of_queryset(self) -> bool:
+        """Whether the rows are a queryset's (made on demand or given)."""
+        return self._source is not None or isinstance(self._object_list, QuerySet)
+
+    def _check_object_list_is_ordered(self):
+        if self._source is None:  # a queryset made on demand is ordered by total_order
+            super()._check_object_list_is_ordered()
+
+    @cached_property
+    def version(self) -> str | None:
+        """Read once: the count and the page's keys are stored under it."""
+        if not self.of_queryset:
+            return None
+        return dataversion.current_version(
+            self.using if self._source is not None else self.object_list.db
+        )
+
+    @cached_property
+    def count(self):
+        if not self.of_queryset:
+            return super().count
+        return self._remember("count", lambda: self.object_list.count())
+
+    @cached_property
+    def key(self) -> str:
+        """The rows' identity: their query (compiled once for the count and the page)."""
+        return dataversion.queryset_key(self.object_list)
+
     def page(self, number):
         number = self.validate_number(number)
-        if not isinstance(self.object_list, QuerySet):
+        if not self.of_queryset:
             return super().page(number)
         if self.rows_by_key is None or self.version is None:
             return self._get_page(self._rows(number), number, self)
@@ -132,14 +166,16 @@ class EdgePaginator(Paginator):
 
 class RowsByKey(Sequence):
     """A page's rows read by primary key, in the page's order, when first used: a page
-    whose rows' HTML is cached (`{% cached_rows %}`, core.templatetags.lists) reads none."""
+    whose rows' HTML is cached (`{% cached_rows %}`, core.templatetags.lists) reads none.
+    `queryset` may be a function making it (called then)."""
 
-    def __init__(self, queryset: QuerySet, keys: list):
+    def __init__(self, queryset: QuerySet | Callable[[], QuerySet], keys: list):
         self.queryset, self.keys = queryset, keys
 
     @cached_property
     def rows(self) -> list:
-        found = self.queryset.in_bulk(self.keys) if self.keys else {}
+        queryset = self.queryset if isinstance(self.queryset, QuerySet) else self.queryset()
+        found = queryset.in_bulk(self.keys) if self.keys else {}
         return [found[key] for key in self.keys if key in found]
 
     def __getitem__(self, index):
@@ -169,9 +205,15 @@ def request_key(request) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def paginate(request, queryset, rows_by_key: QuerySet | None = None, *, key: str | None = None):
-    """The requested page; `rows_by_key`: the same rows unfiltered, `key`: what identifies
-    the query (see EdgePaginator)."""
+def paginate(
+    request,
+    queryset,
+    rows_by_key: QuerySet | Callable[[], QuerySet] | None = None,
+    *,
+    key: str | None = None,
+):
+    """The requested page; `queryset` (or a function making it), `rows_by_key`: the same
+    rows unfiltered, `key`: what identifies the query (see EdgePaginator)."""
     if isinstance(queryset, QuerySet):
         queryset = total_order(queryset)
     paginator = EdgePaginator(queryset, PAGE_SIZE, rows_by_key=rows_by_key, key=key)
@@ -203,7 +245,15 @@ def filters_html(request, values: dict) -> str:
 
 
 def filtered_list(request, *, filterset, template: str, context: dict):
-    page = paginate(request, filterset.qs, rows_by_key=filterset.queryset, key=request_key(request))
+    """The list's page; `filterset` may be lazy (SimpleLazyObject): it is built, with its
+    base queryset, and validated only for what the cache does not hold (EdgePaginator,
+    `filters_html`, `{% cached_rows %}`)."""
+    page = paginate(
+        request,
+        lambda: filterset.qs,
+        rows_by_key=lambda: filterset.queryset,
+        key=request_key(request),
+    )
     values = {
         "filter": filterset,
         "page": page,
@@ -242,7 +292,7 @@ class Listing:
     def page(self, request):
         return filtered_list(
             request,
-            filterset=self.filtered(request, self.page_rows),
+            filterset=SimpleLazyObject(lambda: self.filtered(request, self.page_rows)),
             template=self.template,
             context={"export_url": self.export_url},
         )

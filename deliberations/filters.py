@@ -1,12 +1,13 @@
 """Filters, search and sorting of the deliberation list (django-filter)."""
 
 import django_filters
+from django.db.models import Q
 
 from core import search
 from core.autocomplete import AutocompleteFilter
 from core.filters import AmountFilter, YearChoicesMixin
-from subventions.models import Beneficiary, PolicyArea, Subsidy
-from subventions.search import subsidies_matching
+from subventions.models import Beneficiary, PolicyArea
+from subventions.search import matching_file_ids
 
 from .enums import Body, DeliberationStatus
 from .models import Deliberation, DeliberationSubsidy, Session
@@ -17,19 +18,17 @@ DELIBERATION_IDENTIFIERS = ["number"]
 
 def deliberations_matching(queryset, value: str):
     """Deliberations by their number (« 21b0110 » finds « 21 B 0110 ») or words, or by
-    their files (subventions.search), through subqueries so that rows never repeat."""
+    their files (subventions.search), through subqueries so that rows never repeat. The
+    act's own match comes first: the files are read only for the acts it leaves out
+    (a word every act holds does not read every file)."""
     own = search.search(
         Deliberation.objects.all(),
         value,
         text=DELIBERATION_TEXT,
         identifiers=DELIBERATION_IDENTIFIERS,
     )
-    linked = DeliberationSubsidy.objects.filter(
-        subsidy__in=subsidies_matching(Subsidy.objects.all(), value)
-    )
-    return queryset.filter(
-        pk__in=search.ids_of_either(own.values("pk"), linked.values("deliberation_id"))
-    )
+    linked = DeliberationSubsidy.objects.filter(subsidy__in=matching_file_ids(value))
+    return queryset.filter(Q(pk__in=own.values("pk")) | Q(pk__in=linked.values("deliberation_id")))
 
 
 def year_choices():

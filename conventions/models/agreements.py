@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django_fsm import transition
 from simple_history.models import HistoricalRecords
@@ -335,9 +335,13 @@ class Agreement(SignedDocument):
         verbose_name = "convention"
         verbose_name_plural = "conventions"
         ordering = ["-created_at", "-pk"]
-        # The list's order (conventions.selectors.agreement_list), first and last pages.
+        # The list's order (conventions.selectors.agreement_list), first and last pages;
+        # with the file, so that a search (conventions.filters.agreements_matching)
+        # checks each entry without reading the row.
         indexes = [
-            models.Index(F("created_at").desc(), F("id").desc(), name="agreement_list_order")
+            models.Index(
+                fields=["-created_at", "-id"], include=["subsidy"], name="agreement_list_order"
+            )
         ]
         constraints = [
             *signed_constraints("agreement"),

@@ -270,8 +270,14 @@ class Subsidy(LifecycleMixin, DeliberationText):
         indexes = [
             models.Index(fields=["year", "status"]),
             # The list's order (subventions.selectors.subsidy_list): its first page and,
-            # read backwards, its last page straight from the index.
-            models.Index(F("year").desc(), "reference", name="subsidy_list_order"),
+            # read backwards, its last page straight from the index. It carries the
+            # beneficiary, so that a search (subventions.search.file_condition) checks
+            # each entry without reading the row, and counts from the index alone.
+            models.Index(
+                fields=["-year", "reference", "id"],
+                include=["beneficiary"],
+                name="subsidy_list_order",
+            ),
         ]
 
     def __str__(self):

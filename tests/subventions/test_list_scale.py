@@ -232,3 +232,53 @@ def test_a_deliberation_row_shows_its_first_files_and_counts_the_others(reader):
     shown = [s.reference for s in subsidies if s.reference in page]
     assert shown == [s.reference for s in subsidies[:3]]
     assert "et 7\u00a0autres dossiers" in page or "et 7 autres dossiers" in page
+
+
+def test_each_list_finds_a_row_by_its_own_words_and_another_by_its_file_once_each(reader):
+    """Each search reads its sides as separate sets joined by OR (subventions.search): a
+    row matched by both sides shows once, and the count says so."""
+    from conventions.models import Agreement
+
+    add_agreements(4)
+    add_deliberations(4)
+    subsidies = list(Subsidy.objects.order_by("pk"))
+    # A file found by its own words, another by its beneficiary's, a third by both.
+    Subsidy.objects.filter(pk=subsidies[0].pk).update(purpose="Jardins partagés de Fives")
+    Beneficiary.objects.filter(pk=subsidies[1].beneficiary_id).update(city="Fives-Caille")
+    Subsidy.objects.filter(pk=subsidies[2].pk).update(title="Fives en fête")
+    Beneficiary.objects.filter(pk=subsidies[2].beneficiary_id).update(legal_name="Fives Solidaire")
+    # The first four files have an agreement, the next four a deliberation each.
+    Beneficiary.objects.filter(pk=subsidies[4].beneficiary_id).update(city="Fives")
+    Deliberation.objects.filter(
+        pk=DeliberationSubsidy.objects.get(subsidy=subsidies[5]).deliberation_id
+    ).update(title="Quartier de Fives : programme")
+    expected_files = {subsidies[0].pk, subsidies[1].pk, subsidies[2].pk, subsidies[4].pk}
+
+    found = reader.get(reverse("subventions:subsidy_list"), {"q": "fives"})
+    assert {row.pk for row in found.context["rows"]} == expected_files
+    assert "4 résultats" in found.content.decode()
+
+    found = reader.get(reverse("conventions:agreement_list"), {"q": "fives"})
+    files = {row.subsidy_id for row in found.context["rows"]}
+    assert files == expected_files & set(Agreement.objects.values_list("subsidy_id", flat=True))
+
+    found = reader.get(reverse("deliberations:deliberation_list"), {"q": "fives"})
+    acts = [row.pk for row in found.context["rows"]]
+    assert len(acts) == len(set(acts))
+    assert set(acts) == set(
+        DeliberationSubsidy.objects.filter(
+            subsidy__in=[subsidies[4].pk, subsidies[5].pk]
+        ).values_list("deliberation_id", flat=True)
+    )
+    assert len(acts) == 2
+
+    found = reader.get(reverse("subventions:beneficiary_list"), {"q": "fives"})
+    assert {row.pk for row in found.context["rows"]} == {
+        subsidies[1].beneficiary_id,
+        subsidies[2].beneficiary_id,
+        subsidies[4].beneficiary_id,
+    }
+    # The agreement's number, typed compact, finds it alone.
+    number = Agreement.objects.order_by("pk").first().number
+    found = reader.get(reverse("conventions:agreement_list"), {"q": number.replace("-", "")})
+    assert [row.number for row in found.context["rows"]] == [number]
