@@ -11,6 +11,7 @@ from django.db.models import (
     CharField,
     DecimalField,
     F,
+    Prefetch,
     QuerySet,
     Sum,
     Value,
@@ -27,6 +28,7 @@ from .models import (
     Authority,
     Beneficiary,
     Clawback,
+    CoFundingPartner,
     FinancialReport,
     Payment,
     PaymentInstalment,
@@ -450,7 +452,14 @@ def subsidy_page(pk: int) -> SubsidyPage:
             "financial_report__statement",
             "application",
         )
-        .prefetch_related("axes", "cofundings__partner_links__partner", "transitions")
+        .prefetch_related(
+            "axes",
+            Prefetch(
+                "cofundings__partner_links",
+                queryset=CoFundingPartner.objects.select_related("partner"),
+            ),
+            "transitions",
+        )
         .get(pk=pk)
     )
     authority = Authority.current()
