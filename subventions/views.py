@@ -6,6 +6,7 @@ selectors, validate with the forms and write through the services.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,7 +28,7 @@ from .forms import (
     SubsidyForm,
     TransitionForm,
 )
-from .models import Beneficiary, Subsidy
+from .models import Beneficiary, Membership, Subsidy
 from .next_steps import next_step
 from .permissions import refuse_unless, require
 from .services import AxisData, CoFundingData
@@ -340,7 +341,9 @@ def beneficiary_export(request, fmt: str):
 
 @require("view")
 def beneficiary_detail(request, pk: int):
-    beneficiary = get_object_or_404(Beneficiary, pk=pk)
+    # The association's accounts with their people: one query however many they are.
+    memberships = Prefetch("memberships", queryset=Membership.objects.select_related("user"))
+    beneficiary = get_object_or_404(Beneficiary.objects.prefetch_related(memberships), pk=pk)
     years = selectors.beneficiary_subsidies_by_year(beneficiary)
     return render(
         request,

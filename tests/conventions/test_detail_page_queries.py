@@ -16,17 +16,19 @@ from django.utils import timezone
 from core.models import TransitionLog
 from deliberations.models import Deliberation, DeliberationSubsidy
 from subventions.enums import ApplicationStatus, InformationRequestStatus, Role, SubsidyStatus
-from subventions.models import Application, FileMessage, InformationRequest, Subsidy
+from subventions.models import Application, FileMessage, InformationRequest, Membership, Subsidy
 from tests.conventions.factories import AgreementFactory, AmendmentFactory
 from tests.subventions.factories import (
     ActionAxisFactory,
     AuthorityFactory,
+    BeneficiaryFactory,
     ClawbackFactory,
     CoFundingFactory,
     FinancialReportFactory,
     FundingPartnerFactory,
     PaymentFactory,
     PaymentInstalmentFactory,
+    PolicyAreaFactory,
     SubsidyFactory,
 )
 
@@ -120,3 +122,62 @@ def test_a_files_page_names_each_person_and_row(client, make_user):
     assert page.count("Délibération <a") == 20
     assert page.count("Avenant n° <a") == 20
     assert "Incomplet" in page
+
+
+# The other detail pages, with 2 then 20 of what they list (on SQLite, the savepoint
+# and its release included). A beneficiary's page read each account of its association
+# apart: 11 queries with 2 accounts, 29 with 20.
+BENEFICIARY_PAGE_QUERIES = 9
+DELIBERATION_PAGE_QUERIES = 17
+AGREEMENT_PAGE_QUERIES = 10
+
+
+def test_a_beneficiarys_page_reads_in_constant_queries(client, make_user):
+    counts = []
+    for n in (2, 20):
+        beneficiary = BeneficiaryFactory()
+        for i in range(n):
+            SubsidyFactory(beneficiary=beneficiary, year=2000 + i)
+            Membership.objects.create(
+                user=make_user(username=f"m{n}-{i}", email=f"m{n}-{i}@asso.example"),
+                beneficiary=beneficiary,
+                role_in_association="Trésorière",
+            )
+        client.force_login(make_user(Role.READER))
+        counts.append(
+            queries(client, reverse("subventions:beneficiary_detail", args=[beneficiary.pk]))
+        )
+    assert counts == [BENEFICIARY_PAGE_QUERIES, BENEFICIARY_PAGE_QUERIES]
+
+
+def test_a_deliberations_page_reads_in_constant_queries(client, make_user):
+    AuthorityFactory()
+    partners = FundingPartnerFactory.create_batch(2)
+    counts = []
+    for n in (2, 20):
+        area = PolicyAreaFactory()
+        deliberation = Deliberation.objects.create(policy_area=area, title=f"Délibération {n}")
+        for i in range(n):
+            subsidy = SubsidyFactory(voted=True, policy_area=area)
+            ActionAxisFactory(subsidy=subsidy, position=1)
+            CoFundingFactory(subsidy=subsidy, partners=partners)
+            DeliberationSubsidy.objects.create(
+                deliberation=deliberation, subsidy=subsidy, position=i
+            )
+            AgreementFactory(subsidy=subsidy)
+        client.force_login(make_user(Role.READER))
+        counts.append(
+            queries(client, reverse("deliberations:deliberation_detail", args=[deliberation.pk]))
+        )
+    assert counts == [DELIBERATION_PAGE_QUERIES, DELIBERATION_PAGE_QUERIES]
+
+
+def test_an_agreements_page_reads_in_constant_queries(client, make_user):
+    counts = []
+    for n in (2, 20):
+        agreement = AgreementFactory(signed_by_both=True)
+        AmendmentFactory.create_batch(n, agreement=agreement)
+        client.force_login(make_user(Role.READER))
+        url = reverse("conventions:agreement_detail", args=["convention", agreement.pk])
+        counts.append(queries(client, url))
+    assert counts == [AGREEMENT_PAGE_QUERIES, AGREEMENT_PAGE_QUERIES]
