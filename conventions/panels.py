@@ -4,17 +4,31 @@ generation of a session's agreements."""
 
 from django.template.loader import render_to_string
 
-from core import panels
+from core import dataversion, panels
 
 from . import batch, permissions
-from .models import Agreement
+from .models import Agreement, NotificationLetter
+
+
+def _subsidy_documents(subsidy) -> tuple:
+    """A file's agreement with its amendments, and its notification letter."""
+    agreement = Agreement.objects.filter(subsidy=subsidy).prefetch_related("amendments").first()
+    letter = NotificationLetter.objects.filter(subsidy=subsidy).first()
+    return agreement, letter
 
 
 def subsidy_documents(request, subsidy) -> str:
-    agreement = Agreement.objects.filter(subsidy=subsidy).first()
+    """A file's agreement, amendments and notification letter in its « Documents » list:
+    read once for each version of the data (core.dataversion), as the file's page; what
+    the user may do with them is decided on each request."""
+    agreement, letter = dataversion.remember(
+        dataversion.request_version(request),
+        repr(("subsidy-agreement", subsidy.pk, dataversion.CODE_SALT)),
+        lambda: _subsidy_documents(subsidy),
+    )
     return render_to_string(
         "conventions/panels/subsidy_documents.html",
-        {"agreement": agreement, "subsidy": subsidy},
+        {"agreement": agreement, "letter": letter, "subsidy": subsidy},
         request,
     )
 

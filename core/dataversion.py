@@ -142,6 +142,17 @@ def current_version(using: str = "default") -> str | None:
     return f"{connection.settings_dict['NAME']}:{version}" if clean else None
 
 
+def request_version(request) -> str | None:
+    """`current_version()` read once for a read-only request (GET, HEAD), so that a page
+    and the panels higher layers add to it (core.panels) share one query; read afresh on
+    each call for a request that may write."""
+    if request is None or request.method not in ("GET", "HEAD"):
+        return current_version()
+    if not hasattr(request, "_data_version"):
+        request._data_version = current_version()
+    return request._data_version
+
+
 def queryset_key(queryset) -> str:
     """What identifies a queryset's result: its model, SQL and parameters, its prefetches."""
     sql, params = queryset.query.sql_with_params()

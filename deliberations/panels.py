@@ -2,14 +2,19 @@
 
 from django.template.loader import render_to_string
 
-from core import panels
+from core import dataversion, panels
 
 from .exchange_views import deliberation_exchanges
 
 
 def subsidy_documents(request, subsidy) -> str:
-    """The deliberations of a file, with their PDFs, in its « Documents » list."""
-    deliberations = subsidy.deliberations.select_related("session").order_by("pk")
+    """The deliberations of a file, with their PDFs, in its « Documents » list: read once
+    for each version of the data (core.dataversion), as the file's page."""
+    deliberations = dataversion.remember(
+        dataversion.request_version(request),
+        repr(("subsidy-deliberations", subsidy.pk, dataversion.CODE_SALT)),
+        lambda: list(subsidy.deliberations.select_related("session").order_by("pk")),
+    )
     return render_to_string(
         "deliberations/panels/subsidy_documents.html", {"deliberations": deliberations}, request
     )

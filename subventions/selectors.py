@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import (
@@ -10,6 +11,7 @@ from django.db.models import (
     CharField,
     DecimalField,
     F,
+    Prefetch,
     QuerySet,
     Sum,
     Value,
@@ -21,10 +23,12 @@ from core.formatting import euros
 from core.grammar import name_key
 from core.modeling import subquery_count, subquery_sum
 
-from .enums import InstalmentCondition
+from .enums import VOTED_STATUSES, InstalmentCondition
 from .models import (
+    Authority,
     Beneficiary,
     Clawback,
+    CoFundingPartner,
     FinancialReport,
     Payment,
     PaymentInstalment,
@@ -131,19 +135,6 @@ def beneficiary_subsidies_by_year(beneficiary: Beneficiary) -> list[YearOfSubsid
         )
         for year, items in years.items()
     ]
-
-
-def subsidy_page(pk: int) -> Subsidy:
-    """One file with everything its page shows, prefetched."""
-    return (
-        Subsidy.objects.for_list()
-        .prefetch_related(
-            "axes",
-            "cofundings__partner_links__partner",
-            "transitions__user",
-        )
-        .get(pk=pk)
-    )
 
 
 def other_years(subsidy: Subsidy) -> QuerySet[Subsidy]:
@@ -318,6 +309,13 @@ def money_panel(subsidy_pk: int) -> MoneyPanel:
     payments, the clawbacks and the report."""
     subsidy = Subsidy.objects.with_money().select_related("beneficiary").get(pk=subsidy_pk)
     report = FinancialReport.objects.filter(subsidy_id=subsidy_pk).first()
+    return money_of(subsidy, report)
+
+
+def money_of(subsidy: Subsidy, report) -> MoneyPanel:
+    """The money panel of a file already read `with_money()`, with its financial report
+    (or None), in three queries: the schedule, the payments, the clawbacks."""
+    subsidy_pk = subsidy.pk
     instalments = PaymentInstalment.objects.filter(subsidy_id=subsidy_pk).annotate(
         paid=money_sum("payments__amount")
     )
@@ -339,19 +337,23 @@ def money_panel(subsidy_pk: int) -> MoneyPanel:
     )
 
 
-def file_exchanges(subsidy: Subsidy) -> dict:
+def file_exchanges(subsidy: Subsidy, *, report=False, people: bool = True) -> dict:
     """The information requests and messages of a file, for both sides (issue 16), in three
-    queries whatever their number."""
+    queries whatever their number (two when its financial `report`, or None, is given);
+    without `people`, their askers and authors are left to `attach_people`."""
+    if report is False:
+        statement = ReportStatement.objects.filter(report__subsidy=subsidy).first()
+    else:
+        statement = getattr(report, "statement", None) if report is not None else None
+    requests = subsidy.information_requests.order_by("-created_at", "-pk")
+    messages = subsidy.messages.select_related("information_request").order_by("created_at", "pk")
+    if people:
+        requests = requests.select_related("asked_by")
+        messages = messages.select_related("author")
     return {
-        "requests": list(
-            subsidy.information_requests.select_related("asked_by").order_by("-created_at", "-pk")
-        ),
-        "messages": list(
-            subsidy.messages.select_related("author", "information_request").order_by(
-                "created_at", "pk"
-            )
-        ),
-        "report_statement": ReportStatement.objects.filter(report__subsidy=subsidy).first(),
+        "requests": list(requests),
+        "messages": list(messages),
+        "report_statement": statement,
     }
 
 
@@ -392,7 +394,7 @@ def application_comparison(subsidy: Subsidy) -> list[ComparedRow]:
     )
     cofundings = " ; ".join(
         f"{line.group_label or line.partner_names} : {_money_text(line.amount)}"
-        for line in subsidy.cofundings.prefetch_related("partners")
+        for line in subsidy.cofundings.all()
     )
     return [
         ComparedRow("Intitulé", application.project_title or "—", subsidy.title or "—"),
@@ -413,3 +415,83 @@ def application_comparison(subsidy: Subsidy) -> list[ComparedRow]:
         ),
         ComparedRow("Cofinancements", funders or "—", cofundings or "—"),
     ]
+
+
+# A file's page (« Fiche d'une subvention »)
+
+
+@dataclass
+class SubsidyPage:
+    """What a file's page shows that depends only on the database, whatever the user: read
+    in a constant number of queries, and kept under the data's version (core.dataversion).
+    What the user may do is worked out on each request (subventions.views)."""
+
+    subsidy: Subsidy
+    funding_plan: list[CoFundingShare]
+    cofunding_total: Decimal
+    other_years: list[Subsidy]
+    exchanges: dict
+    application_rows: list[ComparedRow]
+    money: MoneyPanel | None
+    is_incomplete: bool
+
+
+def subsidy_page(pk: int) -> SubsidyPage:
+    """One file with everything its page shows, in a constant number of queries whatever
+    its number of axes, co-funding lines, history rows, requests, messages or payments.
+
+    The people it names (instructor, history, requests, messages) are not read here:
+    the accounts' table does not move the data's version (core.dataversion), so
+    `attach_people` reads them on each request, and a renamed account shows at once."""
+    subsidy = (
+        Subsidy.objects.with_money()
+        .select_related(
+            "beneficiary",
+            "policy_area",
+            "budget_line",
+            "financial_report__statement",
+            "application",
+        )
+        .prefetch_related(
+            "axes",
+            Prefetch(
+                "cofundings__partner_links",
+                queryset=CoFundingPartner.objects.select_related("partner"),
+            ),
+            "transitions",
+        )
+        .get(pk=pk)
+    )
+    authority = Authority.current()
+    report = getattr(subsidy, "financial_report", None)
+    exchanges = file_exchanges(subsidy, report=report, people=False)
+    return SubsidyPage(
+        subsidy=subsidy,
+        funding_plan=funding_plan(
+            subsidy, authority.name_with_article if authority else "la collectivité"
+        ),
+        cofunding_total=sum(line.amount for line in subsidy.cofundings.all()),
+        other_years=list(other_years(subsidy)),
+        exchanges=exchanges,
+        application_rows=application_comparison(subsidy),
+        money=money_of(subsidy, report) if subsidy.status in VOTED_STATUSES else None,
+        is_incomplete=any(request.is_open for request in exchanges["requests"]),
+    )
+
+
+def attach_people(page: SubsidyPage) -> SubsidyPage:
+    """The accounts a file's page names, read in one query and set on the rows that name
+    them: the instructor, the authors of the history, the requests and the messages."""
+    holders = [
+        (page.subsidy, "instructor"),
+        *((step, "user") for step in page.subsidy.transitions.all()),
+        *((request, "asked_by") for request in page.exchanges["requests"]),
+        *((message, "author") for message in page.exchanges["messages"]),
+    ]
+    ids = {getattr(row, f"{field}_id") for row, field in holders} - {None}
+    people = get_user_model().objects.in_bulk(ids) if ids else {}
+    for row, field in holders:
+        person = people.get(getattr(row, f"{field}_id"))
+        if person is not None:
+            setattr(row, field, person)
+    return page

@@ -6,12 +6,13 @@ selectors, validate with the forms and write through the services.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from core import exports, grammar, locking
+from core import dataversion, exports, grammar, locking
 from core.forms import live_forms
 from core.views import Listing, apply_service_error
 
@@ -27,7 +28,7 @@ from .forms import (
     SubsidyForm,
     TransitionForm,
 )
-from .models import Authority, Beneficiary, Subsidy
+from .models import Beneficiary, Membership, Subsidy
 from .next_steps import next_step
 from .permissions import refuse_unless, require
 from .services import AxisData, CoFundingData
@@ -94,27 +95,34 @@ def offered_actions(subsidy: Subsidy, user) -> list[tuple[str, str, str | None]]
 
 @require("view")
 def subsidy_detail(request, pk: int):
+    # What the page shows of the database is read once for each version of the data
+    # (core.dataversion): any write moves the version, so the page is never stale.
+    # What the user may do is worked out for this user on every request.
+    key = repr(("subsidy-page", pk, dataversion.CODE_SALT))
     try:
-        subsidy = selectors.subsidy_page(pk)
+        page = dataversion.remember(
+            dataversion.request_version(request), key, lambda: selectors.subsidy_page(pk)
+        )
     except Subsidy.DoesNotExist as missing:
         raise Http404 from missing
-    authority = Authority.current()
+    selectors.attach_people(page)
+    subsidy = page.subsidy
     return render(
         request,
         "subventions/subsidy_detail.html",
         {
             "subsidy": subsidy,
-            "funding_plan": selectors.funding_plan(
-                subsidy, authority.name_with_article if authority else "la collectivité"
-            ),
-            "cofunding_total": sum(line.amount for line in subsidy.cofundings.all()),
-            "other_years": selectors.other_years(subsidy),
+            "is_incomplete": page.is_incomplete,
+            "funding_plan": page.funding_plan,
+            "cofunding_total": page.cofunding_total,
+            "other_years": page.other_years,
             "actions": offered_actions(subsidy, request.user),
             "can_edit": permissions.can_edit_subsidy(request.user, subsidy)[0],
             "editable": subsidy.is_editable,
-            "exchanges": selectors.file_exchanges(subsidy),
-            "application_rows": selectors.application_comparison(subsidy),
+            "exchanges": page.exchanges,
+            "application_rows": page.application_rows,
             "can_ask": permissions.check("ask_information", request.user)[0],
+            "money_panel": page.money,
         },
     )
 
@@ -333,7 +341,9 @@ def beneficiary_export(request, fmt: str):
 
 @require("view")
 def beneficiary_detail(request, pk: int):
-    beneficiary = get_object_or_404(Beneficiary, pk=pk)
+    # The association's accounts with their people: one query however many they are.
+    memberships = Prefetch("memberships", queryset=Membership.objects.select_related("user"))
+    beneficiary = get_object_or_404(Beneficiary.objects.prefetch_related(memberships), pk=pk)
     years = selectors.beneficiary_subsidies_by_year(beneficiary)
     return render(
         request,

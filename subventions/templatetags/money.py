@@ -14,7 +14,8 @@ def money_section(context, subsidy) -> dict:
     user = context["request"].user
     if subsidy.status not in VOTED_STATUSES:
         return {"shown": False}
-    money = selectors.money_panel(subsidy.pk)
+    # The file's page hands over the panel it read with the file (selectors.subsidy_page).
+    money = context.get("money_panel") or selectors.money_panel(subsidy.pk)
     return {
         "shown": True,
         "money": money,
