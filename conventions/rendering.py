@@ -7,11 +7,13 @@ templates/conventions/agreement/pdf/. Once the authority has signed, the signed 
 served as kept, byte for byte, and nothing is rendered again.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -92,7 +94,7 @@ def _granting(agreement: Agreement) -> tuple[Deliberation | None, Authority | No
     """The deliberation that granted the agreement's subsidy and the authority that grants:
     the one of the session that voted it, else the default authority. Read once per
     document (each is a query or two)."""
-    deliberation = granting_deliberation(agreement.subsidy)
+    deliberation = granting_deliberation(agreement.subsidy_id)
     if deliberation is not None and deliberation.session is not None:
         return deliberation, deliberation.session.authority_or_default
     return deliberation, Authority.current()
@@ -140,10 +142,28 @@ def _authority_words(authority: Authority, signatory: dict) -> dict:
     }
 
 
+def _document_subsidy(agreement: Agreement) -> tuple[Subsidy, datetime.date | None]:
+    """The agreement's subsidy with its beneficiary, and its financial report's due date
+    (None without a report), read in one query. A subsidy the caller has read already is
+    kept as it is (its report's due date is then read on its own)."""
+    if Agreement.subsidy.is_cached(agreement):
+        subsidy = agreement.subsidy
+        report = FinancialReport.objects.filter(subsidy=subsidy)
+        return subsidy, report.values_list("due_date", flat=True).first()
+    report = FinancialReport.objects.filter(subsidy=OuterRef("pk")).values("due_date")[:1]
+    subsidy = (
+        Subsidy.objects.select_related("beneficiary")
+        .annotate(financial_report_due_date=Subquery(report))
+        .get(pk=agreement.subsidy_id)
+    )
+    agreement.subsidy = subsidy
+    return subsidy, subsidy.financial_report_due_date
+
+
 def agreement_context(agreement: Agreement, *, granting=None) -> dict:
     """Everything an agreement template may show, as plain values (no model instances).
     `granting`: what `_granting(agreement)` returns, when the caller has it already."""
-    subsidy = agreement.subsidy
+    subsidy, report_due_on = _document_subsidy(agreement)
     beneficiary = subsidy.beneficiary
     deliberation, authority = granting or _granting(agreement)
     session = deliberation.session if deliberation else None
@@ -220,12 +240,7 @@ def agreement_context(agreement: Agreement, *, granting=None) -> dict:
         "republican_commitment": request_date >= REPUBLICAN_COMMITMENT_FROM,
         # The report's own due date (conventions.services.record_financed_until keeps it
         # at the agreement's last year); a file without its report yet, from the period.
-        "report_due_date": (
-            FinancialReport.objects.filter(subsidy=subsidy)
-            .values_list("due_date", flat=True)
-            .first()
-            or report_due_date(agreement.end_date.year)
-        ),
+        "report_due_date": report_due_on or report_due_date(agreement.end_date.year),
         "threshold": settings.AGREEMENT_THRESHOLD,
     }
 
