@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -22,7 +22,7 @@ from deliberations.models import Deliberation
 from deliberations.selectors import granting_deliberation
 from subventions import selectors as subventions_selectors
 from subventions.enums import PaymentTerms
-from subventions.models import Authority, FinancialReport, Subsidy
+from subventions.models import Authority, CoFunding, FinancialReport, Subsidy
 from subventions.models.beneficiaries import REPUBLICAN_COMMITMENT_FROM
 from subventions.models.money import report_due_date
 
@@ -142,28 +142,44 @@ def _authority_words(authority: Authority, signatory: dict) -> dict:
     }
 
 
-def _document_subsidy(agreement: Agreement) -> tuple[Subsidy, datetime.date | None]:
-    """The agreement's subsidy with its beneficiary, and its financial report's due date
-    (None without a report), read in one query. A subsidy the caller has read already is
-    kept as it is (its report's due date is then read on its own)."""
+@dataclass(frozen=True)
+class SubsidyReads:
+    """What an agreement's document reads of its subsidy besides the subsidy itself."""
+
+    report_due_on: datetime.date | None  # its financial report's due date, if any
+    has_cofundings: bool
+
+
+def _subsidy_reads(agreement: Agreement) -> SubsidyReads:
+    """Reads, in one query, the agreement's subsidy with its beneficiary and the agreement's
+    template (when the caller has not read them already), its report's due date and
+    whether it has co-funding lines. What the caller has read is kept as it is."""
+    report = FinancialReport.objects.filter(subsidy=OuterRef("pk")).values("due_date")[:1]
+    subsidies = Subsidy.objects.annotate(
+        report_due_on=Subquery(report),
+        has_cofundings=Exists(CoFunding.objects.filter(subsidy=OuterRef("pk"))),
+    )
     if Agreement.subsidy.is_cached(agreement):
         subsidy = agreement.subsidy
-        report = FinancialReport.objects.filter(subsidy=subsidy)
-        return subsidy, report.values_list("due_date", flat=True).first()
-    report = FinancialReport.objects.filter(subsidy=OuterRef("pk")).values("due_date")[:1]
-    subsidy = (
-        Subsidy.objects.select_related("beneficiary")
-        .annotate(financial_report_due_date=Subquery(report))
-        .get(pk=agreement.subsidy_id)
+        row = subsidies.filter(pk=subsidy.pk).values("report_due_on", "has_cofundings").get()
+        return SubsidyReads(row["report_due_on"], row["has_cofundings"])
+    subsidy = subsidies.select_related("beneficiary", "agreement__template").get(
+        pk=agreement.subsidy_id
     )
-    agreement.subsidy = subsidy
-    return subsidy, subsidy.financial_report_due_date
+    stored = getattr(subsidy, "agreement", None)  # None while the agreement is not saved
+    template_read = stored is not None and stored.template_id == agreement.template_id
+    agreement.subsidy = subsidy  # the subsidy's `agreement` is now the caller's instance
+    if template_read and not Agreement.template.is_cached(agreement):
+        agreement.template = stored.template
+    return SubsidyReads(subsidy.report_due_on, subsidy.has_cofundings)
 
 
-def agreement_context(agreement: Agreement, *, granting=None) -> dict:
+def agreement_context(agreement: Agreement, *, granting=None, reads=None) -> dict:
     """Everything an agreement template may show, as plain values (no model instances).
-    `granting`: what `_granting(agreement)` returns, when the caller has it already."""
-    subsidy, report_due_on = _document_subsidy(agreement)
+    `granting`, `reads`: what `_granting(agreement)` and `_subsidy_reads(agreement)`
+    return, when the caller has them already."""
+    reads = reads or _subsidy_reads(agreement)
+    subsidy = agreement.subsidy
     beneficiary = subsidy.beneficiary
     deliberation, authority = granting or _granting(agreement)
     session = deliberation.session if deliberation else None
@@ -240,7 +256,7 @@ def agreement_context(agreement: Agreement, *, granting=None) -> dict:
         "republican_commitment": request_date >= REPUBLICAN_COMMITMENT_FROM,
         # The report's own due date (conventions.services.record_financed_until keeps it
         # at the agreement's last year); a file without its report yet, from the period.
-        "report_due_date": report_due_on or report_due_date(agreement.end_date.year),
+        "report_due_date": reads.report_due_on or report_due_date(agreement.end_date.year),
         "threshold": settings.AGREEMENT_THRESHOLD,
     }
 
@@ -372,8 +388,8 @@ def _render(template_name: str, page_context: dict) -> RenderedPdf:
 
 
 def agreement_html_context(agreement: Agreement) -> dict:
-    granting = _granting(agreement)
-    context = agreement_context(agreement, granting=granting)
+    granting, reads = _granting(agreement), _subsidy_reads(agreement)
+    context = agreement_context(agreement, granting=granting, reads=reads)
     subsidy = agreement.subsidy
     authority = granting[1]
     return {
@@ -383,7 +399,7 @@ def agreement_html_context(agreement: Agreement) -> dict:
         # file without co-funding has none.
         "funding_plan": (
             subventions_selectors.funding_plan(subsidy, authority.name_with_article)
-            if subsidy.cofundings.exists()
+            if reads.has_cofundings
             else []
         ),
         "projected_budget": subsidy.projected_budget,
