@@ -386,6 +386,10 @@ def alternate(first, second, repeats: int) -> tuple[float, float]:
     return statistics.median(a), statistics.median(b)
 
 
+# The fewest pairs each PDF runs (pdf_figures): the short agreement needs many.
+PDF_TURNS = {"agreement": 21, "deliberation": 7}
+
+
 def alternate_pairs(first, second, *, turns: int, seconds: float) -> list[tuple[float, float]]:
     """Seconds of two callables run in pairs, at least `turns` pairs and until each side
     has run `seconds` in all. The order within a pair alternates (A B, B A, A B …), so
@@ -404,12 +408,13 @@ def alternate_pairs(first, second, *, turns: int, seconds: float) -> list[tuple[
     return pairs
 
 
-def pdf_figures(turns: int = 7, seconds: float = 4.0) -> dict:
+def pdf_figures(turns: dict | None = None, seconds: float = 4.0) -> dict:
     """The agreement PDF and a 200-subsidy deliberation PDF, each against bare WeasyPrint
     given the very HTML the application renders (same fetcher, same PDF/A variant).
 
-    Both sides run in pairs (alternate_pairs): at least `turns` pairs and until each side
-    has run `seconds` (the agreement, ~0.2 s, then runs twenty-odd pairs instead of five).
+    Both sides run in pairs (alternate_pairs): at least `turns[key]` pairs (21 for the
+    agreement, ~0.2 s; 7 for the deliberation, ~2 s) and until each side has run
+    `seconds`.
     The ratio is the median of the pairs' ratios: the two runs of a pair follow each other
     and share the machine's load of that moment, and the median drops the pairs a burst
     of load hit on one side only. `app` and `bare` are each side's median seconds."""
@@ -464,7 +469,9 @@ def pdf_figures(turns: int = 7, seconds: float = 4.0) -> dict:
         ("agreement", application_agreement, agreement_html),
         ("deliberation", application_deliberation, deliberation_html),
     ):
-        pairs = alternate_pairs(application, bare(html), turns=turns, seconds=seconds)
+        pairs = alternate_pairs(
+            application, bare(html), turns=(turns or PDF_TURNS)[key], seconds=seconds
+        )
         figures[key] = {
             "app": round(statistics.median(app for app, _bare in pairs), 3),
             "bare": round(statistics.median(bare for _app, bare in pairs), 3),
