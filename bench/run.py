@@ -17,13 +17,15 @@ so that the machine's load weighs on both:
 - the staff CSV against a bare streamed CSV of the same rows and columns;
 - the SCDL export (open data URL) against PostgreSQL's COPY of its own query;
 - the agreement PDF and a 200-subsidy deliberation PDF against bare WeasyPrint on the
-  same HTML (same fetcher, same PDF/A variant);
+  same HTML (same fetcher, same PDF/A variant): the median of the ratios of pairs run
+  one after the other, enough pairs for each side to run seconds (pdf_figures);
 - « Générer toutes les conventions » of 200 agreements with one then two Celery workers
   (started and warmed up before the clock starts);
 - the peak memory (ru_maxrss) of a process serving each export, at both sizes.
 """
 
 import argparse
+import gc
 import http.client
 import os
 import re
@@ -384,9 +386,38 @@ def alternate(first, second, repeats: int) -> tuple[float, float]:
     return statistics.median(a), statistics.median(b)
 
 
-def pdf_figures(repeats: int) -> dict:
+# The fewest pairs each PDF runs (pdf_figures): the short agreement needs many.
+PDF_TURNS = {"agreement": 21, "deliberation": 7}
+
+
+def alternate_pairs(first, second, *, turns: int, seconds: float) -> list[tuple[float, float]]:
+    """Seconds of two callables run in pairs, at least `turns` pairs and until each side
+    has run `seconds` in all. The order within a pair alternates (A B, B A, A B …), so
+    neither side always runs right after the other's garbage or with a warmer cache, and
+    the garbage collector runs before each call, outside the clock, for both sides."""
+    pairs, total = [], [0.0, 0.0]
+    while len(pairs) < turns or min(total) < seconds:
+        pair = [0.0, 0.0]
+        for index in (0, 1) if len(pairs) % 2 == 0 else (1, 0):
+            gc.collect()
+            start = time.perf_counter()
+            (first, second)[index]()
+            pair[index] = time.perf_counter() - start
+            total[index] += pair[index]
+        pairs.append((pair[0], pair[1]))
+    return pairs
+
+
+def pdf_figures(turns: dict | None = None, seconds: float = 4.0) -> dict:
     """The agreement PDF and a 200-subsidy deliberation PDF, each against bare WeasyPrint
-    given the very HTML the application renders (same fetcher, same PDF/A variant)."""
+    given the very HTML the application renders (same fetcher, same PDF/A variant).
+
+    Both sides run in pairs (alternate_pairs): at least `turns[key]` pairs (21 for the
+    agreement, ~0.2 s; 7 for the deliberation, ~2 s) and until each side has run
+    `seconds`.
+    The ratio is the median of the pairs' ratios: the two runs of a pair follow each other
+    and share the machine's load of that moment, and the median drops the pairs a burst
+    of load hit on one side only. `app` and `bare` are each side's median seconds."""
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
@@ -438,13 +469,14 @@ def pdf_figures(repeats: int) -> dict:
         ("agreement", application_agreement, agreement_html),
         ("deliberation", application_deliberation, deliberation_html),
     ):
-        # A 200-subsidy deliberation takes seconds: fewer turns, still alternated.
-        turns = repeats if key == "agreement" else max(3, repeats // 2)
-        app_seconds, bare_seconds = alternate(application, bare(html), turns)
+        pairs = alternate_pairs(
+            application, bare(html), turns=(turns or PDF_TURNS)[key], seconds=seconds
+        )
         figures[key] = {
-            "app": app_seconds,
-            "bare": bare_seconds,
-            "ratio": app_seconds / bare_seconds,
+            "app": round(statistics.median(app for app, _bare in pairs), 3),
+            "bare": round(statistics.median(bare for _app, bare in pairs), 3),
+            "pairs": len(pairs),
+            "ratio": statistics.median(app / bare for app, bare in pairs),
         }
     return figures
 
@@ -637,7 +669,7 @@ def main() -> None:
     pdfs = {}
     if "pdf" in parts:
         log("PDF contre WeasyPrint seul…")
-        pdfs = guarded(pdf_figures, repeats=5) or {}
+        pdfs = guarded(pdf_figures) or {}
     for key, figure in pdfs.items():
         log(f"  {key} : {figure}")
     batch = None

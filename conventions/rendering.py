@@ -7,11 +7,13 @@ templates/conventions/agreement/pdf/. Once the authority has signed, the signed 
 served as kept, byte for byte, and nothing is rendered again.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -20,7 +22,7 @@ from deliberations.models import Deliberation
 from deliberations.selectors import granting_deliberation
 from subventions import selectors as subventions_selectors
 from subventions.enums import PaymentTerms
-from subventions.models import Authority, FinancialReport, Subsidy
+from subventions.models import Authority, CoFunding, FinancialReport, Subsidy
 from subventions.models.beneficiaries import REPUBLICAN_COMMITMENT_FROM
 from subventions.models.money import report_due_date
 
@@ -92,7 +94,7 @@ def _granting(agreement: Agreement) -> tuple[Deliberation | None, Authority | No
     """The deliberation that granted the agreement's subsidy and the authority that grants:
     the one of the session that voted it, else the default authority. Read once per
     document (each is a query or two)."""
-    deliberation = granting_deliberation(agreement.subsidy)
+    deliberation = granting_deliberation(agreement.subsidy_id)
     if deliberation is not None and deliberation.session is not None:
         return deliberation, deliberation.session.authority_or_default
     return deliberation, Authority.current()
@@ -140,9 +142,43 @@ def _authority_words(authority: Authority, signatory: dict) -> dict:
     }
 
 
-def agreement_context(agreement: Agreement, *, granting=None) -> dict:
+@dataclass(frozen=True)
+class SubsidyReads:
+    """What an agreement's document reads of its subsidy besides the subsidy itself."""
+
+    report_due_on: datetime.date | None  # its financial report's due date, if any
+    has_cofundings: bool
+
+
+def _subsidy_reads(agreement: Agreement) -> SubsidyReads:
+    """Reads, in one query, the agreement's subsidy with its beneficiary and the agreement's
+    template (when the caller has not read them already), its report's due date and
+    whether it has co-funding lines. What the caller has read is kept as it is."""
+    report = FinancialReport.objects.filter(subsidy=OuterRef("pk")).values("due_date")[:1]
+    subsidies = Subsidy.objects.annotate(
+        report_due_on=Subquery(report),
+        has_cofundings=Exists(CoFunding.objects.filter(subsidy=OuterRef("pk"))),
+    )
+    if Agreement.subsidy.is_cached(agreement):
+        subsidy = agreement.subsidy
+        row = subsidies.filter(pk=subsidy.pk).values("report_due_on", "has_cofundings").get()
+        return SubsidyReads(row["report_due_on"], row["has_cofundings"])
+    subsidy = subsidies.select_related("beneficiary", "agreement__template").get(
+        pk=agreement.subsidy_id
+    )
+    stored = getattr(subsidy, "agreement", None)  # None while the agreement is not saved
+    template_read = stored is not None and stored.template_id == agreement.template_id
+    agreement.subsidy = subsidy  # the subsidy's `agreement` is now the caller's instance
+    if template_read and not Agreement.template.is_cached(agreement):
+        agreement.template = stored.template
+    return SubsidyReads(subsidy.report_due_on, subsidy.has_cofundings)
+
+
+def agreement_context(agreement: Agreement, *, granting=None, reads=None) -> dict:
     """Everything an agreement template may show, as plain values (no model instances).
-    `granting`: what `_granting(agreement)` returns, when the caller has it already."""
+    `granting`, `reads`: what `_granting(agreement)` and `_subsidy_reads(agreement)`
+    return, when the caller has them already."""
+    reads = reads or _subsidy_reads(agreement)
     subsidy = agreement.subsidy
     beneficiary = subsidy.beneficiary
     deliberation, authority = granting or _granting(agreement)
@@ -220,12 +256,7 @@ def agreement_context(agreement: Agreement, *, granting=None) -> dict:
         "republican_commitment": request_date >= REPUBLICAN_COMMITMENT_FROM,
         # The report's own due date (conventions.services.record_financed_until keeps it
         # at the agreement's last year); a file without its report yet, from the period.
-        "report_due_date": (
-            FinancialReport.objects.filter(subsidy=subsidy)
-            .values_list("due_date", flat=True)
-            .first()
-            or report_due_date(agreement.end_date.year)
-        ),
+        "report_due_date": reads.report_due_on or report_due_date(agreement.end_date.year),
         "threshold": settings.AGREEMENT_THRESHOLD,
     }
 
@@ -357,8 +388,8 @@ def _render(template_name: str, page_context: dict) -> RenderedPdf:
 
 
 def agreement_html_context(agreement: Agreement) -> dict:
-    granting = _granting(agreement)
-    context = agreement_context(agreement, granting=granting)
+    granting, reads = _granting(agreement), _subsidy_reads(agreement)
+    context = agreement_context(agreement, granting=granting, reads=reads)
     subsidy = agreement.subsidy
     authority = granting[1]
     return {
@@ -368,7 +399,7 @@ def agreement_html_context(agreement: Agreement) -> dict:
         # file without co-funding has none.
         "funding_plan": (
             subventions_selectors.funding_plan(subsidy, authority.name_with_article)
-            if subsidy.cofundings.exists()
+            if reads.has_cofundings
             else []
         ),
         "projected_budget": subsidy.projected_budget,

@@ -12,6 +12,7 @@ its URL, so a document cannot leak a request nor depend on a web server being up
 
 import logging
 import mimetypes
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -27,6 +28,7 @@ from core.formatting import typography_html
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 from weasyprint import HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -102,11 +104,25 @@ class LocalFetcher(URLFetcher):
         return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": mime_type})
 
 
+_fonts = threading.local()
+
+
+def font_configuration() -> FontConfiguration:
+    """WeasyPrint's font configuration, made once per thread and given to every document:
+    gathering the system's fonts took 40 of an agreement's 290 ms, and the configuration
+    keeps its caches (line struts, font features) from one document to the next. One per
+    thread, as Fontconfig's configuration is not to be shared between threads."""
+    if not hasattr(_fonts, "configuration"):
+        _fonts.configuration = FontConfiguration()
+    return _fonts.configuration
+
+
 def render_document(template_name: str, context: dict):
     """The laid-out WeasyPrint document, for callers that need its boxes (a signature's)."""
     # French typography on every document's text (no-break spaces, « 1er », « n° … »).
     html = typography_html(render_to_string(template_name, context))
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher()).render()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher())
+    return document.render(font_config=font_configuration())
 
 
 # WeasyPrint lays out in CSS pixels (96 per inch), PDF counts points (72 per inch).

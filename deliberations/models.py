@@ -122,8 +122,13 @@ class Session(models.Model):
 
     @property
     def authority_or_default(self) -> Authority | None:
-        """The authority whose body sits: the session's own, else the default one."""
-        return self.authority if self.authority_id else Authority.current()
+        """The authority whose body sits: the session's own, else the default one (read
+        once per instance: a document names it in its context, header and body name)."""
+        if self.authority_id:
+            return self.authority
+        if "_default_authority" not in self.__dict__:
+            self.__dict__["_default_authority"] = Authority.current()
+        return self.__dict__["_default_authority"]
 
     @property
     def body_label(self) -> str:

@@ -47,10 +47,12 @@ def subsidies_in_active_deliberations(subsidies) -> dict[int, Deliberation]:
     return {link.subsidy_id: link.deliberation for link in links}
 
 
-def granting_deliberation(subsidy: Subsidy) -> Deliberation | None:
-    """The adopted deliberation granting the subsidy (the first executory one), if any."""
+def granting_deliberation(subsidy: Subsidy | int) -> Deliberation | None:
+    """The adopted deliberation granting the subsidy (the first executory one), if any.
+    `subsidy` may be its id: a caller that has not read the subsidy yet spares a query."""
     return (
-        Deliberation.objects.select_related("session")
+        # With the session's authority: the documents name it (authority_or_default).
+        Deliberation.objects.select_related("session__authority")
         .filter(links__subsidy=subsidy, status=DeliberationStatus.ADOPTED)
         .order_by("executory_date", "pk")
         .first()

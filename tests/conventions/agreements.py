@@ -16,15 +16,18 @@ from tests.subventions.factories import ActionAxisFactory, AuthorityFactory, Sub
 EXECUTORY = datetime.date(2021, 4, 2)
 
 
-def granted_subsidy(*, executory=EXECUTORY, **fields):
-    """A voted 35 000 € file, granted by an adopted deliberation (executory or not yet)."""
+def granted_subsidy(*, executory=EXECUTORY, session=None, **fields):
+    """A voted 35 000 € file, granted by an adopted deliberation (executory or not yet),
+    voted in `session` if given."""
     if Authority.current() is None:
         AuthorityFactory()
     fields.setdefault("voted", True)
     subsidy = SubsidyFactory(**fields)
     for position in (1, 2):
         ActionAxisFactory(subsidy=subsidy, position=position)
-    deliberation = Deliberation.objects.create(policy_area=subsidy.policy_area, title=subsidy.title)
+    deliberation = Deliberation.objects.create(
+        policy_area=subsidy.policy_area, title=subsidy.title, session=session
+    )
     DeliberationSubsidy.objects.create(deliberation=deliberation, subsidy=subsidy)
     # Adopted in one UPDATE: the freezing triggers act on rows already adopted.
     Deliberation.objects.filter(pk=deliberation.pk).update(
