@@ -43,11 +43,13 @@ pytestmark = pytest.mark.django_db
 SUBSIDY_PAGE_QUERIES = 22
 
 
-def queries(client, url: str) -> int:
+def queries(client, url: str, *, versioned: bool = False) -> int:
+    """The page's queries; a page cached under the data version (`versioned`) reads the
+    version too on PostgreSQL, not counted, so that the figure is the same on both."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    return len(captured) - (connection.vendor == "postgresql")
+    return len(captured) - (versioned and connection.vendor == "postgresql")
 
 
 def rich_file(n: int, make_user) -> Subsidy:
@@ -107,7 +109,7 @@ def test_a_files_page_reads_in_constant_queries(client, make_user, role):
     few, many = rich_file(2, make_user), rich_file(20, make_user)
     client.force_login(make_user(role))
     counts = [
-        queries(client, reverse("subventions:subsidy_detail", args=[subsidy.pk]))
+        queries(client, reverse("subventions:subsidy_detail", args=[subsidy.pk]), versioned=True)
         for subsidy in (few, many)
     ]
     assert counts == [SUBSIDY_PAGE_QUERIES, SUBSIDY_PAGE_QUERIES]
