@@ -86,3 +86,13 @@ def live_reference_data(transactional_db):
     if not AgreementTemplate.objects.exists():
         for name in TEMPLATE_MIGRATIONS:
             importlib.import_module(name).install(apps, None)
+
+
+def pytest_runtest_setup(item):
+    """The `postgresql` marker's promise: the test runs only when DATABASE_URL points at
+    PostgreSQL, and is skipped, before any fixture, on SQLite."""
+    if item.get_closest_marker("postgresql"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")

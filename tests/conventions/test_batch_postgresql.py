@@ -4,7 +4,7 @@ the first worker still runs it) on PostgreSQL: each agreement is created once.""
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from conventions import batch
 from conventions.enums import BatchItemOutcome, BatchJobStatus
@@ -14,15 +14,10 @@ from deliberations import services
 pytestmark = [
     pytest.mark.postgresql,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("live_reference_data"),
 ]
 
 SUBSIDIES = 8
-
-
-@pytest.fixture(autouse=True)
-def only_on_postgresql(live_reference_data):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
 
 
 def test_two_deliveries_of_every_task_at_once_create_each_agreement_once(

@@ -19,13 +19,8 @@ from tests.subventions.factories import AuthorityFactory
 pytestmark = [
     pytest.mark.postgresql,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("live_reference_data"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def only_on_postgresql(live_reference_data):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
 
 
 def page(client, url: str) -> tuple[str, int]:

@@ -4,7 +4,7 @@ gets its own number, in one sequence, and none waits on another in a cycle."""
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from conventions import services
 from conventions.models import Agreement
@@ -13,15 +13,10 @@ from deliberations import services as deliberation_services
 pytestmark = [
     pytest.mark.postgresql,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("live_reference_data"),
 ]
 
 THREADS = 16
-
-
-@pytest.fixture(autouse=True)
-def only_on_postgresql(live_reference_data):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
 
 
 def test_concurrent_agreements_get_one_number_each(make_subsidy, make_deliberation, secretariat):

@@ -20,13 +20,8 @@ from tests.subventions.test_lists import add_subsidies
 pytestmark = [
     pytest.mark.postgresql,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("live_reference_data"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def only_on_postgresql(live_reference_data):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
 
 
 @pytest.fixture

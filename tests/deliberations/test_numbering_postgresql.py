@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from deliberations import services
 from deliberations.models import NUMBER_TAKEN, Deliberation
@@ -15,12 +15,6 @@ pytestmark = [
 ]
 
 THREADS = 20
-
-
-@pytest.fixture(autouse=True)
-def only_on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
 
 
 def test_twenty_concurrent_placements_get_twenty_numbers(
