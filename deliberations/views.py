@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from core import dataversion, exports
 from core.formatting import short_date
 from core.modeling import subquery_count
-from core.views import Listing, apply_service_error, paginate, run_form
+from core.views import Listing, apply_service_error, paginate, request_key, run_form
 from subventions.exports import listing_export
 from subventions.permissions import refuse_unless, require
 
@@ -97,7 +97,8 @@ def session_list(request):
     )
     upcoming = sessions.filter(date__gte=today).order_by("date", "time")
     past = sessions.filter(date__lt=today).order_by("-date", "-time")
-    page = paginate(request, past, rows_by_key=sessions)
+    # Keyed by the request (it sets the query, with the day), not by the compiled SQL.
+    page = paginate(request, past, rows_by_key=sessions, key=request_key(request))
     # Read once for each version of the data, as the page (core.dataversion).
     upcoming_rows = dataversion.remember(
         page.paginator.version, repr(("upcoming-sessions", today)), lambda: list(upcoming)
