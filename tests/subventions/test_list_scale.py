@@ -210,7 +210,9 @@ def test_beneficiary_totals_count_each_file_once(reader):
     assert row.total_requested == Decimal("4000")
 
 
-@pytest.mark.parametrize("typed", ["a", "%_'\"<", "  ", "SUB-", "économie"])
+@pytest.mark.parametrize(
+    "typed", ["a", "%_'\"<", "  ", "SUB-", "économie", "=1+1\x00", "x:*|!(", "21B 0110 \u200b"]
+)
 def test_any_search_typed_shows_a_page(reader, typed):
     SubsidyFactory(beneficiary=BeneficiaryFactory(legal_name="Économie et territoires"))
     for name in LIST_PAGES[:4]:
