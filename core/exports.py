@@ -32,6 +32,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from core.formatting import decimal_comma, short_date
+from core.streaming import read_ahead
 
 CSV_SEPARATOR = ";"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,14 +99,15 @@ def table_rows(
     server-side cursor (PostgreSQL), so that memory stays flat whatever the row count.
 
     Lookup columns only: one `values_list` query, tuples straight from the cursor, no
-    model instance. Otherwise instances (with the queryset's prefetches, per chunk).
+    model instance, the next chunk fetched while this one is written (`read_ahead`).
+    Otherwise instances (with the queryset's prefetches, per chunk).
     """
     if all(column.is_lookup for column in columns):
         conversions = [
             (index, column.convert) for index, column in enumerate(columns) if column.convert
         ]
         values = queryset.values_list(*[column.value for column in columns])
-        for row in values.iterator(chunk_size=chunk_size):
+        for row in read_ahead(values, chunk_size=chunk_size):
             if conversions:
                 row = list(row)
                 for index, convert in conversions:

@@ -6,25 +6,25 @@ The checks are the schema's constraints and its two custom checks (a SIRET passe
 Luhn key; one of idBeneficiaire / rnaBeneficiaire is given): the export runs them before
 writing anything, the import on every line it reads.
 
-Rows are built from `values()` dictionaries read with `.iterator(chunk_size=…)`, never
-from a list of every file: memory stays flat whatever the number of rows.
+A row is a tuple of its cells in the order of COLUMNS, built from a `values_list()` tuple
+read with `.iterator(chunk_size=…)`, never from a list of every file: memory stays flat
+whatever the number of rows.
 """
 
 import csv
 import datetime
 import functools
-import io
 import itertools
 import json
 import logging
-import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Case, DateField, Exists, F, Max, Min, OuterRef, Q, Subquery, When
 
 from core.exports import spreadsheet_text
+from core.streaming import read_ahead
 from core.text import strip_control_characters
 from deliberations.enums import DeliberationStatus
 from deliberations.models import DeliberationSubsidy
@@ -74,7 +74,6 @@ NATURES = (
     "aide en numéraire;aide en nature",
     "aide en nature;aide en numéraire",
 )
-_REQUIRED_IN_ORDER = tuple(column for column in COLUMNS if column in REQUIRED)
 BOOLEANS = {"oui": True, "non": False}
 OBJECT_MAX_LENGTH = 256
 CONDITIONS_MAX_LENGTH = 256
@@ -86,6 +85,9 @@ PERIOD_PATTERN = re.compile(r"^[0-9]{4}\-[0-9]{2}\-[0-9]{2}(\/[0-9]{4}\-[0-9]{2}
 # A Table Schema number with the decimal point (no comma, no thousands separator).
 NUMBER_PATTERN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 SHARE_ONE_BENEFICIARY = "1.00"
+# Who grants and who receives, judged once (_party_errors): one entry per beneficiary, the
+# memory bounded whatever the number of beneficiaries.
+PARTIES_CACHED = 32768
 # Rows read from the database per round trip (one query per chunk, whatever the rows).
 CHUNK_SIZE = 2000
 
@@ -161,49 +163,114 @@ def parse_number(value: str) -> Decimal | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)  # amounts: round figures, the same on many rows
+def _is_number(value: str) -> bool:
+    return parse_number(value) is not None
+
+
+@functools.lru_cache(maxsize=4096)  # payment periods: the same dates on many rows
+def _is_period(value: str) -> bool:
+    return PERIOD_PATTERN.match(value) is not None
+
+
 def row_errors(row: dict[str, str]) -> list[str]:
     """Why a row (column → text) is not valid SCDL 2.1.1, in French; [] when it is.
 
     The schema's constraints, then its custom checks. Columns absent from `row` count as
-    empty cells.
+    empty cells; a cell is judged without its surrounding spaces, as a CSV reader sees it.
     """
-    cell = {column: (row.get(column) or "").strip() for column in COLUMNS}
-    errors = [MISSING.format(column=column) for column in _REQUIRED_IN_ORDER if not cell[column]]
+    return cell_errors(tuple((row.get(column) or "").strip() for column in COLUMNS))
 
-    for column in ("idAttribuant", "idBeneficiaire"):
-        if cell[column] and not is_siret(cell[column]):
-            errors.append(NOT_SIRET.format(column=column, value=cell[column]))
-    if cell["rnaBeneficiaire"] and not RNA_PATTERN.match(cell["rnaBeneficiaire"]):
-        errors.append(NOT_RNA.format(value=cell["rnaBeneficiaire"]))
-    if not cell["idBeneficiaire"] and not cell["rnaBeneficiaire"]:
-        errors.append(NO_IDENTIFIER)
 
-    if cell["dateConvention"] and not _is_date(cell["dateConvention"]):
-        errors.append(NOT_DATE.format(column="dateConvention", value=cell["dateConvention"]))
-    for column, limit in (
-        ("objet", OBJECT_MAX_LENGTH),
-        ("conditionsVersement", CONDITIONS_MAX_LENGTH),
-        ("idRAE", RAE_MAX_LENGTH),
-    ):
-        if len(cell[column]) > limit:
-            errors.append(TOO_LONG.format(column=column, length=len(cell[column]), limit=limit))
-    if cell["montant"] and parse_number(cell["montant"]) is None:
-        errors.append(NOT_NUMBER.format(column="montant", value=cell["montant"]))
-    if cell["nature"] and cell["nature"] not in NATURES:
-        errors.append(NOT_NATURE.format(value=cell["nature"]))
-    period = cell["datesPeriodeVersement"]
-    if period and not PERIOD_PATTERN.match(period):
+def cell_errors(cells: tuple[str, ...]) -> list[str]:
+    """`row_errors` of one row given as its cells in the order of COLUMNS, as they are
+    (the export judges what it writes: its cells are never padded). The attributor's and the
+    beneficiary's cells, the same on many rows, are judged once (`_party_errors`)."""
+    (
+        attributor_name,
+        attributor_id,
+        date,
+        _decision,
+        name,
+        siret,
+        rna,
+        purpose,
+        amount,
+        nature,
+        terms,
+        period,
+        rae,
+        notification,
+        share,
+        _scheme,
+    ) = cells
+    errors = list(_party_errors(attributor_name, attributor_id, name, siret, rna))
+    if not date:
+        errors.append(MISSING.format(column="dateConvention"))
+    elif not _is_date(date):
+        errors.append(NOT_DATE.format(column="dateConvention", value=date))
+    if not purpose:
+        errors.append(MISSING.format(column="objet"))
+    elif len(purpose) > OBJECT_MAX_LENGTH:
+        errors.append(TOO_LONG.format(column="objet", length=len(purpose), limit=OBJECT_MAX_LENGTH))
+    if not amount:
+        errors.append(MISSING.format(column="montant"))
+    elif not _is_number(amount):
+        errors.append(NOT_NUMBER.format(column="montant", value=amount))
+    if not nature:
+        errors.append(MISSING.format(column="nature"))
+    elif nature not in NATURES:
+        errors.append(NOT_NATURE.format(value=nature))
+    if not terms:
+        errors.append(MISSING.format(column="conditionsVersement"))
+    elif len(terms) > CONDITIONS_MAX_LENGTH:
+        errors.append(
+            TOO_LONG.format(
+                column="conditionsVersement", length=len(terms), limit=CONDITIONS_MAX_LENGTH
+            )
+        )
+    if not period:
+        errors.append(MISSING.format(column="datesPeriodeVersement"))
+    elif not _is_period(period):
         errors.append(NOT_PERIOD.format(value=period))
-    if cell["notificationUE"] and cell["notificationUE"] not in BOOLEANS:
-        errors.append(NOT_BOOLEAN.format(value=cell["notificationUE"]))
-    share = cell["pourcentageSubvention"]
-    if share and share != SHARE_ONE_BENEFICIARY:  # what the export writes: valid
+    if len(rae) > RAE_MAX_LENGTH:
+        errors.append(TOO_LONG.format(column="idRAE", length=len(rae), limit=RAE_MAX_LENGTH))
+    if not notification:
+        errors.append(MISSING.format(column="notificationUE"))
+    elif notification not in BOOLEANS:
+        errors.append(NOT_BOOLEAN.format(value=notification))
+    if not share:
+        errors.append(MISSING.format(column="pourcentageSubvention"))
+    elif share != SHARE_ONE_BENEFICIARY:  # what the export writes: valid
         number = parse_number(share)
         if number is None:
             errors.append(NOT_NUMBER.format(column="pourcentageSubvention", value=share))
         elif not Decimal("0.01") <= number <= 1:
             errors.append(SHARE_OUT_OF_RANGE.format(value=share))
     return errors
+
+
+@functools.lru_cache(maxsize=PARTIES_CACHED)
+def _party_errors(
+    attributor_name: str, attributor_id: str, name: str, siret: str, rna: str
+) -> tuple[str, ...]:
+    """The checks of who grants and who receives: their names, SIRET and RNA numbers."""
+    errors = []
+    if not attributor_name:
+        errors.append(MISSING.format(column="nomAttribuant"))
+    if not attributor_id:
+        errors.append(MISSING.format(column="idAttribuant"))
+    elif not is_siret(attributor_id):
+        errors.append(NOT_SIRET.format(column="idAttribuant", value=attributor_id))
+    if not name:
+        errors.append(MISSING.format(column="nomBeneficiaire"))
+    if siret and not is_siret(siret):
+        errors.append(NOT_SIRET.format(column="idBeneficiaire", value=siret))
+    if rna and not RNA_PATTERN.match(rna):
+        errors.append(NOT_RNA.format(value=rna))
+    if not siret and not rna:
+        errors.append(NO_IDENTIFIER)
+    return tuple(errors)
 
 
 # Values
@@ -234,20 +301,27 @@ def period_text(first: datetime.date | None, last: datetime.date | None) -> str:
     return f"{first.isoformat()}/{last.isoformat()}"
 
 
-def payment_period(record: dict) -> str:
+def payment_period(
+    first_payment: datetime.date | None,
+    last_payment: datetime.date | None,
+    first_due: datetime.date | None,
+    last_due: datetime.date | None,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    year: int,
+) -> str:
     """When the subsidy is (to be) paid: its payments, else its dated instalments, else the
     agreement's period, else its financial year."""
-    for first, last in (
-        (record["first_payment"], record["last_payment"]),
-        (record["first_due"], record["last_due"]),
-        (record["agreement__start_date"], record["agreement__end_date"]),
-    ):
-        if first is not None:
-            return period_text(first, last)
-    year = record["year"]
+    if first_payment is not None:
+        return period_text(first_payment, last_payment)
+    if first_due is not None:
+        return period_text(first_due, last_due)
+    if start is not None:
+        return period_text(start, end)
     return period_text(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
 
+@functools.lru_cache(maxsize=4096)  # a programme's files often share their wording
 def _object_text(purpose: str) -> str:
     """The object cut to 256 characters, the apostrophe of a formula-like start included."""
     text = cut_object(strip_control_characters(purpose))
@@ -256,38 +330,64 @@ def _object_text(purpose: str) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=4096)  # payment terms, decision numbers: the same on many rows
+# Beneficiaries' names (one each), payment terms and decision numbers: the same on many rows.
+@functools.lru_cache(maxsize=PARTIES_CACHED)
 def _text(value: str) -> str:
     """A free text on one line, without control characters, never read as a formula."""
     return spreadsheet_text(" ".join(strip_control_characters(value).split()))
 
 
-def build_row(record: dict, authority: Authority) -> dict[str, str]:
-    """The SCDL row (column → text) of one subsidy read by `publishable().values(*FIELDS)`.
+def build_row(record: tuple, attributor: tuple[str, str]) -> tuple[str, ...]:
+    """The SCDL row (its cells in the order of COLUMNS) of one subsidy read by
+    `publishable().values_list(*FIELDS)`; `attributor` is (name, SIRET), see `attributor`.
 
     The free texts (names, object, decision, terms) never start as a formula: a leading
     « = + - @ » gets an apostrophe, in the CSV and in the JSON alike (one row, two
     formats); `import_scdl` takes it off again.
     """
-    convention_date = record["convention_date"]
-    return {
-        "nomAttribuant": _text(authority.name),
-        "idAttribuant": authority.siret,
-        "dateConvention": convention_date.isoformat() if convention_date else "",
-        "referenceDecision": _text(record["decision_number"] or ""),
-        "nomBeneficiaire": _text(record["beneficiary__legal_name"]),
-        "idBeneficiaire": record["beneficiary__siret"],
-        "rnaBeneficiaire": record["beneficiary__rna"],
-        "objet": _object_text(record["purpose"]),
-        "montant": amount_text(record["amount_awarded"]),
-        "nature": record["nature"],
-        "conditionsVersement": _text(record["payment_terms"]),
-        "datesPeriodeVersement": payment_period(record),
-        "idRAE": "",
-        "notificationUE": "oui" if record["eu_notification"] else "non",
-        "pourcentageSubvention": SHARE_ONE_BENEFICIARY,
-        "dispositifAide": "",
-    }
+    (
+        _reference,
+        year,
+        purpose,
+        amount,
+        nature,
+        terms,
+        eu_notification,
+        name,
+        siret,
+        rna,
+        start,
+        end,
+        convention_date,
+        decision,
+        first_payment,
+        last_payment,
+        first_due,
+        last_due,
+    ) = record
+    return (
+        attributor[0],
+        attributor[1],
+        convention_date.isoformat() if convention_date else "",
+        _text(decision or ""),
+        _text(name),
+        siret,
+        rna,
+        _object_text(purpose),
+        amount_text(amount),
+        nature,
+        _text(terms),
+        payment_period(first_payment, last_payment, first_due, last_due, start, end, year),
+        "",
+        "oui" if eu_notification else "non",
+        SHARE_ONE_BENEFICIARY,
+        "",
+    )
+
+
+def attributor(authority: Authority) -> tuple[str, str]:
+    """The attributor's two cells, nomAttribuant and idAttribuant: the same on every row."""
+    return _text(authority.name), authority.siret
 
 
 # Which files are published
@@ -312,8 +412,8 @@ SIGNED_BY_BOTH = Q(
     agreement__authority_signed_on__isnull=False,
     agreement__beneficiary_signed_on__isnull=False,
 )
+# What build_row reads, in its order; the reference names a row left out.
 FIELDS = (
-    "pk",
     "reference",
     "year",
     "purpose",
@@ -324,7 +424,6 @@ FIELDS = (
     "beneficiary__legal_name",
     "beneficiary__siret",
     "beneficiary__rna",
-    "agreement__number",
     "agreement__start_date",
     "agreement__end_date",
     "convention_date",
@@ -377,21 +476,21 @@ def publishable(
     return subsidies.order_by("convention_date", "reference")
 
 
-def records(subsidies) -> Iterator[dict]:
-    """The `values()` of `publishable()` rows, read CHUNK_SIZE at a time (as tuples, made
-    dictionaries here: faster than Django's `values()` row by row)."""
-    for row in subsidies.values_list(*FIELDS).iterator(chunk_size=CHUNK_SIZE):
-        yield dict(zip(FIELDS, row, strict=True))
+def records(subsidies) -> Iterator[tuple]:
+    """The `values_list(*FIELDS)` of `publishable()` rows, read CHUNK_SIZE at a time, the
+    next chunk fetched while this one is written (`core.streaming.read_ahead`)."""
+    return read_ahead(subsidies.values_list(*FIELDS), chunk_size=CHUNK_SIZE)
 
 
-def checked_rows(subsidies, authority: Authority) -> Iterator[tuple[str, dict, list[str]]]:
+def checked_rows(subsidies, authority: Authority) -> Iterator[tuple[str, tuple, list[str]]]:
     """(subsidy reference, SCDL row, its errors) for each subsidy, streamed."""
+    granted_by = attributor(authority)
     for record in records(subsidies):
-        row = build_row(record, authority)
-        yield record["reference"], row, row_errors(row)
+        row = build_row(record, granted_by)
+        yield record[0], row, cell_errors(row)
 
 
-def valid_rows(subsidies, authority: Authority) -> Iterator[dict[str, str]]:
+def valid_rows(subsidies, authority: Authority) -> Iterator[tuple[str, ...]]:
     """The valid rows only; an invalid one is logged with its reason and left out."""
     for reference, row, errors in checked_rows(subsidies, authority):
         if errors:
@@ -410,41 +509,55 @@ class _Echo:
         return text
 
 
-def csv_lines(rows: Iterable[dict[str, str]]) -> Iterator[str]:
-    """CSV as in the official example: UTF-8 text, comma, minimal quoting, « \\n »."""
+def csv_lines(rows: Iterable[Sequence[str]]) -> Iterator[str]:
+    """CSV as in the official example: UTF-8 text, comma, minimal quoting, « \\n »; each
+    row is its cells in the order of COLUMNS."""
     writer = csv.writer(_Echo(), lineterminator="\n")
     yield writer.writerow(COLUMNS)
     for row in rows:
-        yield writer.writerow([row[column] for column in COLUMNS])
+        yield writer.writerow(row)
 
 
 # Rows written between two chunks of a streamed SCDL file.
 CHUNK_ROWS = 500
-_CELLS = operator.itemgetter(*COLUMNS)
 
 
-def csv_chunks(rows: Iterable[dict[str, str]]) -> Iterator[str]:
-    """`csv_lines` joined CHUNK_ROWS rows at a time, the same text: the csv module writes
-    each chunk in one call (no Python loop per row), the header in the first."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+# What makes the csv module quote a cell, but a comma (counted): a quote, a line break, a
+# NUL (which it may refuse).
+_QUOTED = re.compile('["\n\r\x00]')
+
+
+def csv_chunks(rows: Iterable[Sequence[str]]) -> Iterator[str]:
+    """`csv_lines` joined CHUNK_ROWS rows at a time, the same text, the header in the first.
+
+    Cells are text. Most rows hold nothing the csv module would quote: no quote, no comma
+    or line break inside a cell. Their line is then what the module writes, the cells
+    joined by commas, made by `str.join` (five times faster than the module, which looks at
+    each character in turn). A row whose count of commas shows one inside a cell, or that
+    holds a quote, a line break or a NUL, is written by the csv module.
+    """
+    writer = csv.writer(_Echo(), lineterminator="\n")
+    head = writer.writerow(COLUMNS)
+    commas = len(COLUMNS) - 1
     rows = iter(rows)
-    while True:
-        writer.writerows(map(_CELLS, itertools.islice(rows, CHUNK_ROWS)))
-        chunk = buffer.getvalue()
-        if not chunk:
-            return
-        yield chunk
-        buffer.seek(0)
-        buffer.truncate()
+    while block := list(itertools.islice(rows, CHUNK_ROWS)):
+        lines = []
+        for row in block:
+            line = ",".join(row)
+            if line.count(",") != commas or _QUOTED.search(line):
+                line = writer.writerow(row)[:-1]
+            lines.append(line)
+        yield head + "\n".join(lines) + "\n"
+        head = ""
+    if head:
+        yield head
 
 
-def json_chunks(rows: Iterable[dict[str, str]]) -> Iterator[str]:
+def json_chunks(rows: Iterable[Sequence[str]]) -> Iterator[str]:
     """A JSON array of objects (column → text, the CSV's values), one object a line."""
     separator = "[\n"
     for row in rows:
-        yield separator + json.dumps(row, ensure_ascii=False)
+        yield separator + json.dumps(dict(zip(COLUMNS, row, strict=True)), ensure_ascii=False)
         separator = ",\n"
     yield "[]\n" if separator == "[\n" else "\n]\n"
 
@@ -453,7 +566,7 @@ FORMATS = {"csv": csv_lines, "json": json_chunks}
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 
 
-def stream(fmt: str, rows: Iterable[dict[str, str]]) -> Iterator[str]:
+def stream(fmt: str, rows: Iterable[Sequence[str]]) -> Iterator[str]:
     """The file in `fmt` (a key of FORMATS) as chunks of about CHUNK_ROWS rows each."""
     if fmt == "csv":
         return csv_chunks(rows)
