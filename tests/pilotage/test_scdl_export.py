@@ -322,7 +322,7 @@ def test_the_csv_streams_in_chunks_with_the_text_of_one_line_per_row():
     def rows():
         for n in range(1_234):
             read.append(n)
-            yield {column: f"{column} {n}, « ligne »" for column in scdl.COLUMNS}
+            yield tuple(f"{column} {n} « ligne »" for column in scdl.COLUMNS)
 
     chunks = scdl.stream("csv", rows())
     first = next(chunks)
@@ -332,3 +332,69 @@ def test_the_csv_streams_in_chunks_with_the_text_of_one_line_per_row():
     assert text == "".join(scdl.csv_lines(rows()))
     assert len(list(scdl.stream("csv", rows()))) == 3
     assert "".join(scdl.stream("csv", [])) == ",".join(scdl.COLUMNS) + "\n"
+
+
+# Cells the csv module quotes, or treats apart, and plain ones.
+HOSTILE_CELLS = [
+    "",
+    "texte simple",
+    "virgule, dedans",
+    'guillemet " dedans',
+    '"entre guillemets"',
+    "retour\nà la ligne",
+    "retour chariot\r",
+    "\r\n",
+    " espaces autour ",
+    "point-virgule ; et tabulation\t",
+    "séparateur de ligne \u2028 unicode",
+    "'=1+1",
+    "‘apostrophes’ et « guillemets »",
+    ",",
+    '"',
+]
+
+
+def test_the_csv_chunks_are_what_the_csv_module_writes_whatever_the_cells():
+    """The plain rows are joined by str.join, the others written by the csv module: the
+    text is the module's, byte for byte, for random rows of hostile and plain cells."""
+    generator = random.Random(2026)
+    rows = [
+        tuple(generator.choice(HOSTILE_CELLS) for _column in scdl.COLUMNS) for _ in range(3_000)
+    ]
+    rows += [tuple(f"cellule {n}" for n in range(len(scdl.COLUMNS)))] * 600
+    generator.shuffle(rows)
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(scdl.COLUMNS)
+    writer.writerows(rows)
+    assert "".join(scdl.csv_chunks(rows)) == expected.getvalue()
+
+
+def test_an_empty_row_misses_exactly_the_required_columns():
+    errors = scdl.row_errors({})
+    missing = {column for column in scdl.COLUMNS if scdl.MISSING.format(column=column) in errors}
+    assert missing == scdl.REQUIRED
+    assert scdl.NO_IDENTIFIER in errors
+
+
+def test_a_row_is_judged_on_the_cells_it_writes():
+    """The export checks its cells as written (a padded RNA would be in the file); a
+    reader's row is checked without the spaces around its cells, as a CSV reader sees them."""
+    row = dict.fromkeys(scdl.COLUMNS, "")
+    row.update(
+        nomAttribuant="Métropole",
+        idAttribuant="20009320100016",
+        dateConvention="2021-05-03",
+        nomBeneficiaire="Asso",
+        rnaBeneficiaire=" W595000123",
+        objet="Objet",
+        montant="35000.00",
+        nature="aide en numéraire",
+        conditionsVersement="unique",
+        datesPeriodeVersement="2021-06-01",
+        notificationUE="non",
+        pourcentageSubvention="1.00",
+    )
+    assert scdl.row_errors(row) == []
+    cells = tuple(row[column] for column in scdl.COLUMNS)
+    assert scdl.cell_errors(cells) == [scdl.NOT_RNA.format(value=" W595000123")]
