@@ -93,21 +93,27 @@ def labels(choices) -> Callable[[object], object]:
 
 
 def table_rows(
-    queryset, columns: Sequence[Column], *, chunk_size: int = 2000
+    queryset, columns: Sequence[Column], *, chunk_size: int = 2000, ahead: bool = True
 ) -> Iterator[Sequence]:
     """The queryset's rows as lists of cell values, read `chunk_size` rows at a time from a
     server-side cursor (PostgreSQL), so that memory stays flat whatever the row count.
 
     Lookup columns only: one `values_list` query, tuples straight from the cursor, no
-    model instance, the next chunk fetched while this one is written (`read_ahead`).
-    Otherwise instances (with the queryset's prefetches, per chunk).
+    model instance; with `ahead`, the next chunk fetched while this one is written
+    (`read_ahead`: a caller that writes while it reads, as a job noting its progress,
+    passes False, so that its writes commit as they come). Otherwise instances (with the
+    queryset's prefetches, per chunk).
     """
     if all(column.is_lookup for column in columns):
         conversions = [
             (index, column.convert) for index, column in enumerate(columns) if column.convert
         ]
         values = queryset.values_list(*[column.value for column in columns])
-        for row in read_ahead(values, chunk_size=chunk_size):
+        if ahead:
+            tuples = read_ahead(values, chunk_size=chunk_size)
+        else:
+            tuples = values.iterator(chunk_size=chunk_size)
+        for row in tuples:
             if conversions:
                 row = list(row)
                 for index, convert in conversions:

@@ -34,6 +34,10 @@ def read_ahead(queryset, *, chunk_size: int = 2000) -> Iterator:
     in this thread. The queryset must need no other query while it is read (no
     `prefetch_related`): the helper's fetches are its only use of the connection. Stopping
     early (closing this generator) stops the helper and closes the cursor.
+
+    The rows are read in a transaction (a savepoint when the caller is in one): what the
+    caller writes while it reads is committed only when the reading ends. A caller whose
+    writes must be seen at once (a job's progress) reads with `queryset.iterator()`.
     """
     using = queryset.db
     if connections[using].vendor != "postgresql":

@@ -155,7 +155,9 @@ def export_job_run(*, job_id: int) -> ExportJob:
     try:
         listing = _listing(job.listing)
         queryset = listing.filterset(QueryDict(job.query), queryset=listing.rows()).qs
-        rows = exports.table_rows(queryset, listing.columns)
+        # Read without read_ahead's transaction: the progress must commit as it is noted
+        # (the page shows it, and it tells the other workers this job is alive).
+        rows = exports.table_rows(queryset, listing.columns, ahead=False)
         headers = [column.header for column in listing.columns]
 
         def progress(done: int) -> None:

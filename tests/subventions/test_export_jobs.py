@@ -5,6 +5,7 @@ import html
 import io
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -270,3 +271,33 @@ def test_the_export_page_follows_itself_and_says_when_the_file_is_ready(client, 
     assert client.get(status_url).status_code == 403
     client.logout()
     assert client.get(status_url).status_code == 302
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("live_reference_data")
+def test_the_progress_is_seen_by_other_connections_as_it_is_noted(reader, large, monkeypatch):
+    """The page that follows the export, and the workers that look for a killed one, read
+    the progress from other connections: it must commit as it is noted, not when the rows
+    have all been read (core.streaming.read_ahead reads in a transaction)."""
+    job = ExportJob.objects.create(listing="subventions", requested_by=reader, total=4)
+    other = connections.create_connection("default")
+    seen = []
+    original = exports.exports.xlsx_write
+
+    def spy(*args, progress, **kwargs):
+        def noting(done):
+            progress(done)
+            with other.cursor() as cursor:
+                cursor.execute("SELECT done FROM subventions_exportjob WHERE id = %s", [job.pk])
+                seen.append(cursor.fetchone()[0])
+
+        return original(*args, progress=noting, **kwargs)
+
+    monkeypatch.setattr(exports.exports, "XLSX_PROGRESS_EVERY", 1)
+    monkeypatch.setattr(exports.exports, "xlsx_write", spy)
+    try:
+        exports.export_job_run(job_id=job.pk)
+    finally:
+        other.close()
+    assert seen == [1, 2, 3, 4]
