@@ -210,16 +210,20 @@ def load(port: int, path: str, cookie: str, seconds: float, threads: int = 2) ->
 
 
 def compare(port, cookie, page: str, bare: str, repeats: int, seconds: float) -> dict:
-    """Requests/s of `page` and of `bare`, measured in alternation."""
-    totals = {page: [0, 0.0], bare: [0, 0.0]}
+    """Requests/s of `page` and of `bare`, measured in alternation, `repeats` pairs. The
+    ratio is the median of the pairs' ratios: a slow moment of the machine that falls on
+    one window (page or bare) moves one pair, not the figure."""
+    rates = {page: [], bare: []}
     for _ in range(repeats):
         for path in (page, bare):
             done, elapsed = load(port, path, cookie, seconds)
-            totals[path][0] += done
-            totals[path][1] += elapsed
-    page_rate = totals[page][0] / totals[page][1]
-    bare_rate = totals[bare][0] / totals[bare][1]
-    return {"page": page_rate, "bare": bare_rate, "ratio": page_rate / bare_rate}
+            rates[path].append(done / elapsed)
+    ratios = [mine / yardstick for mine, yardstick in zip(rates[page], rates[bare], strict=True)]
+    return {
+        "page": statistics.median(rates[page]),
+        "bare": statistics.median(rates[bare]),
+        "ratio": statistics.median(ratios),
+    }
 
 
 # What is measured
@@ -606,7 +610,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="petites tailles (essai du banc)")
     parser.add_argument("--sizes", type=int, nargs=2, help="les deux tailles, en subventions")
-    parser.add_argument("--repeats", type=int, default=3, help="alternances par mesure de page")
+    parser.add_argument("--repeats", type=int, default=5, help="alternances par mesure de page")
     parser.add_argument("--seconds", type=float, default=1.5, help="durée d'une fenêtre de charge")
     parser.add_argument("--batch", type=int, default=200, help="conventions du lot mesuré")
     parser.add_argument("--skip-batch", action="store_true", help="comme --only sans « lot »")
