@@ -7,8 +7,8 @@ Luhn key; one of idBeneficiaire / rnaBeneficiaire is given): the export runs the
 writing anything, the import on every line it reads.
 
 A row is a tuple of its cells in the order of COLUMNS, built from a `values_list()` tuple
-read with `.iterator(chunk_size=…)`, never from a list of every file: memory stays flat
-whatever the number of rows.
+read CHUNK_SIZE at a time (`records`, through `core.streaming.read_ahead`), never from a
+list of every file: memory stays flat whatever the number of rows.
 """
 
 import csv
@@ -128,11 +128,12 @@ def _luhn(digits: str) -> bool:
     return (_digit_sum(backwards[::2]) + _digit_sum(backwards[1::2].translate(_DOUBLED))) % 10 == 0
 
 
-@functools.lru_cache(maxsize=4096)  # the authority's, on every row; bounded memory
+@functools.lru_cache(maxsize=4096)  # the import's rows repeat their SIRET; bounded memory
 def is_siret(value: str) -> bool:
     """14 digits passing the Luhn key, as the schema's french-siret-value check (python-
-    stdnum's rule, La Poste included). Run on every exported row twice: written here as
-    plain arithmetic, 50 times faster than stdnum's validation (tests compare the two)."""
+    stdnum's rule, La Poste included). Run for each beneficiary of an export and on every
+    imported line: written here as plain arithmetic, 50 times faster than stdnum's
+    validation (tests compare the two)."""
     if not (value.isascii() and SIRET_PATTERN.match(value)):
         return False
     if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_HEAD_OFFICE:
